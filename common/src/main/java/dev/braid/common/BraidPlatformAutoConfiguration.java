@@ -1,0 +1,69 @@
+package dev.braid.common;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.PropertySource;
+import org.springframework.core.Ordered;
+
+import dev.braid.common.blob.BlobStore;
+import dev.braid.common.blob.FileSystemBlobStore;
+import dev.braid.common.lifecycle.SupervisorWatchdog;
+import dev.braid.common.security.InternalTokenCodec;
+import dev.braid.common.security.InternalTokenFilter;
+import dev.braid.common.web.RequestIdFilter;
+import dev.braid.common.web.ServiceClients;
+
+/** Wires what every Braid service shares; servlet services also get the request-id and internal-token filters. */
+@AutoConfiguration
+@EnableConfigurationProperties(PlatformProperties.class)
+@PropertySource("classpath:braid-platform.properties")
+public class BraidPlatformAutoConfiguration {
+
+    BraidPlatformAutoConfiguration(PlatformProperties properties) {
+        if (properties.supervisorPid() > 0) {
+            SupervisorWatchdog.watch(properties.supervisorPid());
+        }
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    InternalTokenCodec internalTokenCodec(PlatformProperties properties) {
+        return new InternalTokenCodec(properties.internalSecret(), properties.internalTokenTtl());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    BlobStore blobStore(PlatformProperties properties) {
+        return new FileSystemBlobStore(properties.effectiveBlobRoot());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    static class ServletConfiguration {
+
+        @Bean
+        FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
+            FilterRegistrationBean<RequestIdFilter> registration = new FilterRegistrationBean<>(new RequestIdFilter());
+            registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+            return registration;
+        }
+
+        @Bean
+        FilterRegistrationBean<InternalTokenFilter> internalTokenFilter(InternalTokenCodec codec) {
+            FilterRegistrationBean<InternalTokenFilter> registration =
+                    new FilterRegistrationBean<>(new InternalTokenFilter(codec));
+            registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+            return registration;
+        }
+
+        @Bean
+        ServiceClients serviceClients(InternalTokenCodec codec) {
+            return new ServiceClients(codec);
+        }
+    }
+}

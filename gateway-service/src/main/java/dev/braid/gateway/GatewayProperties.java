@@ -1,0 +1,47 @@
+package dev.braid.gateway;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything the gateway can be told ({@code braid.gateway.*}).
+ *
+ * @param services where each service listens
+ * @param adminKey the bootstrap admin key ({@code BRAID_ADMIN_KEY}); a random one is made when empty
+ * @param bootstrapTenant the tenant the bootstrap admin key belongs to
+ * @param keyCacheTtl how long a looked-up key is trusted before it is checked again (bounds how late a revocation bites)
+ * @param rateLimit requests per key
+ * @param maxBodySize the largest request body accepted (413 above it)
+ * @param cors origins allowed to call the API from a browser
+ */
+@Validated
+@ConfigurationProperties("braid.gateway")
+public record GatewayProperties(
+        @Valid @NotNull Services services,
+        String adminKey,
+        @DefaultValue("default") @NotBlank String bootstrapTenant,
+        @DefaultValue("30s") Duration keyCacheTtl,
+        @Valid @DefaultValue RateLimit rateLimit,
+        @DefaultValue("512MB") DataSize maxBodySize,
+        @Valid @DefaultValue Cors cors) {
+
+    public record Services(@NotBlank String dataset, @NotBlank String training, @NotBlank String inference,
+            @NotBlank String privacy) {
+    }
+
+    /** A token bucket per API key: {@code burst} requests at once, refilled at {@code requestsPerSecond}. */
+    public record RateLimit(@DefaultValue("50") @Min(1) long requestsPerSecond, @DefaultValue("100") @Min(1) long burst) {
+    }
+
+    public record Cors(@DefaultValue List<String> allowedOrigins, @DefaultValue("1h") Duration maxAge) {
+    }
+}

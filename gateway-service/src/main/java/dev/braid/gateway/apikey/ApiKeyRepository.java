@@ -1,0 +1,79 @@
+package dev.braid.gateway.apikey;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import dev.braid.common.security.Role;
+
+/** The {@code gateway.api_key} table, through plain SQL (a handful of statements; no ORM needed). */
+@Repository
+class ApiKeyRepository {
+
+    private final JdbcClient jdbc;
+
+    ApiKeyRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    record StoredKey(UUID id, String tenant, Role role, String name, Instant createdAt, Instant revokedAt) {
+    }
+
+    Optional<StoredKey> findActiveByHash(byte[] hash) {
+        return jdbc.sql("select * from gateway.api_key where key_hash = ? and revoked_at is null")
+                .param(hash)
+                .query(ApiKeyRepository::map)
+                .optional();
+    }
+
+    /** Inserts unless a key with this hash exists; true when inserted. */
+    boolean insert(UUID id, String tenant, Role role, String name, byte[] hash) {
+        return jdbc.sql("""
+                insert into gateway.api_key (id, tenant_id, role, name, key_hash)
+                values (?, ?, ?, ?, ?) on conflict (key_hash) do nothing""")
+                .params(id, tenant, role.name(), name, hash)
+                .update() == 1;
+    }
+
+    Optional<StoredKey> findById(UUID id) {
+        return jdbc.sql("select * from gateway.api_key where id = ?").param(id).query(ApiKeyRepository::map).optional();
+    }
+
+    boolean anyActiveAdmin() {
+        return jdbc.sql("select exists(select 1 from gateway.api_key where role = 'ADMIN' and revoked_at is null)")
+                .query(Boolean.class).single();
+    }
+
+    List<StoredKey> findByTenant(String tenant, int page, int size) {
+        return jdbc.sql("select * from gateway.api_key where tenant_id = ? order by created_at, id limit ? offset ?")
+                .params(tenant, size, (long) page * size)
+                .query(ApiKeyRepository::map)
+                .list();
+    }
+
+    long countByTenant(String tenant) {
+        return jdbc.sql("select count(*) from gateway.api_key where tenant_id = ?").param(tenant).query(Long.class).single();
+    }
+
+    boolean revoke(UUID id) {
+        return jdbc.sql("update gateway.api_key set revoked_at = now() where id = ? and revoked_at is null")
+                .param(id).update() == 1;
+    }
+
+    /** Serialises bootstrap across gateway instances for the rest of the current transaction. */
+    void lockBootstrap() {
+        jdbc.sql("select pg_advisory_xact_lock(hashtext('braid.gateway.bootstrap'))").query().singleRow();
+    }
+
+    private static StoredKey map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        OffsetDateTime revoked = rs.getObject("revoked_at", OffsetDateTime.class);
+        return new StoredKey(rs.getObject("id", UUID.class), rs.getString("tenant_id"), Role.valueOf(rs.getString("role")),
+                rs.getString("name"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                revoked == null ? null : revoked.toInstant());
+    }
+}

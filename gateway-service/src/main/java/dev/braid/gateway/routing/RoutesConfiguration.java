@@ -1,0 +1,42 @@
+package dev.braid.gateway.routing;
+
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.braid.gateway.GatewayProperties;
+
+/**
+ * The public routes of {@code shared/API.md}, each to its service, paths unchanged; the services'
+ * {@code /internal/**} endpoints have no route and so cannot be reached from outside. Each
+ * service's OpenAPI document is served at {@code /openapi/{service}} for Swagger UI.
+ */
+@Configuration(proxyBeanMethods = false)
+class RoutesConfiguration {
+
+    @Bean
+    RouteLocator braidRoutes(RouteLocatorBuilder builder, GatewayProperties properties,
+            InternalTokenGatewayFilterFactory internalToken) {
+        GatewayProperties.Services services = properties.services();
+        var token = internalToken.apply(new InternalTokenGatewayFilterFactory.Config());
+        return builder.routes()
+                .route("datasets", r -> r.path("/api/v1/datasets", "/api/v1/datasets/**")
+                        .filters(f -> f.filter(token)).uri(services.dataset()))
+                .route("training-jobs", r -> r.path("/api/v1/training-jobs", "/api/v1/training-jobs/**")
+                        .filters(f -> f.filter(token)).uri(services.training()))
+                .route("models", r -> r.path("/api/v1/models", "/api/v1/models/**", "/api/v1/predictions",
+                        "/api/v1/predictions/**").filters(f -> f.filter(token)).uri(services.inference()))
+                .route("privacy", r -> r.path("/api/v1/privacy/**")
+                        .filters(f -> f.filter(token)).uri(services.privacy()))
+                .route("openapi-dataset", r -> r.path("/openapi/dataset")
+                        .filters(f -> f.setPath("/v3/api-docs").filter(token)).uri(services.dataset()))
+                .route("openapi-training", r -> r.path("/openapi/training")
+                        .filters(f -> f.setPath("/v3/api-docs").filter(token)).uri(services.training()))
+                .route("openapi-inference", r -> r.path("/openapi/inference")
+                        .filters(f -> f.setPath("/v3/api-docs").filter(token)).uri(services.inference()))
+                .route("openapi-privacy", r -> r.path("/openapi/privacy")
+                        .filters(f -> f.setPath("/v3/api-docs").filter(token)).uri(services.privacy()))
+                .build();
+    }
+}

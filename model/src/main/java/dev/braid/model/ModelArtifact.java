@@ -1,0 +1,85 @@
+package dev.braid.model;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A trained model as bytes: a ZIP of {@code model.json} (labels, α, which branches exist, the
+ * network version) and each branch's DJL parameters. It is what training stores and inference loads.
+ */
+public record ModelArtifact(List<String> labels, double alpha, byte[] textParameters, byte[] imageParameters) {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final long MAX_ENTRY_BYTES = 512L * 1024 * 1024;
+
+    record Manifest(int version, List<String> labels, double alpha, boolean text, boolean image) {
+    }
+
+    public boolean hasText() {
+        return textParameters != null;
+    }
+
+    public boolean hasImage() {
+        return imageParameters != null;
+    }
+
+    public void writeTo(OutputStream out) throws IOException {
+        ZipOutputStream zip = new ZipOutputStream(out);
+        put(zip, "model.json", JSON.writeValueAsBytes(new Manifest(Networks.VERSION, labels, alpha, hasText(), hasImage())));
+        if (hasText()) {
+            put(zip, "text.params", textParameters);
+        }
+        if (hasImage()) {
+            put(zip, "image.params", imageParameters);
+        }
+        zip.finish();
+    }
+
+    public byte[] toBytes() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writeTo(out);
+        return out.toByteArray();
+    }
+
+    public static ModelArtifact readFrom(InputStream in) throws IOException {
+        Map<String, byte[]> entries = new HashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(in)) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null;) {
+                byte[] bytes = zip.readNBytes((int) Math.min(MAX_ENTRY_BYTES, Integer.MAX_VALUE - 8));
+                entries.put(entry.getName(), bytes);
+            }
+        }
+        byte[] manifestBytes = entries.get("model.json");
+        if (manifestBytes == null) {
+            throw new IOException("not a Braid model artifact: model.json is missing");
+        }
+        Manifest manifest = JSON.readValue(manifestBytes, Manifest.class);
+        if (manifest.version() != Networks.VERSION) {
+            throw new IOException("model artifact version " + manifest.version() + " is not supported (expected "
+                    + Networks.VERSION + ")");
+        }
+        return new ModelArtifact(manifest.labels(), manifest.alpha(), manifest.text() ? entries.get("text.params") : null,
+                manifest.image() ? entries.get("image.params") : null);
+    }
+
+    public static ModelArtifact fromBytes(byte[] bytes) throws IOException {
+        return readFrom(new ByteArrayInputStream(bytes));
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(bytes);
+        zip.closeEntry();
+    }
+}
