@@ -1,0 +1,89 @@
+package dev.braid.common.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.braid.common.security.InternalTokenCodec;
+import dev.braid.common.security.Role;
+
+/**
+ * Calls a service over real HTTP in tests as the gateway would: with a signed internal token for a
+ * tenant. {@link #SECRET} is the secret test contexts are started with.
+ */
+public final class ServiceTestClient {
+
+    /** Pass as {@code braid.platform.internal-secret} to the service under test. */
+    public static final String SECRET = "test-internal-secret-of-at-least-32-bytes";
+    public static final String SECRET_PROPERTY = "braid.platform.internal-secret=" + SECRET;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String baseUrl;
+    private final InternalTokenCodec codec = new InternalTokenCodec(SECRET, Duration.ofMinutes(5));
+
+    public ServiceTestClient(int port) {
+        this.baseUrl = "http://localhost:" + port;
+    }
+
+    /** A response with its body parsed as JSON where it is JSON. */
+    public record Response(int status, String contentType, String body) {
+
+        public JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    public Response get(String path, String tenant) {
+        return send(request(path, tenant, Role.MEMBER).GET());
+    }
+
+    public Response delete(String path, String tenant) {
+        return send(request(path, tenant, Role.MEMBER).DELETE());
+    }
+
+    public Response postJson(String path, String tenant, Object body) {
+        String json = body instanceof String s ? s : JSON.writeValueAsString(body);
+        return send(request(path, tenant, Role.MEMBER).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Response post(String path, String tenant, Role role, String contentType, byte[] body) {
+        return send(request(path, tenant, role).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    /** A request without any internal token, as if someone called the service port directly. */
+    public Response getWithoutToken(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+    }
+
+    private HttpRequest.Builder request(String path, String tenant, Role role) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(60))
+                .header(InternalTokenCodec.HEADER, codec.issue(tenant, role, "test-key", "test-request"));
+    }
+
+    private Response send(HttpRequest.Builder builder) {
+        try {
+            HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body());
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+}

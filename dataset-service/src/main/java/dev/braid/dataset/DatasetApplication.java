@@ -1,0 +1,14 @@
+package dev.braid.dataset;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class DatasetApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(DatasetApplication.class, args);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.braid.dataset;
+
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Limits and tuning of ingestion ({@code braid.dataset.*}).
+ *
+ * @param maxTextLength the longest text a record may carry, in characters
+ * @param maxImageSize the largest image file a record may carry
+ * @param maxImagePixels the largest width × height an image may declare in its header
+ * @param maxRecordLine the longest NDJSON line (a record with its base64 image)
+ * @param batchSize records written per database batch
+ */
+@Validated
+@ConfigurationProperties("braid.dataset")
+public record DatasetProperties(
+        @DefaultValue("20000") @Min(1) int maxTextLength,
+        @DefaultValue("10MB") DataSize maxImageSize,
+        @DefaultValue("16777216") @Min(1) long maxImagePixels,
+        @DefaultValue("16MB") DataSize maxRecordLine,
+        @DefaultValue("500") @Min(1) int batchSize) {
+}

@@ -1,0 +1,104 @@
+package dev.braid.dataset.catalog;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.braid.common.problem.ApiException;
+
+@Validated
+@RestController
+@RequestMapping("/api/v1/datasets")
+class DatasetController {
+
+    private final DatasetService datasets;
+
+    DatasetController(DatasetService datasets) {
+        this.datasets = datasets;
+    }
+
+    record PrivacyBudget(@NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double epsilonBudget,
+            @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false) Double delta) {
+    }
+
+    record CreateDatasetRequest(@NotBlank @Size(max = 200) String name,
+            @NotEmpty @Size(max = 1000) List<@NotBlank @Size(max = 100) String> labels,
+            @Valid PrivacyBudget privacy) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record DatasetResponse(UUID id, String name, List<String> labels, long recordCount, PrivacyBudget privacy,
+            Instant createdAt, Map<String, Map<String, Long>> splits) {
+    }
+
+    record DatasetPage(List<DatasetResponse> items, int page, int size, long total) {
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    DatasetResponse create(@Valid @RequestBody CreateDatasetRequest request) {
+        List<String> labels = request.labels().stream().map(String::strip).toList();
+        if (new HashSet<>(labels).size() != labels.size()) {
+            throw ApiException.unprocessable("duplicate-labels", "labels must be distinct");
+        }
+        Dataset.Privacy privacy = request.privacy() == null ? null
+                : new Dataset.Privacy(request.privacy().epsilonBudget(), request.privacy().delta());
+        return response(datasets.create(request.name().strip(), labels, privacy), 0, null);
+    }
+
+    @GetMapping
+    DatasetPage list(@RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
+        List<Dataset> found = datasets.list(page, size);
+        Map<UUID, Long> counts = datasets.recordCounts(found.stream().map(Dataset::id).toList());
+        return new DatasetPage(found.stream().map(d -> response(d, counts.getOrDefault(d.id(), 0L), null)).toList(), page,
+                size, datasets.count());
+    }
+
+    @GetMapping("/{id}")
+    DatasetResponse get(@PathVariable UUID id) {
+        Dataset dataset = datasets.get(id);
+        Map<String, Map<String, Long>> splits = datasets.splitCounts(id);
+        long total = splits.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
+        for (String split : List.of("train", "validation", "test")) {
+            splits.putIfAbsent(split, Map.of());
+        }
+        return response(dataset, total, splits);
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable UUID id) {
+        datasets.delete(id);
+    }
+
+    private static DatasetResponse response(Dataset d, long records, Map<String, Map<String, Long>> splits) {
+        PrivacyBudget privacy = d.privacy() == null ? null : new PrivacyBudget(d.privacy().epsilonBudget(), d.privacy().delta());
+        return new DatasetResponse(d.id(), d.name(), d.labels(), records, privacy, d.createdAt(), splits);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.braid.dataset.ingest;
+
+import java.io.IOException;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.braid.common.problem.ApiException;
+import dev.braid.dataset.catalog.Dataset;
+import dev.braid.dataset.catalog.DatasetService;
+
+@RestController
+class RecordIngestController {
+
+    private final DatasetService datasets;
+    private final NdjsonIngester ndjson;
+
+    RecordIngestController(DatasetService datasets, NdjsonIngester ndjson) {
+        this.datasets = datasets;
+        this.ndjson = ndjson;
+    }
+
+    @PostMapping(path = "/api/v1/datasets/{id}/records", consumes = "application/x-ndjson")
+    IngestReport ingestNdjson(@PathVariable UUID id, HttpServletRequest request) throws IOException {
+        Dataset dataset = datasets.get(id);
+        return ndjson.ingest(dataset, request.getInputStream());
+    }
+
+    @PostMapping(path = "/api/v1/datasets/{id}/records")
+    IngestReport unsupported(@PathVariable UUID id, HttpServletRequest request) {
+        datasets.get(id);
+        throw ApiException.unsupportedMediaType(
+                "Records are accepted as application/x-ndjson; got " + request.getContentType());
+    }
+}

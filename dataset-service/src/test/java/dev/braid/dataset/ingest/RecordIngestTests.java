@@ -1,0 +1,139 @@
+package dev.braid.dataset.ingest;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+import dev.braid.common.security.Role;
+import dev.braid.common.testing.EmbeddedPostgresExtension;
+import dev.braid.common.testing.ServiceTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(EmbeddedPostgresExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {ServiceTestClient.SECRET_PROPERTY, "braid.dataset.batch-size=3"})
+class RecordIngestTests {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    ServiceTestClient client;
+    String datasetId;
+
+    @BeforeEach
+    void createDataset() {
+        client = new ServiceTestClient(port);
+        datasetId = client.postJson("/api/v1/datasets", "acme",
+                Map.of("name", "tickets", "labels", List.of("billing", "bug"))).json().path("id").stringValue();
+    }
+
+    @Test
+    void shouldKeepGoodRecordsAndRejectEachBadOneWithItsReason() throws Exception {
+        String png = Base64.getEncoder().encodeToString(png());
+        byte[] body = join(
+                "{\"id\":\"a1\",\"text\":\"refund please\",\"label\":\"billing\"}",
+                "{\"id\":\"a2\",\"text\":\"app crashes\",\"label\":\"outage\"}",
+                "{\"id\":\"a3\",\"label\":\"bug\"}",
+                "not json at all",
+                "{\"id\":\"a5\",\"imageBase64\":\"" + Base64.getEncoder().encodeToString("GIF89a....".getBytes()) + "\",\"label\":\"bug\"}",
+                "{\"id\":\"a6\",\"imageBase64\":\"" + png + "\",\"label\":\"bug\"}",
+                "{\"id\":\"a7\",\"text\":\"'; drop table dataset.record; --\",\"label\":\"bug\"}",
+                "{\"id\":\"a8\",\"imageBase64\":\"%%%\",\"label\":\"bug\"}");
+        byte[] withBadUtf8 = concat(body, new byte[] {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}', '\n'});
+
+        JsonNode report = client.post("/api/v1/datasets/" + datasetId + "/records", "acme", Role.MEMBER,
+                "application/x-ndjson", withBadUtf8).json();
+
+        assertThat(report.path("accepted").asLong()).isEqualTo(3);
+        assertThat(report.path("duplicates").asLong()).isZero();
+        Map<Long, String> reasons = new java.util.TreeMap<>();
+        report.path("rejected").forEach(r -> reasons.put(r.path("line").asLong(), r.path("reason").stringValue()));
+        assertThat(reasons).containsOnlyKeys(2L, 3L, 4L, 5L, 8L, 9L);
+        assertThat(reasons.get(2L)).contains("'outage' is not one of the dataset's labels");
+        assertThat(reasons.get(3L)).isEqualTo("the record has neither text nor an image");
+        assertThat(reasons.get(4L)).isEqualTo("the line is not a valid JSON record");
+        assertThat(reasons.get(5L)).isEqualTo("image is not a PNG or JPEG");
+        assertThat(reasons.get(8L)).isEqualTo("imageBase64 is not valid base64");
+        assertThat(reasons.get(9L)).isEqualTo("the line is not valid UTF-8");
+        assertThat(jdbc.sql("select count(*) from dataset.record").query(Long.class).single()).isGreaterThanOrEqualTo(3);
+        assertThat(jdbc.sql("select text from dataset.record where external_id = 'a7'").query(String.class).single())
+                .isEqualTo("'; drop table dataset.record; --");
+    }
+
+    @Test
+    void shouldAddNothingWhenTheSameDataIsUploadedTwice() {
+        byte[] body = join("{\"text\":\"one\",\"label\":\"bug\"}", "{\"text\":\"two\",\"label\":\"bug\"}",
+                "{\"text\":\"one\",\"label\":\"bug\"}");
+        String path = "/api/v1/datasets/" + datasetId + "/records";
+
+        JsonNode first = client.post(path, "acme", Role.MEMBER, "application/x-ndjson", body).json();
+        JsonNode second = client.post(path, "acme", Role.MEMBER, "application/x-ndjson", body).json();
+
+        assertThat(first.path("accepted").asLong()).isEqualTo(2);
+        assertThat(first.path("duplicates").asLong()).isEqualTo(1);
+        assertThat(second.path("accepted").asLong()).isZero();
+        assertThat(second.path("duplicates").asLong()).isEqualTo(3);
+        JsonNode dataset = client.get("/api/v1/datasets/" + datasetId, "acme").json();
+        assertThat(dataset.path("recordCount").asLong()).isEqualTo(2);
+        long perSplit = 0;
+        for (String split : List.of("train", "validation", "test")) {
+            perSplit += dataset.path("splits").path(split).path("bug").asLong(0);
+        }
+        assertThat(perSplit).isEqualTo(2);
+    }
+
+    @Test
+    void shouldRefuseABodyThatIsNotNdjsonAndStoreNothing() {
+        ServiceTestClient.Response response = client.post("/api/v1/datasets/" + datasetId + "/records", "acme",
+                Role.MEMBER, "application/x-ndjson", "PK\u0003\u0004 binary junk".getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(client.get("/api/v1/datasets/" + datasetId, "acme").json().path("recordCount").asLong()).isZero();
+    }
+
+    @Test
+    void shouldRefuseAnotherTenantsDatasetAndAnUnsupportedMediaType() {
+        byte[] body = join("{\"text\":\"one\",\"label\":\"bug\"}");
+        String path = "/api/v1/datasets/" + datasetId + "/records";
+
+        assertThat(client.post(path, "other", Role.MEMBER, "application/x-ndjson", body).status()).isEqualTo(404);
+        assertThat(client.get("/api/v1/datasets/" + datasetId, "other").status()).isEqualTo(404);
+        assertThat(client.post(path, "acme", Role.MEMBER, "text/csv", body).status()).isEqualTo(415);
+        assertThat(client.getWithoutToken("/api/v1/datasets").status()).isEqualTo(401);
+    }
+
+    private static byte[] png() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png", out);
+        return out.toByteArray();
+    }
+
+    private static byte[] join(String... lines) {
+        return (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
