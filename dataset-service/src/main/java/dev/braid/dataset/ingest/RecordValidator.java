@@ -1,18 +1,12 @@
 package dev.braid.dataset.ingest;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.Set;
-
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
+import dev.braid.common.image.ImageProbe;
 import dev.braid.dataset.DatasetProperties;
 
 /** Judges one record on its own and says, in words a person understands, what is wrong with it. */
@@ -84,43 +78,13 @@ class RecordValidator {
         if (bytes.length > limits.maxImageSize().toBytes()) {
             throw new Rejected("image is larger than " + limits.maxImageSize().toMegabytes() + " MB");
         }
-        if (!isPng(bytes) && !isJpeg(bytes)) {
-            throw new Rejected("image is not a PNG or JPEG");
+        try {
+            ImageProbe.check(bytes, limits.maxImagePixels());
         }
-        checkDimensions(bytes);
+        catch (ImageProbe.InvalidImage ex) {
+            throw new Rejected(ex.getMessage());
+        }
         return bytes;
-    }
-
-    /** Reads only the header: the pixel count is checked before anything is decoded. */
-    private void checkDimensions(byte[] bytes) throws Rejected {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new Rejected("image is not a readable PNG or JPEG");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels > limits.maxImagePixels()) {
-                    throw new Rejected("image has " + pixels + " pixels, over the limit of " + limits.maxImagePixels());
-                }
-            }
-            finally {
-                reader.dispose();
-            }
-        }
-        catch (IOException ex) {
-            throw new Rejected("image is corrupt: its header cannot be read");
-        }
-    }
-
-    private static boolean isPng(byte[] b) {
-        return b.length > 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G';
-    }
-
-    private static boolean isJpeg(byte[] b) {
-        return b.length > 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff;
     }
 
     private static String optionalString(JsonNode json, String field) throws Rejected {

@@ -1,0 +1,88 @@
+package dev.braid.common.image;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Checks image bytes the way every entry point must: PNG or JPEG by magic number, pixel count
+ * read from the header before anything is decoded (a small file can declare a huge image), and
+ * a decode that fails cleanly on corrupt data. Reasons are worded for the person who sent the image.
+ */
+public final class ImageProbe {
+
+    private ImageProbe() {
+    }
+
+    /** The image cannot be accepted; the message says why. */
+    public static final class InvalidImage extends Exception {
+
+        private final boolean tooLarge;
+
+        InvalidImage(String reason, boolean tooLarge) {
+            super(reason, null, false, false);
+            this.tooLarge = tooLarge;
+        }
+
+        /** True when the image is refused for its size rather than its content (HTTP 413 rather than 400). */
+        public boolean tooLarge() {
+            return tooLarge;
+        }
+    }
+
+    /** Checks format and declared size; returns the pixel count. */
+    public static long check(byte[] bytes, long maxPixels) throws InvalidImage {
+        if (!isPng(bytes) && !isJpeg(bytes)) {
+            throw new InvalidImage("image is not a PNG or JPEG", false);
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new InvalidImage("image is not a readable PNG or JPEG", false);
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > maxPixels) {
+                    throw new InvalidImage("image has " + pixels + " pixels, over the limit of " + maxPixels, true);
+                }
+                return pixels;
+            }
+            finally {
+                reader.dispose();
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            throw new InvalidImage("image is corrupt: its header cannot be read", false);
+        }
+    }
+
+    /** Checks, then decodes. */
+    public static BufferedImage decode(byte[] bytes, long maxPixels) throws InvalidImage {
+        check(bytes, maxPixels);
+        try {
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
+            if (image == null) {
+                throw new InvalidImage("image is corrupt and cannot be decoded", false);
+            }
+            return image;
+        }
+        catch (IOException | RuntimeException ex) {
+            throw new InvalidImage("image is corrupt and cannot be decoded", false);
+        }
+    }
+
+    static boolean isPng(byte[] b) {
+        return b.length > 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G';
+    }
+
+    static boolean isJpeg(byte[] b) {
+        return b.length > 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.braid.inference;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class InferenceApplication {
+
+    public static void main(String[] args) {
+        // DJL must never reach for the network: the PyTorch natives ship inside the classpath jar
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        SpringApplication.run(InferenceApplication.class, args);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.braid.inference.prediction;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+import dev.braid.common.image.ImageProbe;
+import dev.braid.common.problem.ApiException;
+import dev.braid.inference.InferenceProperties;
+import dev.braid.inference.registry.ModelRegistry;
+import dev.braid.inference.registry.ModelVersion;
+import dev.braid.inference.serving.LoadedModels;
+import dev.braid.model.FusedClassifier;
+import dev.braid.model.Prediction;
+
+/** Resolves the model (by id, or the dataset's deployed one), checks and decodes inputs, and predicts in one batch. */
+@Service
+class PredictionService {
+
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
+    private final ModelRegistry registry;
+    private final LoadedModels loadedModels;
+    private final InferenceProperties properties;
+
+    PredictionService(ModelRegistry registry, LoadedModels loadedModels, InferenceProperties properties) {
+        this.registry = registry;
+        this.loadedModels = loadedModels;
+        this.properties = properties;
+    }
+
+    record Input(String text, String imageBase64) {
+    }
+
+    record Result(UUID modelId, List<Prediction> predictions) {
+    }
+
+    Result predict(UUID modelId, UUID datasetId, List<Input> inputs) {
+        if ((modelId == null) == (datasetId == null)) {
+            throw ApiException.unprocessable("model-or-dataset", "Give exactly one of modelId and datasetId");
+        }
+        List<FusedClassifier.Input> decoded = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            decoded.add(decode(inputs.get(i), inputs.size() == 1 ? "" : "inputs[" + i + "]: "));
+        }
+        ModelVersion model = modelId != null ? registry.get(modelId) : registry.deployedFor(datasetId);
+        FusedClassifier classifier = loadedModels.get(model.id(), model.artifactKey());
+        for (int i = 0; i < decoded.size(); i++) {
+            FusedClassifier.Input input = decoded.get(i);
+            boolean usable = (input.text() != null && classifier.hasText()) || (input.image() != null && classifier.hasImage());
+            if (!usable) {
+                throw ApiException.unprocessable("modality-unavailable", (decoded.size() == 1 ? "" : "inputs[" + i + "]: ")
+                        + "this model was trained without the modality the input carries");
+            }
+        }
+        return new Result(model.id(), classifier.predict(decoded));
+    }
+
+    private FusedClassifier.Input decode(Input input, String where) {
+        String text = input.text() == null || input.text().isBlank() ? null : input.text();
+        BufferedImage image = input.imageBase64() == null ? null : image(input.imageBase64(), where);
+        if (text == null && image == null) {
+            throw ApiException.unprocessable("no-input", where + "give text, imageBase64 or both");
+        }
+        return new FusedClassifier.Input(text, image);
+    }
+
+    private BufferedImage image(String base64, String where) {
+        long maxBytes = properties.maxImageSize().toBytes();
+        if (base64.length() > maxBytes * 4 / 3 + 4) {
+            throw new ImageTooLarge(where + "image is larger than " + properties.maxImageSize().toMegabytes() + " MB");
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(WHITESPACE.matcher(base64).replaceAll(""));
+        }
+        catch (IllegalArgumentException ex) {
+            throw ApiException.badRequest("invalid-image", where + "imageBase64 is not valid base64");
+        }
+        if (bytes.length > maxBytes) {
+            throw new ImageTooLarge(where + "image is larger than " + properties.maxImageSize().toMegabytes() + " MB");
+        }
+        try {
+            return ImageProbe.decode(bytes, properties.maxImagePixels());
+        }
+        catch (ImageProbe.InvalidImage ex) {
+            if (ex.tooLarge()) {
+                throw new ImageTooLarge(where + ex.getMessage());
+            }
+            throw ApiException.badRequest("invalid-image", where + ex.getMessage());
+        }
+    }
+
+    /** 413: the image is over the size or pixel limit. */
+    static final class ImageTooLarge extends ApiException {
+
+        ImageTooLarge(String detail) {
+            super(HttpStatus.CONTENT_TOO_LARGE, "image-too-large", detail);
+        }
+    }
+}

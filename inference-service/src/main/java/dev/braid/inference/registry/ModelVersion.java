@@ -1,0 +1,12 @@
+package dev.braid.inference.registry;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import tools.jackson.databind.JsonNode;
+
+/** A registered model version and its lineage. */
+public record ModelVersion(UUID id, String tenant, UUID datasetId, UUID jobId, List<String> labels, JsonNode metrics,
+        String artifactKey, Instant createdAt, boolean deployed) {
+}

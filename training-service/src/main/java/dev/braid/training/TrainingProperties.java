@@ -1,0 +1,37 @@
+package dev.braid.training;
+
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Job queue and worker settings ({@code braid.training.*}).
+ *
+ * @param services where the dataset and inference services listen
+ * @param worker whether this instance runs jobs, and how it holds them
+ */
+@Validated
+@ConfigurationProperties("braid.training")
+public record TrainingProperties(@Valid @NotNull Services services, @Valid @DefaultValue Worker worker) {
+
+    public record Services(@NotBlank String dataset, @NotBlank String inference) {
+    }
+
+    /**
+     * @param enabled false for an instance that only accepts and reports jobs
+     * @param lease how long a claimed job stays this worker's without a heartbeat
+     * @param heartbeat how often the lease is renewed (well under {@code lease})
+     * @param pollInterval how often an idle worker looks for a job
+     * @param maxAttempts attempts before a job that keeps failing is marked FAILED
+     */
+    public record Worker(@DefaultValue("true") boolean enabled, @DefaultValue("60s") Duration lease,
+            @DefaultValue("10s") Duration heartbeat, @DefaultValue("1s") Duration pollInterval,
+            @DefaultValue("3") @Min(1) int maxAttempts) {
+    }
+}

@@ -1,0 +1,143 @@
+package dev.braid.training.job;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code training.job} through explicit SQL: claiming is the queue's hot path and must be exactly
+ * {@code FOR UPDATE SKIP LOCKED}; every write by a worker is guarded by its lease.
+ */
+@Repository
+public class JobRepository {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final JdbcClient jdbc;
+
+    JobRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(UUID id, String tenant, UUID datasetId, int epochs, int batchSize, double learningRate, long seed,
+            int maxAttempts) {
+        jdbc.sql("""
+                insert into training.job (id, tenant_id, dataset_id, status, epochs, batch_size, learning_rate, seed, max_attempts)
+                values (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?)""")
+                .params(id, tenant, datasetId, epochs, batchSize, learningRate, seed, maxAttempts)
+                .update();
+    }
+
+    Optional<TrainingJob> find(String tenant, UUID id) {
+        return jdbc.sql("select * from training.job where tenant_id = ? and id = ?").params(tenant, id)
+                .query(JobRepository::map).optional();
+    }
+
+    List<TrainingJob> list(String tenant, UUID datasetId, int page, int size) {
+        return jdbc.sql("""
+                select * from training.job where tenant_id = ? and (?::uuid is null or dataset_id = ?)
+                order by created_at, id limit ? offset ?""")
+                .params(tenant, datasetId, datasetId, size, (long) page * size).query(JobRepository::map).list();
+    }
+
+    long count(String tenant, UUID datasetId) {
+        return jdbc.sql("select count(*) from training.job where tenant_id = ? and (?::uuid is null or dataset_id = ?)")
+                .params(tenant, datasetId, datasetId).query(Long.class).single();
+    }
+
+    /** Cancels a queued job at once, or asks a running one to stop; false when the job is already final. */
+    boolean requestCancel(String tenant, UUID id) {
+        int queued = jdbc.sql("""
+                update training.job set status = 'CANCELLED', finished_at = now(), lease_owner = null
+                where tenant_id = ? and id = ? and status = 'QUEUED'""").params(tenant, id).update();
+        if (queued == 1) {
+            return true;
+        }
+        return jdbc.sql("update training.job set cancel_requested = true where tenant_id = ? and id = ? and status = 'RUNNING'")
+                .params(tenant, id).update() == 1;
+    }
+
+    /**
+     * Claims the oldest job that is queued or whose holder's lease ran out, for this worker. The
+     * attempt counter goes up with every claim, so a job that keeps killing its workers runs out of attempts.
+     */
+    public Optional<TrainingJob> claim(String worker, Duration lease) {
+        return jdbc.sql("""
+                update training.job set status = 'RUNNING', attempt = attempt + 1, lease_owner = ?,
+                       lease_expires_at = now() + make_interval(secs => ?), started_at = coalesce(started_at, now())
+                where id = (select id from training.job
+                            where status = 'QUEUED' or (status = 'RUNNING' and lease_expires_at < now())
+                            order by created_at, id for update skip locked limit 1)
+                returning *""")
+                .params(worker, lease.toMillis() / 1000.0)
+                .query(JobRepository::map).optional();
+    }
+
+    /** Renews the lease; empty when this worker no longer holds the job, else whether a cancel was asked. */
+    public Optional<Boolean> heartbeat(UUID id, String worker, Duration lease) {
+        return jdbc.sql("""
+                update training.job set lease_expires_at = now() + make_interval(secs => ?)
+                where id = ? and lease_owner = ? and status = 'RUNNING' returning cancel_requested""")
+                .params(lease.toMillis() / 1000.0, id, worker).query(Boolean.class).optional();
+    }
+
+    public boolean progress(UUID id, String worker, int epoch, int step, int steps) {
+        return jdbc.sql("update training.job set epoch = ?, step = ?, steps = ? where id = ? and lease_owner = ? and status = 'RUNNING'")
+                .params(epoch, step, steps, id, worker).update() == 1;
+    }
+
+    public void event(UUID id, String type, Object data) {
+        jdbc.sql("insert into training.job_event (job_id, type, data) values (?, ?, ?::jsonb)")
+                .params(id, type, JSON.writeValueAsString(data)).update();
+    }
+
+    public boolean succeed(UUID id, String worker, Object metrics, UUID modelId) {
+        return jdbc.sql("""
+                update training.job set status = 'SUCCEEDED', metrics = ?::jsonb, model_id = ?, error = null,
+                       finished_at = now(), lease_owner = null, lease_expires_at = null
+                where id = ? and lease_owner = ? and status = 'RUNNING'""")
+                .params(JSON.writeValueAsString(metrics), modelId, id, worker).update() == 1;
+    }
+
+    /** Ends the job in a final state (FAILED or CANCELLED) with the reason. */
+    public boolean finish(UUID id, String worker, JobStatus status, String error) {
+        return jdbc.sql("""
+                update training.job set status = ?, error = ?, finished_at = now(), lease_owner = null, lease_expires_at = null
+                where id = ? and lease_owner = ? and status = 'RUNNING'""")
+                .params(status.name(), error, id, worker).update() == 1;
+    }
+
+    /** Gives the job back to the queue after a failure that another attempt may not hit. */
+    public boolean requeue(UUID id, String worker, String error) {
+        return jdbc.sql("""
+                update training.job set status = 'QUEUED', error = ?, lease_owner = null, lease_expires_at = null
+                where id = ? and lease_owner = ? and status = 'RUNNING'""")
+                .params(error, id, worker).update() == 1;
+    }
+
+    private static TrainingJob map(ResultSet rs, int row) throws SQLException {
+        String metrics = rs.getString("metrics");
+        JsonNode metricsJson = metrics == null ? null : JSON.readTree(metrics);
+        return new TrainingJob(rs.getObject("id", UUID.class), rs.getString("tenant_id"), rs.getObject("dataset_id", UUID.class),
+                JobStatus.valueOf(rs.getString("status")), rs.getInt("epochs"), rs.getInt("batch_size"),
+                rs.getDouble("learning_rate"), rs.getLong("seed"), rs.getInt("epoch"), rs.getInt("step"), rs.getInt("steps"),
+                metricsJson, rs.getObject("model_id", UUID.class), rs.getString("error"), rs.getInt("attempt"),
+                rs.getInt("max_attempts"), rs.getBoolean("cancel_requested"), instant(rs, "created_at"),
+                instant(rs, "started_at"), instant(rs, "finished_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}

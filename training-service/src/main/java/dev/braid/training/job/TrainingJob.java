@@ -1,0 +1,12 @@
+package dev.braid.training.job;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import tools.jackson.databind.JsonNode;
+
+/** A row of {@code training.job}. */
+public record TrainingJob(UUID id, String tenant, UUID datasetId, JobStatus status, int epochs, int batchSize,
+        double learningRate, long seed, int epoch, int step, int steps, JsonNode metrics, UUID modelId, String error,
+        int attempt, int maxAttempts, boolean cancelRequested, Instant createdAt, Instant startedAt, Instant finishedAt) {
+}

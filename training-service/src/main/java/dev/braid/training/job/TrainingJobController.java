@@ -1,0 +1,88 @@
+package dev.braid.training.job;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.http.HttpStatus;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+@Validated
+@RestController
+@RequestMapping("/api/v1/training-jobs")
+class TrainingJobController {
+
+    private final JobService jobs;
+
+    TrainingJobController(JobService jobs) {
+        this.jobs = jobs;
+    }
+
+    record PrivacyRequest(@DecimalMin("0") Double noiseMultiplier, @DecimalMin(value = "0", inclusive = false) Double maxGradNorm) {
+    }
+
+    record SubmitJobRequest(@NotNull UUID datasetId, @Min(1) @Max(1000) Integer epochs, @Min(1) @Max(4096) Integer batchSize,
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("10") Double learningRate, Long seed,
+            @Valid PrivacyRequest privacy) {
+    }
+
+    record Progress(int epoch, int epochs, int step, int steps) {
+    }
+
+    record JobResponse(UUID id, UUID datasetId, JobStatus status, Progress progress, JsonNode metrics, Object privacy,
+            UUID modelId, String error, Instant createdAt, Instant startedAt, Instant finishedAt, int attempt) {
+
+        static JobResponse of(TrainingJob j) {
+            return new JobResponse(j.id(), j.datasetId(), j.status(), new Progress(j.epoch(), j.epochs(), j.step(), j.steps()),
+                    j.metrics(), null, j.modelId(), j.error(), j.createdAt(), j.startedAt(), j.finishedAt(), j.attempt());
+        }
+    }
+
+    record JobPage(List<JobResponse> items, int page, int size, long total) {
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    JobResponse submit(@Valid @RequestBody SubmitJobRequest request) {
+        return JobResponse.of(jobs.submit(request.datasetId(), value(request.epochs(), 10), value(request.batchSize(), 64),
+                request.learningRate() == null ? 1e-3 : request.learningRate(), request.seed() == null ? 7L : request.seed(),
+                request.privacy() != null));
+    }
+
+    @GetMapping
+    JobPage list(@RequestParam(required = false) UUID datasetId, @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
+        return new JobPage(jobs.list(datasetId, page, size).stream().map(JobResponse::of).toList(), page, size,
+                jobs.count(datasetId));
+    }
+
+    @GetMapping("/{id}")
+    JobResponse get(@PathVariable UUID id) {
+        return JobResponse.of(jobs.get(id));
+    }
+
+    @PostMapping("/{id}/cancel")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    JobResponse cancel(@PathVariable UUID id) {
+        return JobResponse.of(jobs.cancel(id));
+    }
+
+    private static int value(Integer given, int fallback) {
+        return given == null ? fallback : given;
+    }
+}

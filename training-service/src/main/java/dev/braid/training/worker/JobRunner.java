@@ -1,0 +1,196 @@
+package dev.braid.training.worker;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.imageio.ImageIO;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import dev.braid.common.blob.BlobStore;
+import dev.braid.common.problem.ApiException;
+import dev.braid.common.security.Caller;
+import dev.braid.common.security.CallerContext;
+import dev.braid.common.security.Role;
+import dev.braid.model.Example;
+import dev.braid.model.Metrics;
+import dev.braid.model.MultimodalTrainer;
+import dev.braid.model.TrainingCancelledException;
+import dev.braid.model.TrainingListener;
+import dev.braid.model.TrainingOptions;
+import dev.braid.model.TrainingResult;
+import dev.braid.training.job.JobRepository;
+import dev.braid.training.job.JobStatus;
+import dev.braid.training.job.TrainingJob;
+import dev.braid.training.remote.DatasetClient;
+import dev.braid.training.remote.InferenceClient;
+
+/**
+ * Runs one claimed job as its tenant: fetches the records from the dataset service, trains, stores
+ * the artifact and registers the model version. The model id is derived from the job id, so a
+ * job re-run after a crash writes the same artifact and registers the same, single version.
+ */
+@Component
+class JobRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    private final JobRepository jobs;
+    private final DatasetClient datasets;
+    private final InferenceClient inference;
+    private final BlobStore blobs;
+
+    JobRunner(JobRepository jobs, DatasetClient datasets, InferenceClient inference, BlobStore blobs) {
+        this.jobs = jobs;
+        this.datasets = datasets;
+        this.inference = inference;
+        this.blobs = blobs;
+    }
+
+    /** The running job as the worker sees it: set to stop by the heartbeat (cancel asked, or lease lost). */
+    static final class Control {
+
+        private final TrainingJob job;
+        private final String worker;
+        private volatile boolean stop;
+        private volatile boolean cancelled;
+
+        Control(TrainingJob job, String worker) {
+            this.job = job;
+            this.worker = worker;
+        }
+
+        TrainingJob job() {
+            return job;
+        }
+
+        void stop(boolean cancel) {
+            this.cancelled = cancel;
+            this.stop = true;
+        }
+    }
+
+    void run(Control control) {
+        TrainingJob job = control.job();
+        Caller caller = new Caller(job.tenant(), Role.MEMBER, "training-job/" + job.id(), null, Instant.now().plusSeconds(60));
+        CallerContext.runAs(caller, () -> execute(control));
+    }
+
+    private void execute(Control control) {
+        TrainingJob job = control.job();
+        log.info("Running training job {} (attempt {} of {})", job.id(), job.attempt(), job.maxAttempts());
+        if (job.cancelRequested()) {
+            jobs.finish(job.id(), control.worker, JobStatus.CANCELLED, null);
+            return;
+        }
+        if (job.attempt() > job.maxAttempts()) {
+            jobs.finish(job.id(), control.worker, JobStatus.FAILED, "gave up after " + job.maxAttempts() + " attempts"
+                    + (job.error() == null ? "" : "; last error: " + job.error()));
+            return;
+        }
+        try {
+            DatasetClient.DatasetInfo dataset = datasets.dataset(job.datasetId());
+            List<Example> examples = examples(dataset, datasets.records(job.datasetId()));
+            TrainingResult result = new MultimodalTrainer().train(examples, dataset.labels(),
+                    new TrainingOptions(job.epochs(), job.batchSize(), job.learningRate(), job.seed()), listener(control));
+            UUID modelId = UUID.nameUUIDFromBytes(("braid-model:" + job.id()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String key = "models/" + job.tenant() + "/" + modelId + "/model.zip";
+            blobs.put(key, result.artifact().toBytes());
+            Map<String, Object> metrics = metrics(result);
+            UUID registered = inference.registerModel(modelId, job.datasetId(), job.id(), dataset.labels(), metrics, key);
+            if (jobs.succeed(job.id(), control.worker, metrics, registered)) {
+                jobs.event(job.id(), "completed", Map.of("modelId", registered, "metrics", metrics));
+                log.info("Training job {} succeeded: model {}", job.id(), registered);
+            }
+        }
+        catch (TrainingCancelledException ex) {
+            if (control.cancelled) {
+                jobs.finish(job.id(), control.worker, JobStatus.CANCELLED, null);
+                jobs.event(job.id(), "cancelled", Map.of("message", ex.getMessage()));
+                log.info("Training job {} cancelled", job.id());
+            }
+        }
+        catch (ApiException | IllegalArgumentException ex) {
+            jobs.finish(job.id(), control.worker, JobStatus.FAILED, ex.getMessage());
+            log.warn("Training job {} failed: {}", job.id(), ex.getMessage());
+        }
+        catch (IOException | RuntimeException ex) {
+            String reason = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+            if (job.attempt() < job.maxAttempts()) {
+                jobs.requeue(job.id(), control.worker, reason);
+                log.warn("Training job {} attempt {} failed, queued again: {}", job.id(), job.attempt(), reason, ex);
+            }
+            else {
+                jobs.finish(job.id(), control.worker, JobStatus.FAILED, reason);
+                log.error("Training job {} failed after {} attempts: {}", job.id(), job.attempt(), reason, ex);
+            }
+        }
+    }
+
+    private TrainingListener listener(Control control) {
+        return new TrainingListener() {
+            private long lastWrite;
+
+            @Override
+            public void onStep(int epoch, int step, int steps) {
+                long now = System.nanoTime();
+                if (now - lastWrite > 1_000_000_000L || step == steps) {
+                    lastWrite = now;
+                    if (!jobs.progress(control.job.id(), control.worker, epoch, step, steps)) {
+                        control.stop(false);
+                    }
+                }
+            }
+
+            @Override
+            public void onEpoch(int epoch, int epochs, int step, int steps, double loss, double validationAccuracy) {
+                jobs.progress(control.job.id(), control.worker, epoch, step, steps);
+                jobs.event(control.job.id(), "epoch", Map.of("epoch", epoch, "epochs", epochs, "step", step, "steps", steps,
+                        "loss", loss, "validationAccuracy", validationAccuracy));
+            }
+
+            @Override
+            public boolean cancelRequested() {
+                return control.stop;
+            }
+        };
+    }
+
+    private static List<Example> examples(DatasetClient.DatasetInfo dataset, List<DatasetClient.RemoteRecord> records)
+            throws IOException {
+        List<Example> examples = new ArrayList<>(records.size());
+        for (DatasetClient.RemoteRecord r : records) {
+            int label = dataset.labels().indexOf(r.label());
+            BufferedImage image = r.imageBase64() == null ? null
+                    : ImageIO.read(new ByteArrayInputStream(java.util.Base64.getDecoder().decode(r.imageBase64())));
+            String text = r.text() == null || r.text().isBlank() ? null : r.text();
+            if (label < 0 || (text == null && image == null)) {
+                continue;
+            }
+            examples.add(new Example(text, image, label, Example.Split.valueOf(r.split().toUpperCase(java.util.Locale.ROOT))));
+        }
+        return examples;
+    }
+
+    private static Map<String, Object> metrics(TrainingResult result) {
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("text", metric(result.text()));
+        metrics.put("image", metric(result.image()));
+        metrics.put("fused", metric(result.fused()));
+        metrics.put("alpha", result.alpha());
+        return metrics;
+    }
+
+    private static Map<String, Object> metric(Metrics m) {
+        return Map.of("accuracy", m.accuracy(), "macroF1", m.macroF1(), "examples", m.examples());
+    }
+}

@@ -1,0 +1,133 @@
+package dev.braid.training.worker;
+
+import java.lang.management.ManagementFactory;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import dev.braid.training.TrainingProperties;
+import dev.braid.training.job.JobRepository;
+import dev.braid.training.job.TrainingJob;
+
+/**
+ * Claims jobs from the shared queue, one at a time per instance, and runs them while renewing
+ * their lease. Several instances on one database share the queue; a job whose worker died is
+ * claimed again when its lease runs out.
+ */
+@Component
+class JobWorker implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
+
+    private final JobRepository jobs;
+    private final JobRunner runner;
+    private final TrainingProperties.Worker settings;
+    private final String workerId = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "job-heartbeat"));
+    private volatile boolean running;
+    private Thread loop;
+
+    JobWorker(JobRepository jobs, JobRunner runner, TrainingProperties properties) {
+        this.jobs = jobs;
+        this.runner = runner;
+        this.settings = properties.worker();
+    }
+
+    @Override
+    public void start() {
+        if (!settings.enabled()) {
+            log.info("Training worker disabled on this instance");
+            return;
+        }
+        running = true;
+        loop = thread(this::work, "job-worker");
+        loop.start();
+        log.info("Training worker {} started", workerId);
+    }
+
+    private void work() {
+        while (running) {
+            try {
+                Optional<TrainingJob> claimed = jobs.claim(workerId, settings.lease());
+                if (claimed.isEmpty()) {
+                    Thread.sleep(settings.pollInterval().toMillis());
+                    continue;
+                }
+                run(claimed.get());
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            catch (RuntimeException ex) {
+                log.warn("Job queue poll failed: {}", ex.toString());
+                sleepQuietly();
+            }
+        }
+    }
+
+    private void run(TrainingJob job) {
+        JobRunner.Control control = new JobRunner.Control(job, workerId);
+        long period = settings.heartbeat().toMillis();
+        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> beat(control), period, period, TimeUnit.MILLISECONDS);
+        try {
+            runner.run(control);
+        }
+        finally {
+            heartbeat.cancel(false);
+        }
+    }
+
+    private void beat(JobRunner.Control control) {
+        try {
+            Optional<Boolean> cancel = jobs.heartbeat(control.job().id(), workerId, settings.lease());
+            if (cancel.isEmpty()) {
+                log.warn("Lost the lease on job {}; stopping it here", control.job().id());
+                control.stop(false);
+            }
+            else if (cancel.get()) {
+                control.stop(true);
+            }
+        }
+        catch (RuntimeException ex) {
+            log.warn("Heartbeat for job {} failed: {}", control.job().id(), ex.toString());
+        }
+    }
+
+    private void sleepQuietly() {
+        try {
+            Thread.sleep(settings.pollInterval().toMillis());
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (loop != null) {
+            loop.interrupt();
+        }
+        heartbeats.shutdownNow();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private static Thread thread(Runnable work, String name) {
+        Thread thread = new Thread(work, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+}
