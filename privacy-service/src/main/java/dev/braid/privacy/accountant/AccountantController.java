@@ -1,0 +1,65 @@
+package dev.braid.privacy.accountant;
+
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/privacy/accountant")
+class AccountantController {
+
+    private final AccountantService accountant;
+
+    AccountantController(AccountantService accountant) {
+        this.accountant = accountant;
+    }
+
+    record MechanismRequest(
+            @NotNull @DecimalMin("0") @DecimalMax("1") Double sampleRate,
+            @NotNull @DecimalMin("0") @DecimalMax("1e9") Double noiseMultiplier,
+            @NotNull @Min(0) Long steps) {
+    }
+
+    record EpsilonRequest(@NotEmpty List<@NotNull @Valid MechanismRequest> mechanisms,
+            @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false) Double delta,
+            List<@NotNull @DecimalMin(value = "1", inclusive = false) @DecimalMax("100000") Double> orders) {
+    }
+
+    record EpsilonResponse(double epsilon, double order) {
+    }
+
+    record NoiseRequest(
+            @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double targetEpsilon,
+            @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false) Double delta,
+            @NotNull @DecimalMin("0") @DecimalMax("1") Double sampleRate,
+            @NotNull @Min(0) Long steps,
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("100") Double epsilonTolerance) {
+    }
+
+    record NoiseResponse(double noiseMultiplier, double epsilon) {
+    }
+
+    @PostMapping
+    EpsilonResponse epsilon(@Valid @RequestBody EpsilonRequest request) {
+        RdpAccountant.Epsilon result = accountant.epsilon(request.mechanisms().stream()
+                .map(m -> new RdpAccountant.Mechanism(m.sampleRate(), m.noiseMultiplier(), m.steps()))
+                .toList(), request.delta(), request.orders());
+        return new EpsilonResponse(result.epsilon(), result.order());
+    }
+
+    @PostMapping("/noise-multiplier")
+    NoiseResponse noiseMultiplier(@Valid @RequestBody NoiseRequest request) {
+        RdpAccountant.Noise noise = accountant.noiseMultiplier(request.targetEpsilon(), request.delta(), request.sampleRate(),
+                request.steps(), request.epsilonTolerance() == null ? 0.01 : request.epsilonTolerance());
+        return new NoiseResponse(noise.noiseMultiplier(), noise.epsilon());
+    }
+}

@@ -1,0 +1,178 @@
+package dev.braid.privacy.accountant;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rényi differential privacy of the Poisson-subsampled Gaussian mechanism (Mironov, Talwar &amp;
+ * Zhang 2019), composed over mechanisms by adding RDP curves, and converted to (ε, δ) with the
+ * bound of Balle et al. 2020, the conversion Opacus uses. Pure functions; everything in log space.
+ */
+public final class RdpAccountant {
+
+    /** 1.1, 1.2, …, 10.9 and 12, 13, …, 63, as Opacus. */
+    public static final List<Double> DEFAULT_ORDERS = defaultOrders();
+
+    /** One mechanism applied {@code steps} times: sampling rate q and noise multiplier σ. */
+    public record Mechanism(double sampleRate, double noiseMultiplier, long steps) {
+    }
+
+    /** The smallest ε over the orders, and the order that gave it. */
+    public record Epsilon(double epsilon, double order) {
+    }
+
+    private RdpAccountant() {
+    }
+
+    /** ε for the composition of the mechanisms at δ, over the given orders. */
+    public static Epsilon epsilon(List<Mechanism> mechanisms, double delta, List<Double> orders) {
+        return toEpsilon(rdp(mechanisms, orders), orders, delta);
+    }
+
+    /** The composed RDP curve: for each order, the sum over mechanisms of steps × RDP of one step. */
+    public static double[] rdp(List<Mechanism> mechanisms, List<Double> orders) {
+        double[] total = new double[orders.size()];
+        for (Mechanism m : mechanisms) {
+            for (int i = 0; i < total.length; i++) {
+                double perStep = rdpOfOneStep(m.sampleRate(), m.noiseMultiplier(), orders.get(i));
+                total[i] += m.steps() == 0 ? 0 : perStep * m.steps();
+            }
+        }
+        return total;
+    }
+
+    /** RDP at order α of one step of the sampled Gaussian mechanism. */
+    static double rdpOfOneStep(double q, double sigma, double alpha) {
+        if (q == 0) {
+            return 0;
+        }
+        if (sigma == 0) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (q == 1) {
+            return alpha / (2 * sigma * sigma);
+        }
+        if (Double.isInfinite(alpha)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double logA = alpha == Math.rint(alpha) ? logAIntegerOrder(q, sigma, (int) alpha) : logAFractionalOrder(q, sigma, alpha);
+        return logA / (alpha - 1);
+    }
+
+    /** log A_α for integer α: the binomial sum Σ C(α,i) q^i (1-q)^{α-i} exp((i²-i)/(2σ²)). */
+    static double logAIntegerOrder(double q, double sigma, int alpha) {
+        double logA = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i <= alpha; i++) {
+            double term = LogMath.logBinomial(alpha, i) + i * Math.log(q) + (alpha - i) * Math.log1p(-q)
+                    + (i * (double) i - i) / (2 * sigma * sigma);
+            logA = LogMath.logAdd(logA, term);
+        }
+        return logA;
+    }
+
+    /**
+     * log A_α for fractional α: the two series with generalized binomial coefficients, whose
+     * signs alternate past α, summed until their terms drop below e^-30.
+     */
+    static double logAFractionalOrder(double q, double sigma, double alpha) {
+        double logA0 = Double.NEGATIVE_INFINITY;
+        double logA1 = Double.NEGATIVE_INFINITY;
+        double z0 = sigma * sigma * Math.log(1 / q - 1) + 0.5;
+        double coefficient = 1; // C(α, 0)
+        for (int i = 0; i < 100_000; i++) {
+            if (i > 0) {
+                coefficient *= (alpha - (i - 1)) / i;
+            }
+            double logCoefficient = Math.log(Math.abs(coefficient));
+            double j = alpha - i;
+            double logT0 = logCoefficient + i * Math.log(q) + j * Math.log1p(-q);
+            double logT1 = logCoefficient + j * Math.log(q) + i * Math.log1p(-q);
+            double logE0 = Math.log(0.5) + LogMath.logErfc((i - z0) / (Math.sqrt(2) * sigma));
+            double logE1 = Math.log(0.5) + LogMath.logErfc((z0 - j) / (Math.sqrt(2) * sigma));
+            double logS0 = logT0 + (i * (double) i - i) / (2 * sigma * sigma) + logE0;
+            double logS1 = logT1 + (j * j - j) / (2 * sigma * sigma) + logE1;
+            if (coefficient > 0) {
+                logA0 = LogMath.logAdd(logA0, logS0);
+                logA1 = LogMath.logAdd(logA1, logS1);
+            }
+            else {
+                logA0 = LogMath.logSub(logA0, logS0);
+                logA1 = LogMath.logSub(logA1, logS1);
+            }
+            if (Math.max(logS0, logS1) < -30) {
+                return LogMath.logAdd(logA0, logA1);
+            }
+        }
+        return Double.POSITIVE_INFINITY; // did not converge: no finite guarantee at this order
+    }
+
+    /**
+     * Balle et al. 2020 (Opacus's {@code get_privacy_spent}):
+     * ε(α) = RDP(α) - (log δ + log α)/(α-1) + log((α-1)/α), minimised over the orders.
+     */
+    static Epsilon toEpsilon(double[] rdp, List<Double> orders, double delta) {
+        double best = Double.POSITIVE_INFINITY;
+        double bestOrder = Double.NaN;
+        for (int i = 0; i < rdp.length; i++) {
+            double alpha = orders.get(i);
+            double eps = rdp[i] - (Math.log(delta) + Math.log(alpha)) / (alpha - 1) + Math.log((alpha - 1) / alpha);
+            if (!Double.isNaN(eps) && (eps < best || Double.isNaN(bestOrder))) {
+                best = eps;
+                bestOrder = alpha;
+            }
+        }
+        return new Epsilon(best, bestOrder);
+    }
+
+    /** The result of a noise-multiplier search: σ and the ε it gives. */
+    public record Noise(double noiseMultiplier, double epsilon) {
+    }
+
+    /** Above this σ the search gives up: the budget is too small for any useful noise. */
+    static final double MAX_SIGMA = 1e6;
+
+    /**
+     * The smallest σ (within the tolerance on ε) whose ε at δ is at most the target, searched as
+     * Opacus's {@code get_noise_multiplier}: double σ until ε fits, then bisect until the ε gap is
+     * under the tolerance, returning the upper end. Empty when even σ = 10⁶ does not fit.
+     */
+    public static java.util.Optional<Noise> noiseMultiplier(double targetEpsilon, double delta, double q, long steps,
+            double tolerance, List<Double> orders) {
+        if (q == 0 || steps == 0) {
+            return java.util.Optional.of(new Noise(0, 0));
+        }
+        double sigmaLow = 0;
+        double sigmaHigh = 10;
+        double epsHigh = Double.POSITIVE_INFINITY;
+        while (epsHigh > targetEpsilon) {
+            sigmaHigh *= 2;
+            if (sigmaHigh > MAX_SIGMA) {
+                return java.util.Optional.empty();
+            }
+            epsHigh = epsilon(List.of(new Mechanism(q, sigmaHigh, steps)), delta, orders).epsilon();
+        }
+        while (targetEpsilon - epsHigh > tolerance) {
+            double sigma = (sigmaLow + sigmaHigh) / 2;
+            double eps = epsilon(List.of(new Mechanism(q, sigma, steps)), delta, orders).epsilon();
+            if (eps < targetEpsilon) {
+                sigmaHigh = sigma;
+                epsHigh = eps;
+            }
+            else {
+                sigmaLow = sigma;
+            }
+        }
+        return java.util.Optional.of(new Noise(sigmaHigh, epsHigh));
+    }
+
+    private static List<Double> defaultOrders() {
+        List<Double> orders = new ArrayList<>();
+        for (int x = 1; x < 100; x++) {
+            orders.add(1 + x / 10.0);
+        }
+        for (int a = 12; a < 64; a++) {
+            orders.add((double) a);
+        }
+        return List.copyOf(orders);
+    }
+}
