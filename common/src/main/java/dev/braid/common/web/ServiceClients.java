@@ -25,9 +25,9 @@ public final class ServiceClients {
                 .requestFactory(new JdkClientHttpRequestFactory())
                 .requestInterceptor((request, body, execution) -> {
                     request.getHeaders().set(InternalTokenCodec.HEADER, codec.issue(CallerContext.current()));
-                    String requestId = MDC.get(RequestIdFilter.MDC_KEY);
+                    String requestId = MDC.get(RequestIds.MDC_KEY);
                     if (requestId != null) {
-                        request.getHeaders().set(RequestIdFilter.HEADER, requestId);
+                        request.getHeaders().set(RequestIds.HEADER, requestId);
                     }
                     return execution.execute(request, body);
                 })

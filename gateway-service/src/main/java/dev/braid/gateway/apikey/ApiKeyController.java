@@ -26,6 +26,8 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.braid.common.problem.ApiException;
 import dev.braid.common.security.Role;
 
@@ -47,6 +49,7 @@ class ApiKeyController {
             @Size(max = 200) String name) {
     }
 
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record ApiKeyResponse(UUID id, String tenant, String role, String name, String key, Instant createdAt, Instant revokedAt) {
     }
 

@@ -11,7 +11,7 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
-import dev.braid.common.web.RequestIdFilter;
+import dev.braid.common.web.RequestIds;
 
 /**
  * Gives every request an {@code X-Request-Id} (the client's, when it is a plain token), passes it
@@ -30,11 +30,11 @@ class RequestIdWebFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String requestId = RequestIdFilter.sanitize(exchange.getRequest().getHeaders().getFirst(RequestIdFilter.HEADER));
+        String requestId = RequestIds.sanitize(exchange.getRequest().getHeaders().getFirst(RequestIds.HEADER));
         ServerHttpRequest request = exchange.getRequest().mutate()
-                .headers(h -> h.set(RequestIdFilter.HEADER, requestId))
+                .headers(h -> h.set(RequestIds.HEADER, requestId))
                 .build();
-        exchange.getResponse().getHeaders().set(RequestIdFilter.HEADER, requestId);
+        exchange.getResponse().getHeaders().set(RequestIds.HEADER, requestId);
         ServerWebExchange mutated = exchange.mutate().request(request).build();
         mutated.getAttributes().put(ATTRIBUTE, requestId);
         long start = System.nanoTime();

@@ -1,0 +1,340 @@
+package dev.braid.launcher;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
+
+import dev.braid.common.security.InternalTokenCodec;
+import dev.braid.common.security.Role;
+import dev.braid.common.testing.EmbeddedPostgresExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole platform as a user meets it: the launcher starts the gateway and the four services
+ * as processes against one PostgreSQL, and every request below is real HTTP through the gateway
+ * (or, for the negative cases, straight at a service port).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
+class PlatformEndToEndTests {
+
+    private static final String ADMIN_KEY = "e2e-bootstrap-admin-key";
+    private static final List<String> LABELS = List.of("red-alpha", "blue-alpha", "red-beta", "blue-beta");
+
+    static Platform platform;
+    static Http gateway;
+    static String acmeKey;
+    static String globexKey;
+    static String datasetId;
+    static String modelId;
+
+    @BeforeAll
+    static void startPlatform() throws Exception {
+        // under target/, so the services' logs are there to read after a failure and go with mvn clean
+        Path home = Files.createDirectories(Path.of("target", "e2e-home")).toAbsolutePath();
+        Files.createDirectories(home);
+        home = Files.createTempDirectory(home, "run-");
+        Map<String, String> env = new HashMap<>();
+        env.put("BRAID_ROOT", Path.of(System.getProperty("user.dir")).getParent().toString());
+        env.put("BRAID_HOME", home.toString());
+        env.put("BRAID_DATABASE_URL", EmbeddedPostgresExtension.jdbcUrl());
+        env.put("BRAID_DATABASE_USER", "postgres");
+        env.put("BRAID_DATABASE_PASSWORD", "postgres");
+        env.put("BRAID_ADMIN_KEY", ADMIN_KEY);
+        env.put("BRAID_INTERNAL_SECRET", "e2e-internal-secret-long-enough-for-hmac");
+        env.put("BRAID_GATEWAY_RATELIMIT_BURST", "60");
+        env.put("BRAID_GATEWAY_RATELIMIT_REQUESTSPERSECOND", "20");
+        env.put("BRAID_GATEWAY_MAXBODYSIZE", "4MB");
+        for (String module : PlatformConfig.MODULES) {
+            String key = module.substring(0, module.indexOf('-')).toUpperCase(java.util.Locale.ROOT);
+            env.put("BRAID_" + key + "_PORT", Integer.toString(freePort()));
+        }
+        platform = Platform.start(env);
+        gateway = new Http(platform.gatewayUrl());
+        acmeKey = createKey("acme", "member");
+        globexKey = createKey("globex", "member");
+    }
+
+    @AfterAll
+    static void stopPlatform() {
+        if (platform == null) {
+            return;
+        }
+        List<Process> processes = new ArrayList<>();
+        for (String module : PlatformConfig.MODULES) {
+            processes.add(platform.process(module));
+        }
+        platform.close();
+        assertThat(processes).allSatisfy(p -> assertThat(p.isAlive()).isFalse());
+    }
+
+    @Test
+    @Order(1)
+    void shouldAnswerHealthWithoutAKeyAndNothingElse() {
+        Http.Response health = gateway.get("/actuator/health", null);
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().path("status").stringValue()).isEqualTo("UP");
+
+        Http.Response noKey = gateway.get("/api/v1/datasets", null);
+        assertThat(noKey.status()).isEqualTo(401);
+        assertThat(noKey.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(noKey.json().path("type").stringValue()).endsWith("/unauthenticated");
+
+        assertThat(gateway.get("/api/v1/datasets", "not-a-key").status()).isEqualTo(401);
+        assertThat(gateway.get("/api/v1/datasets", ADMIN_KEY).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(2)
+    void shouldKeepKeyManagementToAdmins() {
+        Http.Response refused = gateway.postJson("/api/v1/admin/api-keys", acmeKey, Map.of("tenant", "acme", "role", "admin"));
+        assertThat(refused.status()).isEqualTo(403);
+        Http.Response invalid = gateway.postJson("/api/v1/admin/api-keys", ADMIN_KEY, Map.of("tenant", "Not A Tenant!", "role", "member"));
+        assertThat(invalid.status()).isEqualTo(422);
+        Http.Response listed = gateway.get("/api/v1/admin/api-keys?tenant=acme", ADMIN_KEY);
+        assertThat(listed.status()).isEqualTo(200);
+        assertThat(listed.json().path("items").get(0).has("key")).isFalse();
+    }
+
+    @Test
+    @Order(3)
+    void shouldRunTheThinPathFromDatasetToPrediction() throws Exception {
+        Http.Response created = gateway.postJson("/api/v1/datasets", acmeKey, Map.of("name", "e2e", "labels", LABELS));
+        assertThat(created.status()).isEqualTo(201);
+        datasetId = created.json().path("id").stringValue();
+
+        Http.Response ingested = gateway.post("/api/v1/datasets/" + datasetId + "/records", acmeKey, "application/x-ndjson",
+                records(240));
+        assertThat(ingested.status()).isEqualTo(200);
+        assertThat(ingested.json().path("accepted").asLong()).isEqualTo(240);
+        assertThat(ingested.json().path("rejected")).isEmpty();
+
+        Http.Response submitted = gateway.postJson("/api/v1/training-jobs", acmeKey,
+                Map.of("datasetId", datasetId, "epochs", 12, "batchSize", 16, "learningRate", 0.01, "seed", 7));
+        assertThat(submitted.status()).isEqualTo(202);
+        assertThat(submitted.json().path("status").stringValue()).isEqualTo("QUEUED");
+        String jobId = submitted.json().path("id").stringValue();
+
+        JsonNode job = awaitJob(jobId, Duration.ofMinutes(5));
+        assertThat(job.path("status").stringValue()).as(job.toString()).isEqualTo("SUCCEEDED");
+        assertThat(job.path("progress").path("epoch").asInt()).isEqualTo(12);
+        assertThat(job.path("metrics").path("fused").path("accuracy").asDouble())
+                .isGreaterThan(job.path("metrics").path("text").path("accuracy").asDouble());
+        modelId = job.path("modelId").stringValue();
+        assertThat(gateway.get("/api/v1/training-jobs/" + jobId, globexKey).status()).isEqualTo(404);
+
+        Http.Response model = gateway.get("/api/v1/models/" + modelId, acmeKey);
+        assertThat(model.status()).isEqualTo(200);
+        assertThat(model.json().path("jobId").stringValue()).isEqualTo(jobId);
+        assertThat(model.json().path("deployed").asBoolean()).isFalse();
+        Http.Response deployed = gateway.postJson("/api/v1/models/" + modelId + "/deploy", acmeKey, "{}");
+        assertThat(deployed.status()).isEqualTo(200);
+        assertThat(deployed.json().path("deployed").asBoolean()).isTrue();
+
+        Sample probe = sample(2, new Random(123)); // red-beta
+        Http.Response both = gateway.postJson("/api/v1/predictions", acmeKey,
+                Map.of("datasetId", datasetId, "text", probe.text, "imageBase64", probe.imageBase64));
+        assertThat(both.status()).as(both.body()).isEqualTo(200);
+        assertThat(both.json().path("label").stringValue()).isEqualTo("red-beta");
+        assertThat(both.json().path("modelId").stringValue()).isEqualTo(modelId);
+        assertThat(both.json().path("modalities").has("text")).isTrue();
+        assertThat(both.json().path("modalities").has("image")).isTrue();
+        assertThat(both.json().path("alpha").isNumber()).isTrue();
+
+        Http.Response textOnly = gateway.postJson("/api/v1/predictions", acmeKey, Map.of("modelId", modelId, "text", probe.text));
+        assertThat(textOnly.status()).isEqualTo(200);
+        assertThat(textOnly.json().path("modalities").has("image")).isFalse();
+        assertThat(textOnly.json().path("label").stringValue()).isIn("red-beta", "blue-beta");
+
+        Http.Response nothing = gateway.postJson("/api/v1/predictions", acmeKey, Map.of("modelId", modelId));
+        assertThat(nothing.status()).isEqualTo(422);
+        Http.Response notAnImage = gateway.postJson("/api/v1/predictions", acmeKey,
+                Map.of("modelId", modelId, "imageBase64", Base64.getEncoder().encodeToString("hello".getBytes())));
+        assertThat(notAnImage.status()).isEqualTo(400);
+        assertThat(notAnImage.json().path("detail").stringValue()).contains("not a PNG or JPEG");
+    }
+
+    @Test
+    @Order(4)
+    void shouldNeverShowOneTenantAnothersData() {
+        assertThat(gateway.get("/api/v1/datasets/" + datasetId, globexKey).status()).isEqualTo(404);
+        assertThat(gateway.get("/api/v1/datasets", globexKey).json().path("total").asLong()).isZero();
+        // a claimed identity header is stripped by the gateway, never trusted
+        assertThat(gateway.get("/api/v1/datasets/" + datasetId, globexKey, "X-Tenant-Id", "acme").status()).isEqualTo(404);
+        assertThat(gateway.postJson("/api/v1/predictions", globexKey, Map.of("modelId", modelId, "text", "alpha")).status())
+                .isEqualTo(404);
+        assertThat(gateway.get("/api/v1/models/" + modelId, globexKey).status()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(5)
+    void shouldRefuseEveryServicePortCalledDirectly() {
+        InternalTokenCodec forged = new InternalTokenCodec("a-different-secret-that-is-long-enough", Duration.ofMinutes(1));
+        for (String module : List.of("dataset-service", "training-service", "inference-service", "privacy-service")) {
+            Http direct = new Http("http://localhost:" + platform.port(module));
+            Http.Response anonymous = direct.get("/api/v1/datasets", null);
+            assertThat(anonymous.status()).as(module).isEqualTo(401);
+            assertThat(anonymous.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(direct.get("/v3/api-docs", null).status()).as(module).isEqualTo(401);
+            assertThat(direct.get("/api/v1/datasets/" + datasetId, null, InternalTokenCodec.HEADER,
+                    forged.issue("acme", Role.ADMIN, "forged", null)).status()).as(module).isEqualTo(401);
+        }
+        assertThat(gateway.get("/internal/datasets/" + datasetId + "/records", acmeKey).status()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(6)
+    void shouldPropagateRequestIdsAndServeTheCombinedApiDocuments() {
+        Http.Response response = gateway.get("/api/v1/datasets", acmeKey, "X-Request-Id", "e2e-trace-42");
+        assertThat(response.header("X-Request-Id")).isEqualTo("e2e-trace-42");
+        assertThat(gateway.get("/api/v1/datasets", acmeKey, "X-Request-Id", "bad id\twith tabs").header("X-Request-Id"))
+                .isNotEqualTo("bad id\twith tabs").isNotBlank();
+        for (String service : List.of("dataset", "training", "inference", "privacy")) {
+            Http.Response docs = gateway.get("/openapi/" + service, null);
+            assertThat(docs.status()).as(service).isEqualTo(200);
+            assertThat(docs.json().path("paths").size()).as(service).isPositive();
+        }
+        assertThat(gateway.get("/v3/api-docs", null).json().path("paths").has("/api/v1/admin/api-keys")).isTrue();
+    }
+
+    @Test
+    @Order(7)
+    void shouldLimitBodySizeAndRatePerKey() {
+        Http.Response tooBig = gateway.post("/api/v1/datasets/" + datasetId + "/records", acmeKey, "application/x-ndjson",
+                new byte[5 * 1024 * 1024]);
+        assertThat(tooBig.status()).isEqualTo(413);
+        assertThat(tooBig.json().path("type").stringValue()).endsWith("/payload-too-large");
+
+        String burstKey = createKey("acme", "member");
+        Http.Response limited = null;
+        for (int i = 0; i < 200 && limited == null; i++) {
+            Http.Response r = gateway.get("/api/v1/datasets", burstKey);
+            if (r.status() == 429) {
+                limited = r;
+            }
+        }
+        assertThat(limited).as("a burst over the limit is refused").isNotNull();
+        assertThat(Long.parseLong(limited.header("Retry-After"))).isPositive();
+        assertThat(gateway.get("/api/v1/datasets", acmeKey).status()).as("other keys are not affected").isEqualTo(200);
+    }
+
+    @Test
+    @Order(8)
+    void shouldKeepTheBootstrapSecretsPrivate() throws IOException {
+        Path secret = platform.home().resolve("internal.secret");
+        if (Files.exists(secret)) {
+            assertThat(Files.getPosixFilePermissions(secret)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.OWNER_WRITE);
+        }
+        for (String module : PlatformConfig.MODULES) {
+            String log = Files.readString(platform.home().resolve("logs").resolve(module + ".log"));
+            assertThat(log).as(module).doesNotContain(ADMIN_KEY).doesNotContain(acmeKey).doesNotContain(globexKey);
+        }
+    }
+
+    @Test
+    @Order(9)
+    void shouldRestartAServiceThatDies() throws Exception {
+        Process privacy = platform.process("privacy-service");
+        privacy.destroyForcibly().waitFor();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        Http.Response response = null;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            if (platform.process("privacy-service") != privacy && platform.process("privacy-service").isAlive()) {
+                response = gateway.postJson("/api/v1/privacy/accountant", acmeKey, Map.of("delta", 1e-5,
+                        "mechanisms", List.of(Map.of("sampleRate", 1.0, "noiseMultiplier", 1.0, "steps", 1))));
+                if (response.status() == 200) {
+                    break;
+                }
+            }
+        }
+        assertThat(platform.restarts("privacy-service")).isEqualTo(1);
+        assertThat(response).isNotNull();
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().path("epsilon").asDouble()).isPositive();
+    }
+
+    private static JsonNode awaitJob(String jobId, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode job = null;
+        while (System.nanoTime() < deadline) {
+            job = gateway.get("/api/v1/training-jobs/" + jobId, acmeKey).json();
+            if (Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.path("status").stringValue())) {
+                return job;
+            }
+            Thread.sleep(1000);
+        }
+        return job;
+    }
+
+    private static String createKey(String tenant, String role) {
+        Http.Response created = gateway.postJson("/api/v1/admin/api-keys", ADMIN_KEY, Map.of("tenant", tenant, "role", role));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().path("key").stringValue();
+    }
+
+    private record Sample(String text, String imageBase64, String label) {
+    }
+
+    /** Text carries alpha/beta, the image red/blue: only together do they give the label. */
+    private static Sample sample(int label, Random random) throws IOException {
+        String[] filler = {"please", "help", "with", "this", "order", "today", "again", "now"};
+        String text = filler[random.nextInt(filler.length)] + " " + (label < 2 ? "alpha" : "beta") + " "
+                + filler[random.nextInt(filler.length)] + " #" + random.nextInt(1_000_000);
+        Color color = label % 2 == 0 ? new Color(190 + random.nextInt(60), random.nextInt(70), random.nextInt(70))
+                : new Color(random.nextInt(70), random.nextInt(70), 190 + random.nextInt(60));
+        BufferedImage image = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(color);
+        g.fillRect(0, 0, 16, 16);
+        g.dispose();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", png);
+        return new Sample(text, Base64.getEncoder().encodeToString(png.toByteArray()), LABELS.get(label));
+    }
+
+    private static byte[] records(int n) throws IOException {
+        Random random = new Random(42);
+        StringBuilder ndjson = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            Sample s = sample(i % 4, random);
+            ndjson.append(Http.JSON.writeValueAsString(Map.of("id", "r" + i, "text", s.text, "imageBase64", s.imageBase64,
+                    "label", s.label))).append('\n');
+        }
+        return ndjson.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
