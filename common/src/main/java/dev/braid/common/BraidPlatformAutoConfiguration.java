@@ -42,6 +42,12 @@ public class BraidPlatformAutoConfiguration {
         return new FileSystemBlobStore(properties.effectiveBlobRoot());
     }
 
+    @Bean
+    @ConditionalOnMissingBean
+    ServiceClients serviceClients(InternalTokenCodec codec) {
+        return new ServiceClients(codec);
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     static class ServletConfiguration {
@@ -59,11 +65,6 @@ public class BraidPlatformAutoConfiguration {
                     new FilterRegistrationBean<>(new InternalTokenFilter(codec));
             registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
             return registration;
-        }
-
-        @Bean
-        ServiceClients serviceClients(InternalTokenCodec codec) {
-            return new ServiceClients(codec);
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.braid.launcher;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,6 +31,7 @@ import tools.jackson.databind.JsonNode;
 import dev.braid.common.security.InternalTokenCodec;
 import dev.braid.common.security.Role;
 import dev.braid.common.testing.EmbeddedPostgresExtension;
+import dev.braid.model.SyntheticData;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PlatformEndToEndTests {
 
     private static final String ADMIN_KEY = "e2e-bootstrap-admin-key";
-    private static final List<String> LABELS = List.of("red-alpha", "blue-alpha", "red-beta", "blue-beta");
+    private static final List<String> LABELS = SyntheticData.LABELS;
 
     static Platform platform;
     static Http gateway;
@@ -158,9 +157,9 @@ class PlatformEndToEndTests {
         assertThat(deployed.status()).isEqualTo(200);
         assertThat(deployed.json().path("deployed").asBoolean()).isTrue();
 
-        Sample probe = sample(2, new Random(123)); // red-beta
+        SyntheticData.Sample probe = SyntheticData.sample(2, new Random(123)); // red-beta
         Http.Response both = gateway.postJson("/api/v1/predictions", acmeKey,
-                Map.of("datasetId", datasetId, "text", probe.text, "imageBase64", probe.imageBase64));
+                Map.of("datasetId", datasetId, "text", probe.text(), "imageBase64", base64Png(probe.image())));
         assertThat(both.status()).as(both.body()).isEqualTo(200);
         assertThat(both.json().path("label").stringValue()).isEqualTo("red-beta");
         assertThat(both.json().path("modelId").stringValue()).isEqualTo(modelId);
@@ -168,7 +167,7 @@ class PlatformEndToEndTests {
         assertThat(both.json().path("modalities").has("image")).isTrue();
         assertThat(both.json().path("alpha").isNumber()).isTrue();
 
-        Http.Response textOnly = gateway.postJson("/api/v1/predictions", acmeKey, Map.of("modelId", modelId, "text", probe.text));
+        Http.Response textOnly = gateway.postJson("/api/v1/predictions", acmeKey, Map.of("modelId", modelId, "text", probe.text()));
         assertThat(textOnly.status()).isEqualTo(200);
         assertThat(textOnly.json().path("modalities").has("image")).isFalse();
         assertThat(textOnly.json().path("label").stringValue()).isIn("red-beta", "blue-beta");
@@ -301,33 +300,19 @@ class PlatformEndToEndTests {
         return created.json().path("key").stringValue();
     }
 
-    private record Sample(String text, String imageBase64, String label) {
-    }
-
-    /** Text carries alpha/beta, the image red/blue: only together do they give the label. */
-    private static Sample sample(int label, Random random) throws IOException {
-        String[] filler = {"please", "help", "with", "this", "order", "today", "again", "now"};
-        String text = filler[random.nextInt(filler.length)] + " " + (label < 2 ? "alpha" : "beta") + " "
-                + filler[random.nextInt(filler.length)] + " #" + random.nextInt(1_000_000);
-        Color color = label % 2 == 0 ? new Color(190 + random.nextInt(60), random.nextInt(70), random.nextInt(70))
-                : new Color(random.nextInt(70), random.nextInt(70), 190 + random.nextInt(60));
-        BufferedImage image = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(color);
-        g.fillRect(0, 0, 16, 16);
-        g.dispose();
+    private static String base64Png(BufferedImage image) throws IOException {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(image, "png", png);
-        return new Sample(text, Base64.getEncoder().encodeToString(png.toByteArray()), LABELS.get(label));
+        return Base64.getEncoder().encodeToString(png.toByteArray());
     }
 
     private static byte[] records(int n) throws IOException {
         Random random = new Random(42);
         StringBuilder ndjson = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            Sample s = sample(i % 4, random);
-            ndjson.append(Http.JSON.writeValueAsString(Map.of("id", "r" + i, "text", s.text, "imageBase64", s.imageBase64,
-                    "label", s.label))).append('\n');
+            SyntheticData.Sample s = SyntheticData.sample(i % 4, random);
+            ndjson.append(Http.JSON.writeValueAsString(Map.of("id", "r" + i, "text", s.text(), "imageBase64",
+                    base64Png(s.image()), "label", s.labelName()))).append('\n');
         }
         return ndjson.toString().getBytes(StandardCharsets.UTF_8);
     }

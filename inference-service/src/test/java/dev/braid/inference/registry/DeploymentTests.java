@@ -1,0 +1,134 @@
+package dev.braid.inference.registry;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import dev.braid.common.blob.BlobStore;
+import dev.braid.common.testing.EmbeddedPostgresExtension;
+import dev.braid.common.testing.ServiceTestClient;
+import dev.braid.model.MultimodalTrainer;
+import dev.braid.model.SyntheticData;
+import dev.braid.model.TrainingListener;
+import dev.braid.model.TrainingOptions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Registering, deploying, rolling back and predicting against real models saved the way training saves them. */
+@ExtendWith(EmbeddedPostgresExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = ServiceTestClient.SECRET_PROPERTY)
+class DeploymentTests {
+
+    @TempDir
+    static Path blobs;
+
+    static byte[] artifact;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    BlobStore store;
+
+    @DynamicPropertySource
+    static void blobRoot(DynamicPropertyRegistry registry) {
+        registry.add("braid.platform.blob-root", blobs::toString);
+    }
+
+    @BeforeAll
+    static void train() throws Exception {
+        artifact = new MultimodalTrainer().train(SyntheticData.examples(120, 3), SyntheticData.LABELS,
+                new TrainingOptions(10, 16, 0.01, 5), TrainingListener.NONE).artifact().toBytes();
+    }
+
+    @Test
+    void shouldServeTheDeployedModelKeepItWhenADeployFailsAndRollBack() throws Exception {
+        ServiceTestClient client = new ServiceTestClient(port);
+        UUID dataset = UUID.randomUUID();
+        String first = register(client, "acme", dataset, artifact);
+        String second = register(client, "acme", dataset, artifact);
+        String broken = register(client, "acme", dataset, "not a model".getBytes());
+
+        assertThat(client.postJson("/api/v1/predictions", "acme", Map.of("datasetId", dataset, "text", "alpha")).status())
+                .as("nothing deployed yet").isEqualTo(404);
+        assertThat(client.postJson("/api/v1/models/" + first + "/deploy", "acme", "{}").json().path("deployed").asBoolean()).isTrue();
+        assertThat(predict(client, dataset).path("modelId").stringValue()).isEqualTo(first);
+
+        ServiceTestClient.Response failed = client.postJson("/api/v1/models/" + broken + "/deploy", "acme", "{}");
+        assertThat(failed.status()).isEqualTo(422);
+        assertThat(failed.json().path("detail").stringValue()).contains("could not be loaded");
+        assertThat(predict(client, dataset).path("modelId").stringValue()).as("the old model keeps serving").isEqualTo(first);
+
+        client.postJson("/api/v1/models/" + second + "/deploy", "acme", "{}");
+        assertThat(predict(client, dataset).path("modelId").stringValue()).isEqualTo(second);
+        client.postJson("/api/v1/models/" + first + "/deploy", "acme", "{}");
+        assertThat(predict(client, dataset).path("modelId").stringValue()).as("rollback").isEqualTo(first);
+        assertThat(client.get("/api/v1/models/" + second, "acme").json().path("deployed").asBoolean()).isFalse();
+    }
+
+    @Test
+    void shouldPredictEachModalityAloneAndBothAndRefuseBadInputs() throws Exception {
+        ServiceTestClient client = new ServiceTestClient(port);
+        String model = register(client, "acme", UUID.randomUUID(), artifact);
+        SyntheticData.Sample sample = SyntheticData.sample(3, new Random(8));
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(sample.image(), "png", png);
+        String image = Base64.getEncoder().encodeToString(png.toByteArray());
+
+        JsonNode both = client.postJson("/api/v1/predictions", "acme", Map.of("modelId", model, "text", sample.text(),
+                "imageBase64", image)).json();
+        assertThat(both.path("label").stringValue()).isEqualTo("blue-beta");
+        JsonNode imageOnly = client.postJson("/api/v1/predictions", "acme", Map.of("modelId", model, "imageBase64", image)).json();
+        assertThat(imageOnly.path("modalities").has("text")).isFalse();
+        assertThat(imageOnly.path("label").stringValue()).isIn("red-beta", "blue-beta", "red-alpha", "blue-alpha");
+        JsonNode again = client.postJson("/api/v1/predictions", "acme", Map.of("modelId", model, "text", sample.text(),
+                "imageBase64", image)).json();
+        assertThat(again.path("probabilities")).as("deterministic").isEqualTo(both.path("probabilities"));
+
+        JsonNode batch = client.postJson("/api/v1/predictions/batch", "acme", Map.of("modelId", model, "inputs",
+                java.util.List.of(Map.of("text", sample.text()), Map.of("imageBase64", image)))).json();
+        assertThat(batch.path("results").size()).isEqualTo(2);
+
+        assertThat(client.postJson("/api/v1/predictions", "acme", Map.of("modelId", model, "imageBase64", "@@@")).status())
+                .isEqualTo(400);
+        assertThat(client.postJson("/api/v1/predictions", "acme", Map.of("modelId", model)).status()).isEqualTo(422);
+        assertThat(client.postJson("/api/v1/predictions", "acme", Map.of("text", "x")).status()).isEqualTo(422);
+        assertThat(client.postJson("/api/v1/predictions", "acme", "{not json").status()).isEqualTo(400);
+        assertThat(client.postJson("/api/v1/predictions", "globex", Map.of("modelId", model, "text", "alpha")).status())
+                .isEqualTo(404);
+        assertThat(client.get("/api/v1/models/" + model, "globex").status()).isEqualTo(404);
+    }
+
+    private JsonNode predict(ServiceTestClient client, UUID dataset) {
+        ServiceTestClient.Response response = client.postJson("/api/v1/predictions", "acme",
+                Map.of("datasetId", dataset, "text", "help alpha now"));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json();
+    }
+
+    private String register(ServiceTestClient client, String tenant, UUID dataset, byte[] bytes) throws Exception {
+        UUID id = UUID.randomUUID();
+        String key = "models/" + tenant + "/" + id + "/model.zip";
+        store.put(key, bytes);
+        ServiceTestClient.Response response = client.postJson("/internal/models", tenant, Map.of("id", id, "datasetId", dataset,
+                "jobId", UUID.randomUUID(), "labels", SyntheticData.LABELS, "metrics", Map.of(), "artifactKey", key));
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        return response.json().path("id").stringValue();
+    }
+}

@@ -1,0 +1,121 @@
+package dev.braid.training.job;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.braid.common.testing.EmbeddedPostgresExtension;
+import dev.braid.common.testing.ServiceTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The queue's guarantees, on a real PostgreSQL: each job claimed once, leases that expire, attempts that count. */
+@ExtendWith(EmbeddedPostgresExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {ServiceTestClient.SECRET_PROPERTY, "braid.training.worker.enabled=false"})
+class JobQueueTests {
+
+    @Autowired
+    JobRepository jobs;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @BeforeEach
+    void emptyQueue() {
+        jdbc.sql("delete from training.job").update();
+    }
+
+    @Test
+    void shouldHandEachJobToExactlyOneOfManyConcurrentWorkers() throws Exception {
+        List<UUID> queued = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            queued.add(queue("acme"));
+        }
+        Set<UUID> claimed = ConcurrentHashMap.newKeySet();
+        List<UUID> duplicates = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService workers = Executors.newFixedThreadPool(6);
+        List<Future<?>> done = new ArrayList<>();
+        for (int w = 0; w < 6; w++) {
+            String worker = "worker-" + w;
+            done.add(workers.submit(() -> {
+                for (Optional<TrainingJob> job; (job = jobs.claim(worker, Duration.ofMinutes(5))).isPresent();) {
+                    if (!claimed.add(job.get().id())) {
+                        duplicates.add(job.get().id());
+                    }
+                }
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        workers.shutdown();
+
+        assertThat(duplicates).isEmpty();
+        assertThat(claimed).containsExactlyInAnyOrderElementsOf(queued);
+    }
+
+    @Test
+    void shouldGiveAJobWhoseLeaseExpiredToAnotherWorker() throws Exception {
+        UUID id = queue("acme");
+        TrainingJob first = jobs.claim("worker-a", Duration.ofMillis(200)).orElseThrow();
+        assertThat(first.attempt()).isEqualTo(1);
+        assertThat(jobs.claim("worker-b", Duration.ofMinutes(1))).isEmpty();
+
+        Thread.sleep(400);
+        TrainingJob second = jobs.claim("worker-b", Duration.ofMinutes(1)).orElseThrow();
+
+        assertThat(second.id()).isEqualTo(id);
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(jobs.heartbeat(id, "worker-a", Duration.ofMinutes(1))).as("the old holder lost its lease").isEmpty();
+        assertThat(jobs.progress(id, "worker-a", 1, 1, 10)).isFalse();
+        assertThat(jobs.succeed(id, "worker-a", java.util.Map.of(), UUID.randomUUID())).isFalse();
+        assertThat(jobs.heartbeat(id, "worker-b", Duration.ofMinutes(1))).contains(false);
+    }
+
+    @Test
+    void shouldCancelAQueuedJobAtOnceAndAskARunningOneToStop() {
+        UUID queuedJob = queue("acme");
+        assertThat(jobs.requestCancel("other-tenant", queuedJob)).isFalse();
+        assertThat(jobs.requestCancel("acme", queuedJob)).isTrue();
+        assertThat(jobs.find("acme", queuedJob).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+
+        UUID runningJob = queue("acme");
+        jobs.claim("worker-a", Duration.ofMinutes(1)).orElseThrow();
+        assertThat(jobs.requestCancel("acme", runningJob)).isTrue();
+        assertThat(jobs.heartbeat(runningJob, "worker-a", Duration.ofMinutes(1))).contains(true);
+        assertThat(jobs.finish(runningJob, "worker-a", JobStatus.CANCELLED, null)).isTrue();
+        assertThat(jobs.requestCancel("acme", runningJob)).as("a finished job cannot be cancelled").isFalse();
+    }
+
+    @Test
+    void shouldRequeueAfterAFailureAndCountAttempts() {
+        UUID id = queue("acme");
+        jobs.claim("worker-a", Duration.ofMinutes(1)).orElseThrow();
+        assertThat(jobs.requeue(id, "worker-a", "IOException: connection reset")).isTrue();
+
+        TrainingJob again = jobs.claim("worker-b", Duration.ofMinutes(1)).orElseThrow();
+        assertThat(again.attempt()).isEqualTo(2);
+        assertThat(again.error()).isEqualTo("IOException: connection reset");
+    }
+
+    private UUID queue(String tenant) {
+        UUID id = UUID.randomUUID();
+        jobs.insert(id, tenant, UUID.randomUUID(), 1, 8, 0.01, 7, 3);
+        return id;
+    }
+}
