@@ -32,6 +32,13 @@ class GatewayProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> handleUnexpected(Exception ex) {
+        if (GatewayExceptionHandler.isUpstreamUnavailable(ex)) {
+            log.warn("Upstream not reachable: {}", ex.toString());
+            ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, GatewayExceptionHandler.UNAVAILABLE);
+            body.setType(ProblemTypes.uri("service-unavailable"));
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header(HttpHeaders.RETRY_AFTER, GatewayExceptionHandler.RETRY_AFTER_SECONDS).body(body);
+        }
         log.error("Unhandled error", ex);
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "The gateway failed to handle the request; the request id in the logs tells an operator where");
