@@ -30,12 +30,16 @@ public final class FusedClassifier implements AutoCloseable {
 
     private final List<String> labels;
     private final double alpha;
+    private final double textTemperature;
+    private final double imageTemperature;
     private final Model textModel;
     private final Model imageModel;
 
-    private FusedClassifier(List<String> labels, double alpha, Model textModel, Model imageModel) {
-        this.labels = labels;
-        this.alpha = alpha;
+    private FusedClassifier(ModelArtifact artifact, Model textModel, Model imageModel) {
+        this.labels = artifact.labels();
+        this.alpha = artifact.alpha();
+        this.textTemperature = artifact.textTemperature();
+        this.imageTemperature = artifact.imageTemperature();
         this.textModel = textModel;
         this.imageModel = imageModel;
     }
@@ -51,7 +55,7 @@ public final class FusedClassifier implements AutoCloseable {
                 image = load("image", Networks.imageNet(artifact.labels().size()), Networks.imageInput(),
                         artifact.imageParameters());
             }
-            return new FusedClassifier(artifact.labels(), artifact.alpha(), text, image);
+            return new FusedClassifier(artifact, text, image);
         }
         catch (IOException | RuntimeException ex) {
             if (text != null) {
@@ -95,8 +99,8 @@ public final class FusedClassifier implements AutoCloseable {
     }
 
     public List<Prediction> predict(List<Input> inputs) {
-        float[][] text = run(textModel, new TextTranslator(), inputs.stream().map(Input::text).toList());
-        float[][] image = run(imageModel, new ImageTranslator(), inputs.stream().map(Input::image).toList());
+        float[][] text = run(textModel, new TextTranslator(textTemperature), inputs.stream().map(Input::text).toList());
+        float[][] image = run(imageModel, new ImageTranslator(imageTemperature), inputs.stream().map(Input::image).toList());
         List<Prediction> predictions = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             float[] fused = Fusion.fuse(text[i], image[i], alpha);

@@ -15,7 +15,7 @@ import ai.djl.translate.TranslatorContext;
 
 /**
  * An image to class probabilities: scaled to {@link #SIZE}×{@link #SIZE} RGB (bilinear), CHW,
- * normalised to mean 0, through the image network, then softmax.
+ * normalised to mean 0, through the image network, then a temperature-scaled softmax.
  */
 final class ImageTranslator implements Translator<BufferedImage, float[]> {
 
@@ -26,9 +26,15 @@ final class ImageTranslator implements Translator<BufferedImage, float[]> {
         return new NDList(ctx.getNDManager().create(pixels(image), new Shape(3, SIZE, SIZE)));
     }
 
+    private final double temperature;
+
+    ImageTranslator(double temperature) {
+        this.temperature = temperature;
+    }
+
     @Override
     public float[] processOutput(TranslatorContext ctx, NDList list) {
-        return list.singletonOrThrow().softmax(-1).toFloatArray();
+        return Calibration.softmax(list.singletonOrThrow().toFloatArray(), temperature);
     }
 
     @Override

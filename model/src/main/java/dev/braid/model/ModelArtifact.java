@@ -15,15 +15,17 @@ import java.util.zip.ZipOutputStream;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A trained model as bytes: a ZIP of {@code model.json} (labels, α, which branches exist, the
+ * A trained model as bytes: a ZIP of {@code model.json} (labels, α, each branch's temperature, which branches exist, the
  * network version) and each branch's DJL parameters. It is what training stores and inference loads.
  */
-public record ModelArtifact(List<String> labels, double alpha, byte[] textParameters, byte[] imageParameters) {
+public record ModelArtifact(List<String> labels, double alpha, double textTemperature, double imageTemperature,
+        byte[] textParameters, byte[] imageParameters) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final long MAX_ENTRY_BYTES = 512L * 1024 * 1024;
 
-    record Manifest(int version, List<String> labels, double alpha, boolean text, boolean image) {
+    record Manifest(int version, List<String> labels, double alpha, double textTemperature, double imageTemperature,
+            boolean text, boolean image) {
     }
 
     public boolean hasText() {
@@ -36,7 +38,8 @@ public record ModelArtifact(List<String> labels, double alpha, byte[] textParame
 
     public void writeTo(OutputStream out) throws IOException {
         ZipOutputStream zip = new ZipOutputStream(out);
-        put(zip, "model.json", JSON.writeValueAsBytes(new Manifest(Networks.VERSION, labels, alpha, hasText(), hasImage())));
+        put(zip, "model.json", JSON.writeValueAsBytes(new Manifest(Networks.VERSION, labels, alpha, textTemperature,
+                imageTemperature, hasText(), hasImage())));
         if (hasText()) {
             put(zip, "text.params", textParameters);
         }
@@ -69,7 +72,8 @@ public record ModelArtifact(List<String> labels, double alpha, byte[] textParame
             throw new IOException("model artifact version " + manifest.version() + " is not supported (expected "
                     + Networks.VERSION + ")");
         }
-        return new ModelArtifact(manifest.labels(), manifest.alpha(), manifest.text() ? entries.get("text.params") : null,
+        return new ModelArtifact(manifest.labels(), manifest.alpha(), manifest.textTemperature(), manifest.imageTemperature(),
+                manifest.text() ? entries.get("text.params") : null,
                 manifest.image() ? entries.get("image.params") : null);
     }
 

@@ -72,14 +72,17 @@ public final class MultimodalTrainer {
                             listener.onStep(epoch, ++step, steps);
                         }
                     }
-                    Scores val = score(text, image, validation);
+                    Scores val = score(text, image, validation).calibrated(1, 1);
                     double valAccuracy = Metrics.of(val.labels, val.fusedPredictions(0.5), labels.size()).accuracy();
                     listener.onEpoch(epoch, options.epochs(), step, steps, lossCount == 0 ? 0 : lossSum / lossCount, valAccuracy);
                 }
-                Scores val = score(text, image, validation);
+                Scores valLogits = score(text, image, validation);
+                double textTemperature = valLogits.temperature(valLogits.text);
+                double imageTemperature = valLogits.temperature(valLogits.image);
+                Scores val = valLogits.calibrated(textTemperature, imageTemperature);
                 double alpha = text != null && image != null ? Fusion.fit(val.textBoth(), val.imageBoth(), val.labelsBoth()) : 0.5;
-                Scores test = score(text, image, split(examples, Example.Split.TEST));
-                ModelArtifact artifact = new ModelArtifact(List.copyOf(labels), alpha,
+                Scores test = score(text, image, split(examples, Example.Split.TEST)).calibrated(textTemperature, imageTemperature);
+                ModelArtifact artifact = new ModelArtifact(List.copyOf(labels), alpha, textTemperature, imageTemperature,
                         text == null ? null : text.parameters(), image == null ? null : image.parameters());
                 return new TrainingResult(artifact, test.metrics(test.text, labels.size()),
                         test.metrics(test.image, labels.size()),
@@ -120,7 +123,7 @@ public final class MultimodalTrainer {
         return batches;
     }
 
-    /** Probabilities of each branch on a split; null where the record lacks the modality or the branch does not exist. */
+    /** Logits of each branch on a split; null where the record lacks the modality or the branch does not exist. */
     private static Scores score(Branch text, Branch image, List<Example> examples) {
         float[][] t = new float[examples.size()][];
         float[][] i = new float[examples.size()][];
@@ -149,14 +152,40 @@ public final class MultimodalTrainer {
         }
         for (int start = 0; start < selected.size(); start += 256) {
             List<Example> chunk = selected.subList(start, Math.min(selected.size(), start + 256));
-            float[][] probabilities = branch.predict(featurize.apply(chunk));
+            float[][] logits = branch.logits(featurize.apply(chunk));
             for (int j = 0; j < chunk.size(); j++) {
-                out[positions.get(start + j)] = probabilities[j];
+                out[positions.get(start + j)] = logits[j];
             }
         }
     }
 
+    /** Per-record scores of each branch: logits as computed, probabilities once {@link #calibrated}. */
     private record Scores(float[][] text, float[][] image, int[] labels) {
+
+        /** The temperature that best calibrates these logits on the records that have them. */
+        double temperature(float[][] logits) {
+            List<float[]> rows = new ArrayList<>();
+            List<Integer> truth = new ArrayList<>();
+            for (int k = 0; k < labels.length; k++) {
+                if (logits[k] != null) {
+                    rows.add(logits[k]);
+                    truth.add(labels[k]);
+                }
+            }
+            return Calibration.fitTemperature(rows.toArray(float[][]::new), truth.stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        Scores calibrated(double textTemperature, double imageTemperature) {
+            return new Scores(softmax(text, textTemperature), softmax(image, imageTemperature), labels);
+        }
+
+        private static float[][] softmax(float[][] logits, double temperature) {
+            float[][] p = new float[logits.length][];
+            for (int k = 0; k < logits.length; k++) {
+                p[k] = logits[k] == null ? null : Calibration.softmax(logits[k], temperature);
+            }
+            return p;
+        }
 
         int[] fusedPredictions(double alpha) {
             int[] predicted = new int[labels.length];
@@ -237,13 +266,13 @@ public final class MultimodalTrainer {
             }
         }
 
-        float[][] predict(NDArray features) {
+        float[][] logits(NDArray features) {
             try (NDManager scope = manager.newSubManager()) {
                 features.attach(scope);
-                NDArray probabilities = trainer.evaluate(new NDList(features)).singletonOrThrow().softmax(-1);
-                long rows = probabilities.getShape().get(0);
-                int classes = (int) probabilities.getShape().get(1);
-                float[] flat = probabilities.toFloatArray();
+                NDArray logits = trainer.evaluate(new NDList(features)).singletonOrThrow();
+                long rows = logits.getShape().get(0);
+                int classes = (int) logits.getShape().get(1);
+                float[] flat = logits.toFloatArray();
                 float[][] out = new float[(int) rows][classes];
                 for (int r = 0; r < rows; r++) {
                     System.arraycopy(flat, r * classes, out[r], 0, classes);

@@ -11,7 +11,7 @@ import ai.djl.translate.TranslatorContext;
 
 /**
  * Text to class probabilities: lower-cased word unigrams and bigrams, hashed (with a sign hash)
- * into {@link #DIMENSIONS} buckets and L2-normalised, through the text head, then softmax.
+ * into {@link #DIMENSIONS} buckets and L2-normalised, through the text head, then a temperature-scaled softmax.
  */
 final class TextTranslator implements Translator<String, float[]> {
 
@@ -22,9 +22,15 @@ final class TextTranslator implements Translator<String, float[]> {
         return new NDList(ctx.getNDManager().create(features(text)));
     }
 
+    private final double temperature;
+
+    TextTranslator(double temperature) {
+        this.temperature = temperature;
+    }
+
     @Override
     public float[] processOutput(TranslatorContext ctx, NDList list) {
-        return list.singletonOrThrow().softmax(-1).toFloatArray();
+        return Calibration.softmax(list.singletonOrThrow().toFloatArray(), temperature);
     }
 
     @Override

@@ -22,9 +22,15 @@ class MultimodalTrainerTests {
         assertThat(result.alpha()).isBetween(0.05, 0.95);
 
         try (FusedClassifier classifier = FusedClassifier.load(ModelArtifact.fromBytes(result.artifact().toBytes()))) {
-            Example probe = SyntheticData.examples(4, 99).get(2);
-            Prediction both = classifier.predict(List.of(new FusedClassifier.Input(probe.text(), probe.image()))).get(0);
-            assertThat(both.label()).isEqualTo("red-beta");
+            List<Example> fresh = SyntheticData.examples(40, 99);
+            List<Prediction> predictions = classifier.predict(fresh.stream()
+                    .map(e -> new FusedClassifier.Input(e.text(), e.image())).toList());
+            long correct = java.util.stream.IntStream.range(0, fresh.size())
+                    .filter(i -> predictions.get(i).label().equals(LABELS.get(fresh.get(i).label()))).count();
+            assertThat(correct).as("fused predictions right on fresh records").isGreaterThanOrEqualTo(36);
+
+            Example probe = fresh.get(2);
+            Prediction both = predictions.get(2);
             assertThat(both.text()).isNotNull();
             assertThat(both.image()).isNotNull();
             assertThat(both.probabilities().values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0,
@@ -32,7 +38,7 @@ class MultimodalTrainerTests {
 
             Prediction textOnly = classifier.predict(List.of(new FusedClassifier.Input(probe.text(), null))).get(0);
             assertThat(textOnly.image()).isNull();
-            assertThat(textOnly.label()).isIn("red-beta", "blue-beta");
+            assertThat(textOnly.label()).as("text alone tells beta").isIn("red-beta", "blue-beta");
             assertThat(textOnly.probabilities()).isEqualTo(textOnly.text().probabilities());
         }
     }
