@@ -1,0 +1,87 @@
+package dev.braid.privacy.keys;
+
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.braid.common.problem.ApiException;
+import dev.braid.common.security.CallerContext;
+
+/**
+ * Keys. {@code /internal/keys/**} is for the other services (no gateway route): create, unwrap and
+ * destroy data keys. {@code /api/v1/privacy/keys} is public: key status, and rotation for admins.
+ */
+@RestController
+class KeyController {
+
+    private final DataKeyService dataKeys;
+    private final KeyRotation rotation;
+
+    KeyController(DataKeyService dataKeys, KeyRotation rotation) {
+        this.dataKeys = dataKeys;
+        this.rotation = rotation;
+    }
+
+    record CreateDataKeyResponse(UUID datasetId, String dataKey, String wrappedKey, long keyVersion) {
+    }
+
+    record UnwrapRequest(String wrappedKey) {
+    }
+
+    record UnwrapResponse(UUID datasetId, String dataKey) {
+    }
+
+    record KeyStatus(long primaryKeyVersion, List<Long> keyVersions, long dataKeys, long pendingRewrap) {
+    }
+
+    @PostMapping("/internal/keys/data-keys/{datasetId}")
+    @ResponseStatus(HttpStatus.CREATED)
+    CreateDataKeyResponse create(@PathVariable UUID datasetId) {
+        DataKeyService.DataKey key = dataKeys.create(datasetId);
+        return new CreateDataKeyResponse(datasetId, Base64.getEncoder().encodeToString(key.plaintext()),
+                Base64.getEncoder().encodeToString(key.wrapped()), key.keyVersion());
+    }
+
+    @PostMapping("/internal/keys/data-keys/{datasetId}/unwrap")
+    UnwrapResponse unwrap(@PathVariable UUID datasetId, @RequestBody(required = false) UnwrapRequest request) {
+        byte[] wrapped = null;
+        if (request != null && request.wrappedKey() != null) {
+            try {
+                wrapped = Base64.getDecoder().decode(request.wrappedKey());
+            }
+            catch (IllegalArgumentException ex) {
+                throw ApiException.badRequest("invalid-wrapped-key", "wrappedKey is not base64");
+            }
+        }
+        return new UnwrapResponse(datasetId, Base64.getEncoder().encodeToString(dataKeys.unwrap(datasetId, wrapped)));
+    }
+
+    @DeleteMapping("/internal/keys/data-keys/{datasetId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void destroy(@PathVariable UUID datasetId) {
+        dataKeys.destroy(datasetId);
+    }
+
+    @GetMapping("/api/v1/privacy/keys")
+    KeyStatus status() {
+        KeyRotation.Status status = rotation.status(CallerContext.tenant());
+        return new KeyStatus(status.primaryKeyVersion(), status.keyVersions(), status.dataKeys(), status.pendingRewrap());
+    }
+
+    @PostMapping("/api/v1/privacy/keys/rotate")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    KeyStatus rotate() {
+        CallerContext.requireAdmin();
+        KeyRotation.Status status = rotation.rotate(CallerContext.tenant());
+        return new KeyStatus(status.primaryKeyVersion(), status.keyVersions(), status.dataKeys(), status.pendingRewrap());
+    }
+}
