@@ -40,7 +40,7 @@ public final class InternalTokenCodec {
     public InternalTokenCodec(String secret, Duration ttl, Clock clock) {
         if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < 32) {
             throw new IllegalArgumentException(
-                    "braid.internal.token-secret (BRAID_INTERNAL_SECRET) must be set to at least 32 bytes");
+                    "braid.platform.internal-secret (BRAID_INTERNAL_SECRET) must be set to at least 32 bytes");
         }
         this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
         this.ttl = ttl;

@@ -110,7 +110,7 @@ public final class RdpAccountant {
      * Balle et al. 2020 (Opacus's {@code get_privacy_spent}):
      * ε(α) = RDP(α) - (log δ + log α)/(α-1) + log((α-1)/α), minimised over the orders.
      */
-    static Epsilon toEpsilon(double[] rdp, List<Double> orders, double delta) {
+    public static Epsilon toEpsilon(double[] rdp, List<Double> orders, double delta) {
         double best = Double.POSITIVE_INFINITY;
         double bestOrder = Double.NaN;
         for (int i = 0; i < rdp.length; i++) {

@@ -1,0 +1,168 @@
+package dev.braid.privacy.budget;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.braid.common.problem.ApiException;
+import dev.braid.common.security.CallerContext;
+import dev.braid.privacy.accountant.RdpAccountant;
+
+/**
+ * A dataset's privacy budget and its ledger. Every change takes the budget row's lock first, so
+ * reservations on one dataset are serialised across all instances sharing the database, and the
+ * check "does the composition of everything held plus this job fit?" can never be raced past.
+ * Spending is composed in RDP space: the curves of the entries are summed and converted once.
+ */
+@Service
+public class BudgetLedger {
+
+    private static final List<Double> ORDERS = RdpAccountant.DEFAULT_ORDERS;
+
+    private final LedgerRepository repository;
+
+    BudgetLedger(LedgerRepository repository) {
+        this.repository = repository;
+    }
+
+    /** The ledger as reported: budget, spending composed in RDP space and summed plainly, and every entry. */
+    public record Report(UUID datasetId, double epsilonBudget, double delta, double epsilonSpent, double epsilonSpentSum,
+            double epsilonReserved, double epsilonRemaining, List<LedgerEntry> entries) {
+    }
+
+    /** What a reservation holds: this job's planned ε alone, and what is left for others once it is held. */
+    public record Reservation(UUID jobId, double epsilon, double epsilonRemaining) {
+    }
+
+    @Transactional
+    public void register(UUID datasetId, double epsilonBudget, double delta) {
+        String tenant = CallerContext.tenant();
+        if (!repository.insertBudget(datasetId, tenant, epsilonBudget, delta)) {
+            LedgerRepository.Budget existing = repository.findBudget(tenant, datasetId)
+                    .orElseThrow(() -> ApiException.conflict("budget-exists", "Dataset " + datasetId + " already has a budget"));
+            if (existing.epsilonBudget() != epsilonBudget || existing.delta() != delta) {
+                throw ApiException.conflict("budget-exists", "Dataset " + datasetId + " already has a different budget");
+            }
+        }
+    }
+
+    /** Reserves the job's planned cost, or refuses with 409 when it does not fit. Idempotent per job. */
+    @Transactional
+    public Reservation reserve(UUID datasetId, UUID jobId, double q, double sigma, long steps) {
+        LedgerRepository.Budget budget = lock(datasetId);
+        List<LedgerEntry> entries = repository.entries(datasetId);
+        Optional<LedgerEntry> existing = entries.stream().filter(e -> e.jobId().equals(jobId)).findFirst();
+        double[] held = held(entries);
+        if (existing.isPresent()) {
+            LedgerEntry e = existing.get();
+            if (e.state() != LedgerEntry.State.RESERVED || e.sampleRate() != q || e.noiseMultiplier() != sigma
+                    || e.plannedSteps() != steps) {
+                throw ApiException.conflict("reservation-exists", "Job " + jobId + " already has a " + e.state().name().toLowerCase(java.util.Locale.ROOT)
+                        + " ledger entry for other parameters");
+            }
+            return new Reservation(jobId, e.epsilonPlanned(), budget.epsilonBudget() - epsilon(held, budget));
+        }
+        double[] curve = RdpAccountant.rdp(List.of(new RdpAccountant.Mechanism(q, sigma, steps)), ORDERS);
+        double planned = epsilon(curve, budget);
+        double[] withJob = add(held, curve);
+        double after = epsilon(withJob, budget);
+        if (!(after <= budget.epsilonBudget())) {
+            throw BudgetExceeded.of(planned, budget.epsilonBudget() - epsilon(held, budget));
+        }
+        repository.insertReservation(datasetId, jobId, q, sigma, steps, planned, curve);
+        return new Reservation(jobId, planned, budget.epsilonBudget() - after);
+    }
+
+    /** Charges what the job really ran (at most what it reserved); the rest of its reservation is freed. Idempotent. */
+    @Transactional
+    public LedgerEntry commit(UUID datasetId, UUID jobId, long stepsRun) {
+        LedgerRepository.Budget budget = lock(datasetId);
+        LedgerEntry entry = entry(datasetId, jobId);
+        if (entry.state() == LedgerEntry.State.COMMITTED && entry.spentSteps() == stepsRun) {
+            return entry;
+        }
+        if (entry.state() != LedgerEntry.State.RESERVED) {
+            throw ApiException.conflict("entry-final", "Job " + jobId + "'s ledger entry is already " + entry.state());
+        }
+        if (stepsRun < 0 || stepsRun > entry.plannedSteps()) {
+            throw ApiException.unprocessable("steps-out-of-range",
+                    "A job commits between 0 and its " + entry.plannedSteps() + " reserved steps, not " + stepsRun);
+        }
+        double[] curve = RdpAccountant.rdp(List.of(new RdpAccountant.Mechanism(entry.sampleRate(), entry.noiseMultiplier(),
+                stepsRun)), ORDERS);
+        repository.commit(datasetId, jobId, stepsRun, stepsRun == 0 ? 0 : epsilon(curve, budget), curve);
+        return entry(datasetId, jobId);
+    }
+
+    /** Frees a reservation the job will not use. Idempotent. */
+    @Transactional
+    public LedgerEntry release(UUID datasetId, UUID jobId) {
+        lock(datasetId);
+        LedgerEntry entry = entry(datasetId, jobId);
+        if (entry.state() == LedgerEntry.State.COMMITTED) {
+            throw ApiException.conflict("entry-final", "Job " + jobId + " has committed its spending; it cannot be released");
+        }
+        repository.release(datasetId, jobId);
+        return entry(datasetId, jobId);
+    }
+
+    @Transactional(readOnly = true)
+    public Report report(UUID datasetId) {
+        LedgerRepository.Budget budget = repository.findBudget(CallerContext.tenant(), datasetId)
+                .orElseThrow(() -> ApiException.notFound("Privacy budget of dataset", datasetId));
+        List<LedgerEntry> entries = repository.entries(datasetId);
+        double[] committed = new double[ORDERS.size()];
+        double sum = 0;
+        for (LedgerEntry e : entries) {
+            if (e.state() == LedgerEntry.State.COMMITTED) {
+                committed = add(committed, e.rdp());
+                sum += e.epsilonSpent();
+            }
+        }
+        double spent = epsilon(committed, budget);
+        double held = epsilon(held(entries), budget);
+        return new Report(datasetId, budget.epsilonBudget(), budget.delta(), spent, sum, held - spent,
+                budget.epsilonBudget() - held, entries);
+    }
+
+    private LedgerRepository.Budget lock(UUID datasetId) {
+        return repository.lockBudget(CallerContext.tenant(), datasetId)
+                .orElseThrow(() -> ApiException.notFound("Privacy budget of dataset", datasetId));
+    }
+
+    private LedgerEntry entry(UUID datasetId, UUID jobId) {
+        return repository.entries(datasetId).stream().filter(e -> e.jobId().equals(jobId)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("Ledger entry of job", jobId));
+    }
+
+    /** The summed curve of everything that holds budget: committed spending and open reservations. */
+    private static double[] held(List<LedgerEntry> entries) {
+        double[] total = new double[ORDERS.size()];
+        for (LedgerEntry e : entries) {
+            if (e.holdsBudget()) {
+                total = add(total, e.rdp());
+            }
+        }
+        return total;
+    }
+
+    private static double[] add(double[] a, double[] b) {
+        double[] sum = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            sum[i] = a[i] + b[i];
+        }
+        return sum;
+    }
+
+    /** ε of a curve at the budget's δ; 0 for an empty curve (nothing spent). */
+    private static double epsilon(double[] curve, LedgerRepository.Budget budget) {
+        boolean empty = true;
+        for (double v : curve) {
+            empty &= v == 0;
+        }
+        return empty ? 0 : RdpAccountant.toEpsilon(curve, ORDERS, budget.delta()).epsilon();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.braid.privacy.budget;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+import dev.braid.common.testing.EmbeddedPostgresExtension;
+import dev.braid.common.testing.ServiceTestClient;
+import dev.braid.privacy.PrivacyApplication;
+import dev.braid.privacy.accountant.RdpAccountant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Percentage.withPercentage;
+
+/** The ledger on a real PostgreSQL, with two privacy-service instances sharing it. */
+@ExtendWith(EmbeddedPostgresExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = ServiceTestClient.SECRET_PROPERTY)
+class BudgetLedgerTests {
+
+    private static final double DELTA = 1e-5;
+    static ConfigurableApplicationContext secondInstance;
+
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void startSecondInstance() {
+        secondInstance = new SpringApplicationBuilder(PrivacyApplication.class)
+                .run("--server.port=0", "--" + ServiceTestClient.SECRET_PROPERTY, "--braid.platform.home=target/second-instance",
+                        "--spring.datasource.url=" + EmbeddedPostgresExtension.jdbcUrl(), "--spring.datasource.username=postgres",
+                        "--spring.datasource.password=postgres");
+    }
+
+    @AfterAll
+    static void stopSecondInstance() {
+        secondInstance.close();
+    }
+
+    @Test
+    void shouldGrantConcurrentReservationsExactlyAsFarAsTheBudgetAllowsAcrossInstances() throws Exception {
+        ServiceTestClient first = new ServiceTestClient(port);
+        ServiceTestClient second = new ServiceTestClient(Integer.parseInt(secondInstance.getEnvironment().getProperty("local.server.port")));
+        UUID dataset = budget(first, "acme", 3.0);
+        double q = 0.01;
+        double sigma = 1.0;
+        long steps = 300;
+        int fitting = 0;
+        while (epsilon(List.of(new RdpAccountant.Mechanism(q, sigma, steps * (fitting + 1)))) <= 3.0) {
+            fitting++;
+        }
+        assertThat(fitting).as("the scenario must overspend").isBetween(5, 95);
+
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Integer>> statuses = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            ServiceTestClient client = i % 2 == 0 ? first : second;
+            statuses.add(pool.submit(() -> client.postJson("/internal/budgets/" + dataset + "/reservations", "acme",
+                    Map.of("jobId", UUID.randomUUID(), "sampleRate", q, "noiseMultiplier", sigma, "steps", steps)).status()));
+        }
+        int granted = 0;
+        int refused = 0;
+        for (Future<Integer> status : statuses) {
+            int code = status.get();
+            granted += code == 201 ? 1 : 0;
+            refused += code == 409 ? 1 : 0;
+        }
+        pool.shutdown();
+
+        assertThat(granted).isEqualTo(fitting);
+        assertThat(refused).isEqualTo(100 - fitting);
+        JsonNode report = first.get("/api/v1/privacy/budgets/" + dataset, "acme").json();
+        assertThat(report.path("epsilonRemaining").asDouble()).isGreaterThanOrEqualTo(0);
+        assertThat(report.path("epsilonReserved").asDouble())
+                .isCloseTo(epsilon(List.of(new RdpAccountant.Mechanism(q, sigma, steps * fitting))), withPercentage(1e-6));
+        assertThat(report.path("entries").size()).isEqualTo(fitting);
+    }
+
+    @Test
+    void shouldChargeWhatAJobRanAndComposeInRdpSpace() {
+        ServiceTestClient client = new ServiceTestClient(port);
+        UUID dataset = budget(client, "acme", 50.0);
+        UUID early = UUID.randomUUID();
+        UUID full = UUID.randomUUID();
+        reserve(client, dataset, early, 0.02, 1.1, 1000);
+        reserve(client, dataset, full, 0.01, 1.3, 500);
+
+        // a crash between reserve and commit: the reservation is held, neither lost nor charged twice
+        JsonNode held = client.get("/api/v1/privacy/budgets/" + dataset, "acme").json();
+        assertThat(held.path("epsilonSpent").asDouble()).isZero();
+        assertThat(held.path("epsilonReserved").asDouble()).isPositive();
+
+        assertThat(commit(client, dataset, early, 400).status()).isEqualTo(200);
+        assertThat(commit(client, dataset, early, 400).status()).as("a repeated commit changes nothing").isEqualTo(200);
+        assertThat(commit(client, dataset, full, 500).status()).isEqualTo(200);
+        assertThat(client.postJson("/internal/budgets/" + dataset + "/reservations/" + full + "/release", "acme", "{}").status())
+                .isEqualTo(409);
+
+        JsonNode report = client.get("/api/v1/privacy/budgets/" + dataset, "acme").json();
+        RdpAccountant.Mechanism ranEarly = new RdpAccountant.Mechanism(0.02, 1.1, 400);
+        RdpAccountant.Mechanism ranFull = new RdpAccountant.Mechanism(0.01, 1.3, 500);
+        double composed = epsilon(List.of(ranEarly, ranFull));
+        double summed = epsilon(List.of(ranEarly)) + epsilon(List.of(ranFull));
+        assertThat(report.path("epsilonSpent").asDouble()).isCloseTo(composed, withPercentage(1e-9));
+        assertThat(report.path("epsilonSpentSum").asDouble()).isCloseTo(summed, withPercentage(1e-9));
+        assertThat(composed).as("RDP composition is tighter than adding ε").isLessThan(summed);
+        assertThat(report.path("epsilonReserved").asDouble()).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(report.path("entries").findValuesAsString("state")).containsExactly("COMMITTED", "COMMITTED");
+    }
+
+    @Test
+    void shouldRefuseAnOverspendWithWhatWasPlannedAndWhatIsLeft() {
+        ServiceTestClient client = new ServiceTestClient(port);
+        UUID dataset = budget(client, "acme", 0.5);
+        ServiceTestClient.Response refused = client.postJson("/internal/budgets/" + dataset + "/reservations", "acme",
+                Map.of("jobId", UUID.randomUUID(), "sampleRate", 0.1, "noiseMultiplier", 0.8, "steps", 10_000));
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.json().path("detail").stringValue()).contains("planned ε").contains("remaining ε of 0.5000");
+        assertThat(client.get("/api/v1/privacy/budgets/" + dataset, "acme").json().path("entries")).isEmpty();
+        assertThat(client.get("/api/v1/privacy/budgets/" + dataset, "globex").status()).isEqualTo(404);
+        assertThat(client.postJson("/internal/budgets/" + dataset + "/reservations", "globex",
+                Map.of("jobId", UUID.randomUUID(), "sampleRate", 0.1, "noiseMultiplier", 5, "steps", 1)).status()).isEqualTo(404);
+    }
+
+    private static double epsilon(List<RdpAccountant.Mechanism> mechanisms) {
+        return RdpAccountant.epsilon(mechanisms, DELTA, RdpAccountant.DEFAULT_ORDERS).epsilon();
+    }
+
+    private static UUID budget(ServiceTestClient client, String tenant, double epsilon) {
+        UUID dataset = UUID.randomUUID();
+        assertThat(client.postJson("/internal/budgets", tenant, Map.of("datasetId", dataset, "epsilonBudget", epsilon,
+                "delta", DELTA)).status()).isEqualTo(201);
+        return dataset;
+    }
+
+    private static void reserve(ServiceTestClient client, UUID dataset, UUID job, double q, double sigma, long steps) {
+        assertThat(client.postJson("/internal/budgets/" + dataset + "/reservations", "acme",
+                Map.of("jobId", job, "sampleRate", q, "noiseMultiplier", sigma, "steps", steps)).status()).isEqualTo(201);
+    }
+
+    private static ServiceTestClient.Response commit(ServiceTestClient client, UUID dataset, UUID job, long steps) {
+        return client.postJson("/internal/budgets/" + dataset + "/reservations/" + job + "/commit", "acme", Map.of("steps", steps));
+    }
+}
