@@ -14,6 +14,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxImagePixels the largest width × height an image may declare in its header
  * @param maxRecordLine the longest NDJSON line (a record with its base64 image)
  * @param batchSize records written per database batch
+ * @param services where the services this one calls listen
  */
 @Validated
 @ConfigurationProperties("braid.dataset")
@@ -22,5 +23,9 @@ public record DatasetProperties(
         @DefaultValue("10MB") DataSize maxImageSize,
         @DefaultValue("16777216") @Min(1) long maxImagePixels,
         @DefaultValue("16MB") DataSize maxRecordLine,
-        @DefaultValue("500") @Min(1) int batchSize) {
+        @DefaultValue("500") @Min(1) int batchSize,
+        @jakarta.validation.Valid @jakarta.validation.constraints.NotNull Services services) {
+
+    public record Services(@jakarta.validation.constraints.NotBlank String privacy) {
+    }
 }

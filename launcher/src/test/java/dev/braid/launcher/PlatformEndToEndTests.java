@@ -194,6 +194,30 @@ class PlatformEndToEndTests {
 
     @Test
     @Order(5)
+    void shouldOpenABudgetForAPrivateDatasetAndKeepItsJobsPrivate() {
+        Http.Response created = gateway.postJson("/api/v1/datasets", acmeKey, Map.of("name", "private", "labels", LABELS,
+                "privacy", Map.of("epsilonBudget", 8.0, "delta", 1e-5)));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String privateId = created.json().path("id").stringValue();
+
+        Http.Response budget = gateway.get("/api/v1/privacy/budgets/" + privateId, acmeKey);
+        assertThat(budget.status()).isEqualTo(200);
+        assertThat(budget.json().path("epsilonBudget").asDouble()).isEqualTo(8.0);
+        assertThat(budget.json().path("epsilonSpent").asDouble()).isZero();
+        assertThat(gateway.get("/api/v1/privacy/budgets/" + privateId, globexKey).status()).isEqualTo(404);
+
+        Http.Response nonPrivate = gateway.postJson("/api/v1/training-jobs", acmeKey, Map.of("datasetId", privateId));
+        assertThat(nonPrivate.status()).isEqualTo(422);
+        assertThat(nonPrivate.json().path("type").stringValue()).endsWith("/privacy-required");
+
+        assertThat(gateway.postJson("/api/v1/privacy/keys/rotate", acmeKey, "{}").status()).isEqualTo(403);
+        Http.Response rotated = gateway.postJson("/api/v1/privacy/keys/rotate", ADMIN_KEY, "{}");
+        assertThat(rotated.status()).isEqualTo(202);
+        assertThat(rotated.json().path("keyVersions").size()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    @Order(6)
     void shouldRefuseEveryServicePortCalledDirectly() {
         InternalTokenCodec forged = new InternalTokenCodec("a-different-secret-that-is-long-enough", Duration.ofMinutes(1));
         for (String module : List.of("dataset-service", "training-service", "inference-service", "privacy-service")) {
@@ -209,7 +233,7 @@ class PlatformEndToEndTests {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void shouldPropagateRequestIdsAndServeTheCombinedApiDocuments() {
         Http.Response response = gateway.get("/api/v1/datasets", acmeKey, "X-Request-Id", "e2e-trace-42");
         assertThat(response.header("X-Request-Id")).isEqualTo("e2e-trace-42");
@@ -224,7 +248,7 @@ class PlatformEndToEndTests {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void shouldLimitBodySizeAndRatePerKey() {
         Http.Response tooBig = gateway.post("/api/v1/datasets/" + datasetId + "/records", acmeKey, "application/x-ndjson",
                 new byte[5 * 1024 * 1024]);
@@ -245,21 +269,22 @@ class PlatformEndToEndTests {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void shouldKeepTheBootstrapSecretsPrivate() throws IOException {
-        Path secret = platform.home().resolve("internal.secret");
-        if (Files.exists(secret)) {
-            assertThat(Files.getPosixFilePermissions(secret)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
-                    PosixFilePermission.OWNER_WRITE);
-        }
+        Path masterKey = platform.home().resolve("master.key");
+        assertThat(masterKey).as("the generated local master key").exists();
+        assertThat(Files.getPosixFilePermissions(masterKey)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE);
+        String masterKeyValue = Files.readString(masterKey).strip();
         for (String module : PlatformConfig.MODULES) {
             String log = Files.readString(platform.home().resolve("logs").resolve(module + ".log"));
-            assertThat(log).as(module).doesNotContain(ADMIN_KEY).doesNotContain(acmeKey).doesNotContain(globexKey);
+            assertThat(log).as(module).doesNotContain(ADMIN_KEY).doesNotContain(acmeKey).doesNotContain(globexKey)
+                    .doesNotContain(masterKeyValue).doesNotContain("e2e-internal-secret");
         }
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void shouldRestartAServiceThatDies() throws Exception {
         Process privacy = platform.process("privacy-service");
         privacy.destroyForcibly().waitFor();

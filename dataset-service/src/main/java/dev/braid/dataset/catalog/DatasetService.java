@@ -10,20 +10,27 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.braid.common.security.CallerContext;
+import dev.braid.dataset.privacy.PrivacyClient;
 
 /** The catalogue's facade: datasets of the caller's tenant. */
 @Service
 public class DatasetService {
 
     private final DatasetRepository repository;
+    private final PrivacyClient privacy;
 
-    DatasetService(DatasetRepository repository) {
+    DatasetService(DatasetRepository repository, PrivacyClient privacy) {
         this.repository = repository;
+        this.privacy = privacy;
     }
 
-    public Dataset create(String name, List<String> labels, Dataset.Privacy privacy) {
-        Dataset dataset = new Dataset(UUID.randomUUID(), CallerContext.tenant(), name, List.copyOf(labels), privacy,
+    /** Creates the dataset; one with a privacy budget has its ledger opened first, so no dataset exists without it. */
+    public Dataset create(String name, List<String> labels, Dataset.Privacy budget) {
+        Dataset dataset = new Dataset(UUID.randomUUID(), CallerContext.tenant(), name, List.copyOf(labels), budget,
                 Instant.now().truncatedTo(ChronoUnit.MICROS));
+        if (budget != null) {
+            privacy.registerBudget(dataset.id(), budget.epsilonBudget(), budget.delta());
+        }
         repository.insert(dataset);
         return dataset;
     }

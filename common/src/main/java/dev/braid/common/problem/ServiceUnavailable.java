@@ -1,0 +1,20 @@
+package dev.braid.common.problem;
+
+import org.springframework.http.HttpStatus;
+
+/** 503: a service this request needs is down or starting; the client should retry shortly. */
+public final class ServiceUnavailable extends ApiException {
+
+    private ServiceUnavailable(String detail) {
+        super(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", detail);
+    }
+
+    public static ServiceUnavailable of(String service) {
+        return new ServiceUnavailable("The " + service + " is not available; try again shortly");
+    }
+
+    @Override
+    public long retryAfterSeconds() {
+        return 5;
+    }
+}
