@@ -46,6 +46,10 @@ final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    Response delete(String path, String key) {
+        return send(builder(path, key).DELETE());
+    }
+
     Response post(String path, String key, String contentType, byte[] body) {
         return send(builder(path, key).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }

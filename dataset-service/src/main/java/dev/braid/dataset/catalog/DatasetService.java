@@ -24,10 +24,14 @@ public class DatasetService {
         this.privacy = privacy;
     }
 
-    /** Creates the dataset; one with a privacy budget has its ledger opened first, so no dataset exists without it. */
+    /**
+     * Creates the dataset. Its data key, and its budget ledger when it has a budget, are opened in
+     * the privacy service first, so no dataset exists without them.
+     */
     public Dataset create(String name, List<String> labels, Dataset.Privacy budget) {
         Dataset dataset = new Dataset(UUID.randomUUID(), CallerContext.tenant(), name, List.copyOf(labels), budget,
                 Instant.now().truncatedTo(ChronoUnit.MICROS));
+        privacy.createDataKey(dataset.id());
         if (budget != null) {
             privacy.registerBudget(dataset.id(), budget.epsilonBudget(), budget.delta());
         }
@@ -56,8 +60,14 @@ public class DatasetService {
         return repository.splitCounts(id);
     }
 
+    /**
+     * Crypto-shreds the dataset, then removes it: once the data key is destroyed no copy of its
+     * ciphertext (backups, replicas, a disk sold on) can ever be read, whatever happens to the rows.
+     */
     @Transactional
     public void delete(UUID id) {
+        get(id);
+        privacy.destroyDataKey(id);
         if (!repository.delete(CallerContext.tenant(), id)) {
             throw DatasetNotFound.forId(id);
         }

@@ -13,6 +13,8 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 
 import dev.braid.common.problem.ApiException;
 import dev.braid.dataset.catalog.DatasetService;
+import dev.braid.dataset.crypto.DatasetKeys;
+import dev.braid.dataset.crypto.RecordCipher;
 
 /**
  * Streams a dataset's records, decoded, to the training service as NDJSON, so training never
@@ -25,10 +27,12 @@ class InternalRecordsController {
     private static final Set<String> SPLITS = Set.of("train", "validation", "test");
 
     private final DatasetService datasets;
+    private final DatasetKeys keys;
     private final RecordExporter exporter;
 
-    InternalRecordsController(DatasetService datasets, RecordExporter exporter) {
+    InternalRecordsController(DatasetService datasets, DatasetKeys keys, RecordExporter exporter) {
         this.datasets = datasets;
+        this.keys = keys;
         this.exporter = exporter;
     }
 
@@ -38,7 +42,12 @@ class InternalRecordsController {
         if (split != null && !SPLITS.contains(split)) {
             throw ApiException.badRequest("invalid-split", "split must be train, validation or test");
         }
-        StreamingResponseBody body = out -> exporter.write(id, split, out);
+        RecordCipher cipher = keys.open(id);
+        StreamingResponseBody body = out -> {
+            try (cipher) {
+                exporter.write(id, split, cipher, out);
+            }
+        };
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-ndjson")).body(body);
     }
 }

@@ -14,9 +14,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.braid.dataset.crypto.RecordCipher;
+
 /**
- * Writes a dataset's records as NDJSON straight from a server-side cursor, so a dataset of any size
- * streams in constant memory (PostgreSQL only honours the fetch size inside a transaction).
+ * Writes a dataset's records as NDJSON, decrypted, straight from a server-side cursor, so a dataset
+ * of any size streams in constant memory (PostgreSQL only honours the fetch size inside a transaction).
  */
 @Component
 class RecordExporter {
@@ -31,12 +33,12 @@ class RecordExporter {
         this.transactions = transactions;
     }
 
-    /** Every record of the dataset, or of one split when {@code split} is given. */
-    void write(UUID datasetId, String split, OutputStream raw) {
+    /** Every record of the dataset, or of one split when {@code split} is given, decrypted. */
+    void write(UUID datasetId, String split, RecordCipher cipher, OutputStream raw) {
         OutputStream out = new BufferedOutputStream(raw, 64 * 1024);
         transactions.executeWithoutResult(status -> jdbc.query(con -> {
             var ps = con.prepareStatement("""
-                    select id, external_id, label, text, image, split from dataset.record
+                    select id, external_id, label, text_ct, image_ct, split from dataset.record
                     where dataset_id = ? and (?::text is null or split = ?) order by id""");
             ps.setObject(1, datasetId);
             ps.setString(2, split);
@@ -44,12 +46,14 @@ class RecordExporter {
             ps.setFetchSize(256);
             return ps;
         }, rs -> {
+            UUID id = rs.getObject("id", UUID.class);
+            byte[] text = cipher.decrypt(id, "text", rs.getBytes("text_ct"));
+            byte[] image = cipher.decrypt(id, "image", rs.getBytes("image_ct"));
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("id", rs.getObject("id", UUID.class).toString());
+            row.put("id", id.toString());
             row.put("externalId", rs.getString("external_id"));
             row.put("label", rs.getString("label"));
-            row.put("text", rs.getString("text"));
-            byte[] image = rs.getBytes("image");
+            row.put("text", text == null ? null : new String(text, java.nio.charset.StandardCharsets.UTF_8));
             row.put("imageBase64", image == null ? null : Base64.getEncoder().encodeToString(image));
             row.put("split", rs.getString("split"));
             write(out, JSON.writeValueAsBytes(row));

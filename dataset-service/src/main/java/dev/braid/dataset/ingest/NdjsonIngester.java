@@ -19,6 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.braid.common.problem.ApiException;
 import dev.braid.dataset.DatasetProperties;
 import dev.braid.dataset.catalog.Dataset;
+import dev.braid.dataset.crypto.DatasetKeys;
+import dev.braid.dataset.crypto.RecordCipher;
 
 /**
  * Streams an NDJSON body into the dataset: each line decoded strictly as UTF-8, parsed and
@@ -32,15 +34,23 @@ class NdjsonIngester {
 
     private final RecordValidator validator;
     private final RecordWriter writer;
+    private final DatasetKeys keys;
     private final DatasetProperties properties;
 
-    NdjsonIngester(RecordValidator validator, RecordWriter writer, DatasetProperties properties) {
+    NdjsonIngester(RecordValidator validator, RecordWriter writer, DatasetKeys keys, DatasetProperties properties) {
         this.validator = validator;
         this.writer = writer;
+        this.keys = keys;
         this.properties = properties;
     }
 
     IngestReport ingest(Dataset dataset, InputStream body) throws IOException {
+        try (RecordCipher cipher = keys.open(dataset.id())) {
+            return ingest(dataset, body, cipher);
+        }
+    }
+
+    private IngestReport ingest(Dataset dataset, InputStream body, RecordCipher cipher) throws IOException {
         LineReader lines = new LineReader(body, (int) Math.min(Integer.MAX_VALUE - 8, properties.maxRecordLine().toBytes()));
         Set<String> labels = new HashSet<>(dataset.labels());
         List<IngestReport.Rejection> rejected = new ArrayList<>();
@@ -79,7 +89,7 @@ class NdjsonIngester {
             }
             if (batch.size() == properties.batchSize()) {
                 candidates += batch.size();
-                accepted += writer.write(dataset.id(), batch);
+                accepted += writer.write(dataset.id(), batch, cipher);
                 batch.clear();
             }
         }
@@ -89,7 +99,7 @@ class NdjsonIngester {
         }
         if (!batch.isEmpty()) {
             candidates += batch.size();
-            accepted += writer.write(dataset.id(), batch);
+            accepted += writer.write(dataset.id(), batch, cipher);
         }
         return new IngestReport(accepted, candidates - accepted, rejected);
     }

@@ -1,5 +1,6 @@
 package dev.braid.dataset.ingest;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
@@ -9,10 +10,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.braid.dataset.crypto.RecordCipher;
+
 /**
- * Writes validated records in batches, one transaction per batch. Plain JDBC batching rather than
- * an ORM: this is ingestion's hot path, and {@code on conflict do nothing} on the content hash is
- * what makes re-uploads and concurrent uploads of the same data store it once.
+ * Encrypts validated records and writes them in batches, one transaction per batch. Plain JDBC
+ * batching rather than an ORM: this is ingestion's hot path, and {@code on conflict do nothing}
+ * on the fingerprint is what makes re-uploads and concurrent uploads of the same data store it once.
  */
 @Repository
 class RecordWriter {
@@ -25,11 +28,11 @@ class RecordWriter {
 
     /** Stores the batch; returns how many were new (the rest were duplicates). */
     @Transactional
-    int write(UUID datasetId, List<CandidateRecord> batch) {
+    int write(UUID datasetId, List<CandidateRecord> batch, RecordCipher cipher) {
         int[][] results = jdbc.batchUpdate("""
-                insert into dataset.record (id, dataset_id, external_id, label, text, image, content_hash, split)
-                values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (dataset_id, content_hash) do nothing""",
-                batch, batch.size(), (PreparedStatement ps, CandidateRecord r) -> bind(ps, datasetId, r));
+                insert into dataset.record (id, dataset_id, external_id, label, text_ct, image_ct, fingerprint, split)
+                values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (dataset_id, fingerprint) do nothing""",
+                batch, batch.size(), (PreparedStatement ps, CandidateRecord r) -> bind(ps, datasetId, r, cipher));
         int inserted = 0;
         for (int[] chunk : results) {
             for (int count : chunk) {
@@ -39,15 +42,16 @@ class RecordWriter {
         return inserted;
     }
 
-    private static void bind(PreparedStatement ps, UUID datasetId, CandidateRecord r) throws SQLException {
-        byte[] hash = r.contentHash();
-        ps.setObject(1, UUID.randomUUID());
+    private static void bind(PreparedStatement ps, UUID datasetId, CandidateRecord r, RecordCipher cipher) throws SQLException {
+        UUID id = UUID.randomUUID();
+        byte[] fingerprint = cipher.fingerprint(r.label(), r.text(), r.image());
+        ps.setObject(1, id);
         ps.setObject(2, datasetId);
         ps.setString(3, r.externalId());
         ps.setString(4, r.label());
-        ps.setString(5, r.text());
-        ps.setBytes(6, r.image());
-        ps.setBytes(7, hash);
-        ps.setString(8, CandidateRecord.splitOf(hash));
+        ps.setBytes(5, cipher.encrypt(id, "text", r.text() == null ? null : r.text().getBytes(StandardCharsets.UTF_8)));
+        ps.setBytes(6, cipher.encrypt(id, "image", r.image()));
+        ps.setBytes(7, fingerprint);
+        ps.setString(8, CandidateRecord.splitOf(fingerprint));
     }
 }

@@ -1,17 +1,20 @@
 package dev.braid.dataset.privacy;
 
+import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
 
+import dev.braid.common.problem.ApiException;
 import dev.braid.common.problem.ServiceUnavailable;
 import dev.braid.common.web.ServiceClients;
 import dev.braid.dataset.DatasetProperties;
 
-/** The privacy service, called as the current caller's tenant. */
+/** The privacy service (keys and budgets), called as the current caller's tenant. */
 @Component
 public class PrivacyClient {
 
@@ -23,11 +26,38 @@ public class PrivacyClient {
 
     /** Opens the dataset's privacy budget ledger; idempotent for the same budget. */
     public void registerBudget(UUID datasetId, double epsilonBudget, double delta) {
+        call(() -> http.post().uri("/internal/budgets")
+                .body(Map.of("datasetId", datasetId, "epsilonBudget", epsilonBudget, "delta", delta))
+                .retrieve()
+                .toBodilessEntity());
+    }
+
+    /** Creates the dataset's data key; this service never keeps it, it asks for it when it needs it. */
+    public void createDataKey(UUID datasetId) {
+        call(() -> http.post().uri("/internal/keys/data-keys/{id}", datasetId).retrieve().toBodilessEntity());
+    }
+
+    /** The plaintext data key; the caller must keep it in memory only, and only for as long as it needs it. */
+    public byte[] dataKey(UUID datasetId) {
+        JsonNode body = call(() -> http.post().uri("/internal/keys/data-keys/{id}/unwrap", datasetId)
+                .body(Map.of())
+                .retrieve()
+                .onStatus(status -> status.value() == 410 || status.value() == 404, (request, response) -> {
+                    throw ApiException.conflict("data-key-unavailable",
+                            "The data key of dataset " + datasetId + " is gone; its records can no longer be read");
+                })
+                .body(JsonNode.class));
+        return Base64.getDecoder().decode(body.path("dataKey").stringValue());
+    }
+
+    /** Crypto-shredding: after this, the dataset's ciphertext can never be decrypted. Idempotent. */
+    public void destroyDataKey(UUID datasetId) {
+        call(() -> http.delete().uri("/internal/keys/data-keys/{id}", datasetId).retrieve().toBodilessEntity());
+    }
+
+    private static <T> T call(java.util.function.Supplier<T> request) {
         try {
-            http.post().uri("/internal/budgets")
-                    .body(Map.of("datasetId", datasetId, "epsilonBudget", epsilonBudget, "delta", delta))
-                    .retrieve()
-                    .toBodilessEntity();
+            return request.get();
         }
         catch (ResourceAccessException ex) {
             throw ServiceUnavailable.of("privacy service");

@@ -12,19 +12,12 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 import com.google.crypto.tink.Aead;
-import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.aead.AeadConfig;
-import com.google.crypto.tink.aead.AesGcmKey;
-import com.google.crypto.tink.aead.AesGcmParameters;
-import com.google.crypto.tink.util.SecretBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.braid.common.PlatformProperties;
-import dev.braid.common.crypto.FastCrypto;
+import dev.braid.common.crypto.RawAead;
 import dev.braid.privacy.PrivacyProperties;
 
 /**
@@ -41,9 +34,7 @@ class MasterKey {
     private final Aead aead;
 
     MasterKey(PrivacyProperties properties, PlatformProperties platform) throws GeneralSecurityException {
-        FastCrypto.install();
-        AeadConfig.register();
-        this.aead = aead(rawKey(properties.masterKey(), platform.home().resolve("master.key")));
+        this.aead = RawAead.of(rawKey(properties.masterKey(), platform.home().resolve("master.key")));
     }
 
     Aead aead() {
@@ -91,20 +82,5 @@ class MasterKey {
             throw new IllegalStateException("the master key in " + source + " must be 32 bytes (base64 of 32 random bytes)");
         }
         return raw;
-    }
-
-    private static Aead aead(byte[] raw) throws GeneralSecurityException {
-        AesGcmParameters parameters = AesGcmParameters.builder()
-                .setKeySizeBytes(32)
-                .setIvSizeBytes(12)
-                .setTagSizeBytes(16)
-                .setVariant(AesGcmParameters.Variant.NO_PREFIX)
-                .build();
-        AesGcmKey key = AesGcmKey.builder()
-                .setParameters(parameters)
-                .setKeyBytes(SecretBytes.copyFrom(raw, InsecureSecretKeyAccess.get()))
-                .build();
-        KeysetHandle handle = KeysetHandle.newBuilder().addEntry(KeysetHandle.importKey(key).withFixedId(1).makePrimary()).build();
-        return handle.getPrimitive(RegistryConfiguration.get(), Aead.class);
     }
 }

@@ -1,0 +1,113 @@
+package dev.braid.dataset;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.braid.common.security.Caller;
+import dev.braid.common.security.InternalTokenCodec;
+import dev.braid.common.testing.ServiceTestClient;
+
+/**
+ * A stand-in for the privacy service's internal key and budget API, so the dataset service can be
+ * tested on its own over real HTTP. It checks the internal token like the real one and keeps keys
+ * per tenant and dataset. The end-to-end test runs against the real privacy service.
+ */
+public final class FakePrivacyService implements AutoCloseable {
+
+    private final HttpServer server;
+    private final InternalTokenCodec codec = new InternalTokenCodec(ServiceTestClient.SECRET, Duration.ofMinutes(1));
+    private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> destroyed = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+
+    public FakePrivacyService() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/internal/", this::handle);
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public boolean isDestroyed(String tenant, String datasetId) {
+        return destroyed.containsKey(tenant + "/" + datasetId);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        Optional<Caller> caller = codec.verify(exchange.getRequestHeaders().getFirst(InternalTokenCodec.HEADER));
+        if (caller.isEmpty()) {
+            respond(exchange, 401, "{}");
+            return;
+        }
+        String path = exchange.getRequestURI().getPath();
+        String method = exchange.getRequestMethod();
+        exchange.getRequestBody().readAllBytes();
+        if (path.equals("/internal/budgets") && method.equals("POST")) {
+            respond(exchange, 201, "{}");
+            return;
+        }
+        String[] parts = path.split("/");
+        if (parts.length < 5 || !parts[3].equals("data-keys")) {
+            respond(exchange, 404, "{}");
+            return;
+        }
+        String id = caller.get().tenant() + "/" + parts[4];
+        if (method.equals("POST") && parts.length == 5) {
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            if (keys.putIfAbsent(id, key) != null || destroyed.containsKey(id)) {
+                respond(exchange, 409, "{}");
+                return;
+            }
+            respond(exchange, 201, "{\"dataKey\":\"" + Base64.getEncoder().encodeToString(key) + "\"}");
+        }
+        else if (method.equals("POST") && parts.length == 6 && parts[5].equals("unwrap")) {
+            byte[] key = keys.get(id);
+            if (key == null) {
+                respond(exchange, destroyed.containsKey(id) ? 410 : 404, "{}");
+                return;
+            }
+            respond(exchange, 200, "{\"dataKey\":\"" + Base64.getEncoder().encodeToString(key) + "\"}");
+        }
+        else if (method.equals("DELETE") && parts.length == 5) {
+            if (keys.remove(id) != null) {
+                destroyed.put(id, true);
+            }
+            respond(exchange, 204, null);
+        }
+        else {
+            respond(exchange, 404, "{}");
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
+        if (json == null) {
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+            return;
+        }
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,119 @@
+package dev.braid.dataset.crypto;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.braid.common.security.Role;
+import dev.braid.common.testing.EmbeddedPostgresExtension;
+import dev.braid.common.testing.ServiceTestClient;
+import dev.braid.dataset.FakePrivacyService;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(EmbeddedPostgresExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = ServiceTestClient.SECRET_PROPERTY)
+class EncryptionAtRestTests {
+
+    private static final String SECRET_TEXT = "patient reports chest pain since Tuesday";
+
+    static FakePrivacyService privacy;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @DynamicPropertySource
+    static void privacyService(DynamicPropertyRegistry registry) throws Exception {
+        privacy = new FakePrivacyService();
+        registry.add("braid.dataset.services.privacy", privacy::url);
+    }
+
+    @AfterAll
+    static void stopPrivacy() {
+        privacy.close();
+    }
+
+    @Test
+    void shouldStoreNoPlaintextTextAndNoImageBytesAndStillServeThemDecrypted() throws Exception {
+        ServiceTestClient client = new ServiceTestClient(port);
+        String dataset = client.postJson("/api/v1/datasets", "acme", Map.of("name", "clinic", "labels", List.of("cardio", "other")))
+                .json().path("id").stringValue();
+        byte[] png = png();
+        String body = "{\"text\":\"" + SECRET_TEXT + "\",\"imageBase64\":\"" + Base64.getEncoder().encodeToString(png)
+                + "\",\"label\":\"cardio\"}\n";
+        assertThat(client.post("/api/v1/datasets/" + dataset + "/records", "acme", Role.MEMBER, "application/x-ndjson",
+                body.getBytes(StandardCharsets.UTF_8)).json().path("accepted").asLong()).isEqualTo(1);
+
+        byte[] textCt = jdbc.sql("select text_ct from dataset.record where dataset_id = ?::uuid").param(dataset)
+                .query(byte[].class).single();
+        byte[] imageCt = jdbc.sql("select image_ct from dataset.record where dataset_id = ?::uuid").param(dataset)
+                .query(byte[].class).single();
+        assertThat(contains(textCt, SECRET_TEXT.getBytes(StandardCharsets.UTF_8))).isFalse();
+        assertThat(contains(imageCt, new byte[] {(byte) 0x89, 'P', 'N', 'G'})).isFalse();
+        assertThat(contains(imageCt, java.util.Arrays.copyOfRange(png, 16, 48))).isFalse();
+        assertThat(jdbc.sql("select count(*) from dataset.record where position(convert_to(?, 'UTF8') in text_ct) > 0")
+                .param("chest pain").query(Long.class).single()).isZero();
+
+        String exported = client.get("/internal/datasets/" + dataset + "/records", "acme").body();
+        assertThat(exported).contains(SECRET_TEXT).contains(Base64.getEncoder().encodeToString(png));
+
+        // a ciphertext moved onto another record does not decrypt
+        jdbc.sql("update dataset.record set text_ct = ? where dataset_id = ?::uuid").params(imageCt, dataset).update();
+        assertThat(client.get("/internal/datasets/" + dataset + "/records", "acme").body()).doesNotContain(SECRET_TEXT);
+    }
+
+    @Test
+    void shouldCryptoShredADeletedDataset() {
+        ServiceTestClient client = new ServiceTestClient(port);
+        String dataset = client.postJson("/api/v1/datasets", "acme", Map.of("name", "to-delete", "labels", List.of("a")))
+                .json().path("id").stringValue();
+        client.post("/api/v1/datasets/" + dataset + "/records", "acme", Role.MEMBER, "application/x-ndjson",
+                "{\"text\":\"forget me\",\"label\":\"a\"}\n".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(client.delete("/api/v1/datasets/" + dataset, "acme").status()).isEqualTo(204);
+
+        assertThat(privacy.isDestroyed("acme", dataset)).isTrue();
+        assertThat(jdbc.sql("select count(*) from dataset.record where dataset_id = ?::uuid").param(dataset).query(Long.class)
+                .single()).isZero();
+        assertThat(client.get("/api/v1/datasets/" + dataset, "acme").status()).isEqualTo(404);
+    }
+
+    private static byte[] png() throws Exception {
+        BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        image.setRGB(3, 3, 0xff00ff);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}
