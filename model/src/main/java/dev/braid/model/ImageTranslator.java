@@ -9,37 +9,23 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.translate.Batchifier;
-import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 
 /**
  * An image to class probabilities: scaled to {@link #SIZE}×{@link #SIZE} RGB (bilinear), CHW,
  * normalised to mean 0, through the image network, then a temperature-scaled softmax.
  */
-final class ImageTranslator implements Translator<BufferedImage, float[]> {
+final class ImageTranslator extends CalibratedTranslator<BufferedImage> {
 
     static final int SIZE = 32;
+
+    ImageTranslator(double temperature) {
+        super(temperature);
+    }
 
     @Override
     public NDList processInput(TranslatorContext ctx, BufferedImage image) {
         return new NDList(ctx.getNDManager().create(pixels(image), new Shape(3, SIZE, SIZE)));
-    }
-
-    private final double temperature;
-
-    ImageTranslator(double temperature) {
-        this.temperature = temperature;
-    }
-
-    @Override
-    public float[] processOutput(TranslatorContext ctx, NDList list) {
-        return Calibration.softmax(list.singletonOrThrow().toFloatArray(), temperature);
-    }
-
-    @Override
-    public Batchifier getBatchifier() {
-        return Batchifier.STACK;
     }
 
     static float[] pixels(BufferedImage image) {

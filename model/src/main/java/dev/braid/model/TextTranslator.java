@@ -5,37 +5,24 @@ import java.util.Locale;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.translate.Batchifier;
-import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 
 /**
  * Text to class probabilities: lower-cased word unigrams and bigrams, hashed (with a sign hash)
- * into {@link #DIMENSIONS} buckets and L2-normalised, through the text head, then a temperature-scaled softmax.
+ * into {@link #DIMENSIONS} buckets and L2-normalised, through the text head, then a
+ * temperature-scaled softmax.
  */
-final class TextTranslator implements Translator<String, float[]> {
+final class TextTranslator extends CalibratedTranslator<String> {
 
     static final int DIMENSIONS = 2048;
+
+    TextTranslator(double temperature) {
+        super(temperature);
+    }
 
     @Override
     public NDList processInput(TranslatorContext ctx, String text) {
         return new NDList(ctx.getNDManager().create(features(text)));
-    }
-
-    private final double temperature;
-
-    TextTranslator(double temperature) {
-        this.temperature = temperature;
-    }
-
-    @Override
-    public float[] processOutput(TranslatorContext ctx, NDList list) {
-        return Calibration.softmax(list.singletonOrThrow().toFloatArray(), temperature);
-    }
-
-    @Override
-    public Batchifier getBatchifier() {
-        return Batchifier.STACK;
     }
 
     static float[] features(String text) {
