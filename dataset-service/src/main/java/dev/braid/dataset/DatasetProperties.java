@@ -13,7 +13,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxImageSize the largest image file a record may carry
  * @param maxImagePixels the largest width × height an image may declare in its header
  * @param maxRecordLine the longest NDJSON line (a record with its base64 image)
- * @param batchSize records written per database batch
+ * @param batchSize records written per database batch (at most)
+ * @param batchBytes bytes of records written per database batch (at most), so memory stays flat
+ * @param archive limits that stop a zip bomb
  * @param services where the services this one calls listen
  */
 @Validated
@@ -24,7 +26,18 @@ public record DatasetProperties(
         @DefaultValue("16777216") @Min(1) long maxImagePixels,
         @DefaultValue("16MB") DataSize maxRecordLine,
         @DefaultValue("500") @Min(1) int batchSize,
+        @DefaultValue("16MB") DataSize batchBytes,
+        @jakarta.validation.Valid @DefaultValue Archive archive,
         @jakarta.validation.Valid @jakarta.validation.constraints.NotNull Services services) {
+
+    /**
+     * @param maxUncompressed total bytes an archive may expand to
+     * @param maxRatio how many times larger than its compressed size an archive may expand (checked once past 1 MB)
+     * @param maxEntries entries an archive may hold
+     */
+    public record Archive(@DefaultValue("8GB") DataSize maxUncompressed, @DefaultValue("100") @Min(1) int maxRatio,
+            @DefaultValue("1000000") @Min(1) int maxEntries) {
+    }
 
     public record Services(@jakarta.validation.constraints.NotBlank String privacy) {
     }

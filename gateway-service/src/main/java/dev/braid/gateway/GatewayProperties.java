@@ -20,7 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param bootstrapTenant the tenant the bootstrap admin key belongs to
  * @param keyCacheTtl how long a looked-up key is trusted before it is checked again (bounds how late a revocation bites)
  * @param rateLimit requests per key
- * @param maxBodySize the largest request body accepted (413 above it)
+ * @param maxBodySize the largest request body accepted (413 above it), record uploads aside
+ * @param maxUploadSize the largest record upload ({@code POST /api/v1/datasets/{id}/records}), which services stream
  * @param cors origins allowed to call the API from a browser
  */
 @Validated
@@ -31,7 +32,8 @@ public record GatewayProperties(
         @DefaultValue("default") @NotBlank String bootstrapTenant,
         @DefaultValue("30s") Duration keyCacheTtl,
         @Valid @DefaultValue RateLimit rateLimit,
-        @DefaultValue("512MB") DataSize maxBodySize,
+        @DefaultValue("64MB") DataSize maxBodySize,
+        @DefaultValue("4GB") DataSize maxUploadSize,
         @Valid @DefaultValue Cors cors) {
 
     public record Services(@NotBlank String dataset, @NotBlank String training, @NotBlank String inference,

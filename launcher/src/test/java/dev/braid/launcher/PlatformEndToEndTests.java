@@ -70,7 +70,8 @@ class PlatformEndToEndTests {
         env.put("BRAID_INTERNAL_SECRET", "e2e-internal-secret-long-enough-for-hmac");
         env.put("BRAID_GATEWAY_RATELIMIT_BURST", "60");
         env.put("BRAID_GATEWAY_RATELIMIT_REQUESTSPERSECOND", "20");
-        env.put("BRAID_GATEWAY_MAXBODYSIZE", "4MB");
+        env.put("BRAID_GATEWAY_MAXBODYSIZE", "2MB");
+        env.put("BRAID_GATEWAY_MAXUPLOADSIZE", "4MB");
         for (String module : PlatformConfig.MODULES) {
             String key = module.substring(0, module.indexOf('-')).toUpperCase(java.util.Locale.ROOT);
             env.put("BRAID_" + key + "_PORT", Integer.toString(freePort()));
@@ -254,6 +255,9 @@ class PlatformEndToEndTests {
                 new byte[5 * 1024 * 1024]);
         assertThat(tooBig.status()).isEqualTo(413);
         assertThat(tooBig.json().path("type").stringValue()).endsWith("/payload-too-large");
+        Http.Response bigJson = gateway.post("/api/v1/predictions", acmeKey, "application/json",
+                Http.JSON.writeValueAsBytes(Map.of("modelId", modelId, "text", "x".repeat(3 * 1024 * 1024))));
+        assertThat(bigJson.status()).as("other bodies have the smaller limit").isEqualTo(413);
 
         String burstKey = createKey("acme", "member");
         Http.Response limited = null;

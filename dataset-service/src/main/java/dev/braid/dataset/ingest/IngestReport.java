@@ -2,10 +2,20 @@ package dev.braid.dataset.ingest;
 
 import java.util.List;
 
-/** What an upload did: records stored, records that were already there, and each rejected record with its reason. */
-public record IngestReport(long accepted, long duplicates, List<Rejection> rejected) {
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * What an upload did: records stored, records that were already there, each rejected record with
+ * its reason, and for archives what was wrong with the archive's entries.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record IngestReport(long accepted, long duplicates, List<Rejection> rejected, Archive archive) {
 
     /** A record that was not stored: its line (1-based), its external id when it had one, and why. */
     public record Rejection(long line, String id, String reason) {
+    }
+
+    /** Archive entries that were refused or that appeared more than once (only the first is used). */
+    public record Archive(List<String> duplicateEntries, List<String> refusedEntries, long unreferencedImages) {
     }
 }

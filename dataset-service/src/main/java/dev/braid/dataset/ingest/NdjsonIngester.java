@@ -6,10 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 
 import org.springframework.stereotype.Service;
 import tools.jackson.core.JacksonException;
@@ -18,14 +14,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.braid.common.problem.ApiException;
 import dev.braid.dataset.DatasetProperties;
-import dev.braid.dataset.catalog.Dataset;
-import dev.braid.dataset.crypto.DatasetKeys;
-import dev.braid.dataset.crypto.RecordCipher;
 
 /**
- * Streams an NDJSON body into the dataset: each line decoded strictly as UTF-8, parsed and
- * validated on its own, good records written in batches as they come, bad ones reported by line.
- * A body in which no line is a JSON record is refused whole with 400 (nothing can have been stored).
+ * Reads JSON Lines: each line decoded strictly as UTF-8 and parsed on its own, so one bad line is
+ * one rejected record. Used for NDJSON bodies and for the {@code manifest.jsonl} of archives.
  */
 @Service
 class NdjsonIngester {
@@ -33,35 +25,39 @@ class NdjsonIngester {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final RecordValidator validator;
-    private final RecordWriter writer;
-    private final DatasetKeys keys;
+    private final IngestSessions sessions;
     private final DatasetProperties properties;
 
-    NdjsonIngester(RecordValidator validator, RecordWriter writer, DatasetKeys keys, DatasetProperties properties) {
+    NdjsonIngester(RecordValidator validator, IngestSessions sessions, DatasetProperties properties) {
         this.validator = validator;
-        this.writer = writer;
-        this.keys = keys;
+        this.sessions = sessions;
         this.properties = properties;
     }
 
-    IngestReport ingest(Dataset dataset, InputStream body) throws IOException {
-        try (RecordCipher cipher = keys.open(dataset.id())) {
-            return ingest(dataset, body, cipher);
+    /** Receives each manifest record that passed the checks needing no image. */
+    interface Sink {
+        void accept(RecordValidator.ManifestRecord record);
+    }
+
+    /** An NDJSON body: records with inline images, written as they come. */
+    IngestReport ingest(dev.braid.dataset.catalog.Dataset dataset, InputStream body) throws IOException {
+        try (IngestSession session = sessions.open(dataset)) {
+            long parsed = read(body, session, false, record -> session.accept(record.withImage(record.inlineImage())));
+            if (parsed == 0) {
+                throw ApiException.badRequest("malformed-records", session.hasRejections()
+                        ? "The body is not NDJSON: no line is a JSON record" : "The body holds no records");
+            }
+            return session.finish(null);
         }
     }
 
-    private IngestReport ingest(Dataset dataset, InputStream body, RecordCipher cipher) throws IOException {
-        LineReader lines = new LineReader(body, (int) Math.min(Integer.MAX_VALUE - 8, properties.maxRecordLine().toBytes()));
-        Set<String> labels = new HashSet<>(dataset.labels());
-        List<IngestReport.Rejection> rejected = new ArrayList<>();
-        List<CandidateRecord> batch = new ArrayList<>();
-        long candidates = 0;
-        long accepted = 0;
+    /** Reads JSON Lines into the sink, rejecting bad lines in the session; returns how many lines were JSON. */
+    long read(InputStream in, IngestSession session, boolean imagePaths, Sink sink) throws IOException {
+        LineReader lines = new LineReader(in, (int) Math.min(Integer.MAX_VALUE - 8, properties.maxRecordLine().toBytes()));
         long parsed = 0;
         for (LineReader.Line line; (line = lines.next()) != null;) {
             if (line.tooLong()) {
-                rejected.add(new IngestReport.Rejection(line.number(), null,
-                        "the record is longer than " + properties.maxRecordLine().toMegabytes() + " MB"));
+                session.reject(line.number(), null, "the record is longer than " + properties.maxRecordLine().toMegabytes() + " MB");
                 continue;
             }
             if (isBlank(line.bytes())) {
@@ -72,39 +68,26 @@ class NdjsonIngester {
                 json = JSON.readTree(decodeUtf8(line.bytes()));
             }
             catch (CharacterCodingException ex) {
-                rejected.add(new IngestReport.Rejection(line.number(), null, "the line is not valid UTF-8"));
+                session.reject(line.number(), null, "the line is not valid UTF-8");
                 continue;
             }
             catch (JacksonException ex) {
-                rejected.add(new IngestReport.Rejection(line.number(), null, "the line is not a valid JSON record"));
+                session.reject(line.number(), null, "the line is not a valid JSON record");
                 continue;
             }
             parsed++;
             try {
-                batch.add(validator.validate(line.number(), json, labels));
+                sink.accept(validator.parse(line.number(), json, session.labels(), imagePaths));
             }
             catch (RecordValidator.Rejected ex) {
                 String id = json.isObject() && json.path("id").isString() ? json.path("id").stringValue() : null;
-                rejected.add(new IngestReport.Rejection(line.number(), id, ex.getMessage()));
-            }
-            if (batch.size() == properties.batchSize()) {
-                candidates += batch.size();
-                accepted += writer.write(dataset.id(), batch, cipher);
-                batch.clear();
+                session.reject(line.number(), id, ex.getMessage());
             }
         }
-        if (parsed == 0) {
-            throw ApiException.badRequest("malformed-records",
-                    rejected.isEmpty() ? "The body holds no records" : "The body is not NDJSON: no line is a JSON record");
-        }
-        if (!batch.isEmpty()) {
-            candidates += batch.size();
-            accepted += writer.write(dataset.id(), batch, cipher);
-        }
-        return new IngestReport(accepted, candidates - accepted, rejected);
+        return parsed;
     }
 
-    private static String decodeUtf8(byte[] bytes) throws CharacterCodingException {
+    static String decodeUtf8(byte[] bytes) throws CharacterCodingException {
         return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)

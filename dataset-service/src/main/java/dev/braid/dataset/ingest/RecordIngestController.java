@@ -17,10 +17,12 @@ class RecordIngestController {
 
     private final DatasetService datasets;
     private final NdjsonIngester ndjson;
+    private final ZipIngester zip;
 
-    RecordIngestController(DatasetService datasets, NdjsonIngester ndjson) {
+    RecordIngestController(DatasetService datasets, NdjsonIngester ndjson, ZipIngester zip) {
         this.datasets = datasets;
         this.ndjson = ndjson;
+        this.zip = zip;
     }
 
     @PostMapping(path = "/api/v1/datasets/{id}/records", consumes = "application/x-ndjson")
@@ -29,10 +31,16 @@ class RecordIngestController {
         return ndjson.ingest(dataset, request.getInputStream());
     }
 
+    @PostMapping(path = "/api/v1/datasets/{id}/records", consumes = {"application/zip", "application/x-zip-compressed"})
+    IngestReport ingestZip(@PathVariable UUID id, HttpServletRequest request) throws IOException {
+        Dataset dataset = datasets.get(id);
+        return zip.ingest(dataset, request.getInputStream());
+    }
+
     @PostMapping(path = "/api/v1/datasets/{id}/records")
     IngestReport unsupported(@PathVariable UUID id, HttpServletRequest request) {
         datasets.get(id);
         throw ApiException.unsupportedMediaType(
-                "Records are accepted as application/x-ndjson; got " + request.getContentType());
+                "Records are accepted as application/x-ndjson or application/zip; got " + request.getContentType());
     }
 }

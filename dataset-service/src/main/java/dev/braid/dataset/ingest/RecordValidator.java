@@ -2,6 +2,7 @@ package dev.braid.dataset.ingest;
 
 import java.util.Base64;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -13,7 +14,7 @@ import dev.braid.dataset.DatasetProperties;
 @Component
 class RecordValidator {
 
-    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final DatasetProperties limits;
 
@@ -29,7 +30,19 @@ class RecordValidator {
         }
     }
 
-    CandidateRecord validate(long line, JsonNode json, Set<String> labels) throws Rejected {
+    /** A manifest line that passed the checks that need no image: its image is inline, named by path, or absent. */
+    record ManifestRecord(long line, String id, String label, String text, String imagePath, byte[] inlineImage) {
+
+        CandidateRecord withImage(byte[] image) {
+            return new CandidateRecord(line, id, label, text, image);
+        }
+    }
+
+    /**
+     * Checks a manifest record. {@code imagePaths} says whether the upload can carry image files
+     * (ZIP, multipart); NDJSON records carry their image inline as {@code imageBase64}.
+     */
+    ManifestRecord parse(long line, JsonNode json, Set<String> labels, boolean imagePaths) throws Rejected {
         if (!json.isObject()) {
             throw new Rejected("a record must be a JSON object");
         }
@@ -51,30 +64,26 @@ class RecordValidator {
         if (text != null && text.indexOf('\u0000') >= 0) {
             throw new Rejected("text contains a NUL character");
         }
-        if (json.hasNonNull("image")) {
+        text = text == null || text.isBlank() ? null : text;
+        String path = optionalString(json, "image");
+        if (path != null && !imagePaths) {
             throw new Rejected("'image' names a file, which needs a ZIP or multipart upload; NDJSON records carry imageBase64");
         }
-        byte[] image = decodeImage(optionalString(json, "imageBase64"));
-        if ((text == null || text.isBlank()) && image == null) {
+        if (path != null && !ArchivePaths.isSafe(path)) {
+            throw new Rejected("image path '" + abbreviate(path) + "' points outside the archive");
+        }
+        byte[] inline = decodeBase64(optionalString(json, "imageBase64"));
+        if (inline != null) {
+            checkImage(inline);
+        }
+        if (text == null && path == null && inline == null) {
             throw new Rejected("the record has neither text nor an image");
         }
-        return new CandidateRecord(line, id, label, text, image);
+        return new ManifestRecord(line, id, label, text, path == null ? null : ArchivePaths.normalize(path), inline);
     }
 
-    private byte[] decodeImage(String base64) throws Rejected {
-        if (base64 == null) {
-            return null;
-        }
-        if (base64.length() > limits.maxImageSize().toBytes() * 4 / 3 + 4) {
-            throw new Rejected("image is larger than " + limits.maxImageSize().toMegabytes() + " MB");
-        }
-        byte[] bytes;
-        try {
-            bytes = Base64.getDecoder().decode(WHITESPACE.matcher(base64).replaceAll(""));
-        }
-        catch (IllegalArgumentException ex) {
-            throw new Rejected("imageBase64 is not valid base64");
-        }
+    /** Size, format and declared pixel count, before anything is decoded. */
+    void checkImage(byte[] bytes) throws Rejected {
         if (bytes.length > limits.maxImageSize().toBytes()) {
             throw new Rejected("image is larger than " + limits.maxImageSize().toMegabytes() + " MB");
         }
@@ -84,7 +93,21 @@ class RecordValidator {
         catch (ImageProbe.InvalidImage ex) {
             throw new Rejected(ex.getMessage());
         }
-        return bytes;
+    }
+
+    private byte[] decodeBase64(String base64) throws Rejected {
+        if (base64 == null) {
+            return null;
+        }
+        if (base64.length() > limits.maxImageSize().toBytes() * 4 / 3 + 4) {
+            throw new Rejected("image is larger than " + limits.maxImageSize().toMegabytes() + " MB");
+        }
+        try {
+            return Base64.getDecoder().decode(WHITESPACE.matcher(base64).replaceAll(""));
+        }
+        catch (IllegalArgumentException ex) {
+            throw new Rejected("imageBase64 is not valid base64");
+        }
     }
 
     private static String optionalString(JsonNode json, String field) throws Rejected {
@@ -98,7 +121,7 @@ class RecordValidator {
         return node.stringValue();
     }
 
-    private static String abbreviate(String s) {
+    static String abbreviate(String s) {
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 }

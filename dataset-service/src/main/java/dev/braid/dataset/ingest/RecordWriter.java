@@ -28,11 +28,11 @@ class RecordWriter {
 
     /** Stores the batch; returns how many were new (the rest were duplicates). */
     @Transactional
-    int write(UUID datasetId, List<CandidateRecord> batch, RecordCipher cipher) {
+    int write(UUID datasetId, UUID uploadId, List<CandidateRecord> batch, RecordCipher cipher) {
         int[][] results = jdbc.batchUpdate("""
-                insert into dataset.record (id, dataset_id, external_id, label, text_ct, image_ct, fingerprint, split)
-                values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (dataset_id, fingerprint) do nothing""",
-                batch, batch.size(), (PreparedStatement ps, CandidateRecord r) -> bind(ps, datasetId, r, cipher));
+                insert into dataset.record (id, dataset_id, external_id, label, text_ct, image_ct, fingerprint, split, upload_id)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dataset_id, fingerprint) do nothing""",
+                batch, batch.size(), (PreparedStatement ps, CandidateRecord r) -> bind(ps, datasetId, uploadId, r, cipher));
         int inserted = 0;
         for (int[] chunk : results) {
             for (int count : chunk) {
@@ -42,7 +42,14 @@ class RecordWriter {
         return inserted;
     }
 
-    private static void bind(PreparedStatement ps, UUID datasetId, CandidateRecord r, RecordCipher cipher) throws SQLException {
+    /** Removes what one upload stored, when the upload is refused as a whole. */
+    @Transactional
+    void deleteUpload(UUID datasetId, UUID uploadId) {
+        jdbc.update("delete from dataset.record where dataset_id = ? and upload_id = ?", datasetId, uploadId);
+    }
+
+    private static void bind(PreparedStatement ps, UUID datasetId, UUID uploadId, CandidateRecord r, RecordCipher cipher)
+            throws SQLException {
         UUID id = UUID.randomUUID();
         byte[] fingerprint = cipher.fingerprint(r.label(), r.text(), r.image());
         ps.setObject(1, id);
@@ -53,5 +60,6 @@ class RecordWriter {
         ps.setBytes(6, cipher.encrypt(id, "image", r.image()));
         ps.setBytes(7, fingerprint);
         ps.setString(8, CandidateRecord.splitOf(fingerprint));
+        ps.setObject(9, uploadId);
     }
 }

@@ -1,9 +1,11 @@
 package dev.braid.gateway.limits;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
@@ -22,14 +24,21 @@ import dev.braid.gateway.web.ProblemResponses;
 /**
  * Refuses bodies over the limit with 413: at once when {@code Content-Length} says so, and while
  * streaming when a chunked body runs over, so a service never receives more than the limit.
+ * Record uploads, which the dataset service streams, have their own, larger limit; every other
+ * body is parsed whole by its service and stays small.
  */
 @Component
 class BodySizeLimitFilter implements WebFilter, Ordered {
 
-    private final DataSize limit;
+    private static final long SWALLOW_BYTES = 32L * 1024 * 1024;
+    private static final Pattern UPLOAD = Pattern.compile("/api/v1/datasets/[^/]+/records");
+
+    private final DataSize bodyLimit;
+    private final DataSize uploadLimit;
 
     BodySizeLimitFilter(GatewayProperties properties) {
-        this.limit = properties.maxBodySize();
+        this.bodyLimit = properties.maxBodySize();
+        this.uploadLimit = properties.maxUploadSize();
     }
 
     @Override
@@ -39,11 +48,18 @@ class BodySizeLimitFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        DataSize limit = UPLOAD.matcher(exchange.getRequest().getPath().value()).matches() ? uploadLimit : bodyLimit;
         long declared = exchange.getRequest().getHeaders().getContentLength();
         if (declared > limit.toBytes()) {
-            exchange.getResponse().getHeaders().set("Connection", "close");
-            return ProblemResponses.write(exchange, HttpStatus.CONTENT_TOO_LARGE, "payload-too-large",
+            Mono<Void> refuse = ProblemResponses.write(exchange, HttpStatus.CONTENT_TOO_LARGE, "payload-too-large",
                     new PayloadTooLargeException(limit).getMessage());
+            if (declared - limit.toBytes() > SWALLOW_BYTES) {
+                exchange.getResponse().getHeaders().set("Connection", "close");
+                return refuse;
+            }
+            // like Tomcat's swallow: read and drop a moderately oversized body first, so the client,
+            // still sending, reliably reads the 413 instead of a reset connection
+            return exchange.getRequest().getBody().doOnNext(DataBufferUtils::release).then(refuse);
         }
         if (declared >= 0) {
             return chain.filter(exchange);
@@ -66,7 +82,7 @@ class BodySizeLimitFilter implements WebFilter, Ordered {
             AtomicLong seen = new AtomicLong();
             return super.getBody().handle((buffer, sink) -> {
                 if (seen.addAndGet(buffer.readableByteCount()) > limit.toBytes()) {
-                    org.springframework.core.io.buffer.DataBufferUtils.release(buffer);
+                    DataBufferUtils.release(buffer);
                     sink.error(new PayloadTooLargeException(limit));
                 }
                 else {
