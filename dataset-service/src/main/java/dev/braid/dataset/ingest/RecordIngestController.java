@@ -18,11 +18,13 @@ class RecordIngestController {
     private final DatasetService datasets;
     private final NdjsonIngester ndjson;
     private final ZipIngester zip;
+    private final MultipartIngester multipart;
 
-    RecordIngestController(DatasetService datasets, NdjsonIngester ndjson, ZipIngester zip) {
+    RecordIngestController(DatasetService datasets, NdjsonIngester ndjson, ZipIngester zip, MultipartIngester multipart) {
         this.datasets = datasets;
         this.ndjson = ndjson;
         this.zip = zip;
+        this.multipart = multipart;
     }
 
     @PostMapping(path = "/api/v1/datasets/{id}/records", consumes = "application/x-ndjson")
@@ -37,10 +39,17 @@ class RecordIngestController {
         return zip.ingest(dataset, request.getInputStream());
     }
 
+    /** Parsed by {@link MultipartReader}, not the servlet container, which would spool images to disk. */
+    @PostMapping(path = "/api/v1/datasets/{id}/records", consumes = "multipart/form-data")
+    IngestReport ingestMultipart(@PathVariable UUID id, HttpServletRequest request) throws IOException {
+        Dataset dataset = datasets.get(id);
+        return multipart.ingest(dataset, request.getContentType(), request.getInputStream());
+    }
+
     @PostMapping(path = "/api/v1/datasets/{id}/records")
     IngestReport unsupported(@PathVariable UUID id, HttpServletRequest request) {
         datasets.get(id);
         throw ApiException.unsupportedMediaType(
-                "Records are accepted as application/x-ndjson or application/zip; got " + request.getContentType());
+                "Records are accepted as application/x-ndjson, application/zip or multipart/form-data; got " + request.getContentType());
     }
 }

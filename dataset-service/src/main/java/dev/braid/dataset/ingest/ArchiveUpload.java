@@ -1,0 +1,185 @@
+package dev.braid.dataset.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.braid.common.problem.ApiException;
+import dev.braid.dataset.DatasetProperties;
+
+/**
+ * One upload of a manifest plus the files it names (a ZIP's entries, or a multipart body's parts),
+ * while it streams. Files are judged by name first: a name that escapes the archive is refused, a
+ * repeated one reported, the root {@code manifest.jsonl}/{@code manifest.csv} read. An image after
+ * the manifest is paired at once; one before it waits, encrypted, in {@link StagedImages}.
+ */
+final class ArchiveUpload {
+
+    private static final Set<String> MANIFESTS = Set.of("manifest.jsonl", "manifest.csv");
+
+    private final IngestSession session;
+    private final NdjsonIngester jsonLines;
+    private final RecordValidator validator;
+    private final StagedImages staged;
+    private final DatasetProperties properties;
+    private final Set<String> seen = new HashSet<>();
+    private final List<String> duplicates = new ArrayList<>();
+    private final List<String> refused = new ArrayList<>();
+    private final Map<String, List<RecordValidator.ManifestRecord>> waiting = new HashMap<>();
+    private final Set<String> stagedPaths = new HashSet<>();
+    private final Set<String> used = new HashSet<>();
+    private String manifest;
+    private long entries;
+    private long unreferenced;
+
+    ArchiveUpload(IngestSession session, NdjsonIngester jsonLines, RecordValidator validator, StagedImages staged,
+            DatasetProperties properties) {
+        this.session = session;
+        this.jsonLines = jsonLines;
+        this.validator = validator;
+        this.staged = staged;
+        this.properties = properties;
+    }
+
+    long entries() {
+        return entries;
+    }
+
+    /** One file of the upload, by its name in the archive; its content is read to the end. */
+    void file(String name, InputStream content) throws IOException {
+        entries++;
+        if (!ArchivePaths.isSafe(name)) {
+            refused.add(name + ": the name points outside the archive");
+            content.transferTo(OutputStream.nullOutputStream());
+            return;
+        }
+        String path = ArchivePaths.normalize(name);
+        if (!seen.add(path)) {
+            duplicates.add(path);
+            content.transferTo(OutputStream.nullOutputStream());
+        }
+        else if (MANIFESTS.contains(path)) {
+            readManifest(path, content);
+        }
+        else {
+            image(path, content);
+        }
+    }
+
+    /** Ends the upload: records still waiting for an image are rejected, and the report is written. */
+    IngestReport finish() {
+        if (manifest == null) {
+            throw ApiException.unprocessable("manifest-missing",
+                    "The upload has no manifest.jsonl or manifest.csv at its root; nothing from it was kept");
+        }
+        waiting.values().forEach(records -> records.forEach(r -> session.reject(r.line(), r.id(),
+                "image '" + RecordValidator.abbreviate(r.imagePath()) + "' is missing from the archive")));
+        long unusedStaged = stagedPaths.stream().filter(p -> !used.contains(p)).count();
+        return session.finish(new IngestReport.Archive(List.copyOf(duplicates), List.copyOf(refused),
+                unreferenced + unusedStaged));
+    }
+
+    private void readManifest(String name, InputStream content) throws IOException {
+        if (manifest != null) {
+            refused.add(name + ": the upload already has " + manifest + "; only one manifest is read");
+            content.transferTo(OutputStream.nullOutputStream());
+            return;
+        }
+        manifest = name;
+        if (name.endsWith(".jsonl")) {
+            jsonLines.read(content, session, true, this::record);
+            return;
+        }
+        try {
+            new CsvManifest(content).read(row -> {
+                if (row.problem() != null) {
+                    session.reject(row.line(), null, row.problem());
+                    return;
+                }
+                try {
+                    record(validator.parse(row.line(), row.record(), session.labels(), true));
+                }
+                catch (RecordValidator.Rejected ex) {
+                    session.reject(row.line(), row.record().path("id").isString() ? row.record().path("id").stringValue() : null,
+                            ex.getMessage());
+                }
+            });
+        }
+        catch (IllegalArgumentException ex) {
+            throw ApiException.unprocessable("manifest-unreadable", ex.getMessage() + "; nothing from the upload was kept");
+        }
+    }
+
+    /** A manifest record: written now if its image is known, else it waits for the image. */
+    private void record(RecordValidator.ManifestRecord record) {
+        if (record.imagePath() == null) {
+            session.accept(record.withImage(record.inlineImage()));
+            return;
+        }
+        if (stagedPaths.contains(record.imagePath())) {
+            used.add(record.imagePath());
+            StagedImages.Staged image = staged.find(session.uploadId(), record.imagePath()).orElseThrow();
+            if (image.reason() != null) {
+                session.reject(record.line(), record.id(), image.reason());
+            }
+            else {
+                session.accept(record.withImage(session.cipher().decrypt(stagingId(record.imagePath()), "staged",
+                        image.ciphertext())));
+            }
+            return;
+        }
+        waiting.computeIfAbsent(record.imagePath(), p -> new ArrayList<>()).add(record);
+    }
+
+    /** An image file: paired with the records waiting for it, or staged until the manifest arrives. */
+    private void image(String path, InputStream content) throws IOException {
+        long limit = properties.maxImageSize().toBytes();
+        byte[] bytes = content.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        String reason = null;
+        if (bytes.length > limit) {
+            content.transferTo(OutputStream.nullOutputStream());
+            reason = "image '" + RecordValidator.abbreviate(path) + "' is larger than " + properties.maxImageSize().toMegabytes()
+                    + " MB";
+            bytes = null;
+        }
+        else {
+            try {
+                validator.checkImage(bytes);
+            }
+            catch (RecordValidator.Rejected ex) {
+                reason = ex.getMessage();
+            }
+        }
+        if (manifest == null) {
+            byte[] ciphertext = reason == null ? session.cipher().encrypt(stagingId(path), "staged", bytes) : null;
+            staged.stage(session.uploadId(), session.dataset().id(), path, ciphertext, reason);
+            stagedPaths.add(path);
+            return;
+        }
+        List<RecordValidator.ManifestRecord> records = waiting.remove(path);
+        if (records == null) {
+            unreferenced++;
+            return;
+        }
+        for (RecordValidator.ManifestRecord record : records) {
+            if (reason != null) {
+                session.reject(record.line(), record.id(), reason);
+            }
+            else {
+                session.accept(record.withImage(bytes));
+            }
+        }
+    }
+
+    private UUID stagingId(String path) {
+        return UUID.nameUUIDFromBytes((session.uploadId() + "/" + path).getBytes(StandardCharsets.UTF_8));
+    }
+}
