@@ -153,7 +153,8 @@ public final class IngestionBenchmark {
     static double ingestThroughput(Path archive, long bytes, int records, Path work) throws Exception {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("BRAID_ROOT", Path.of("").toAbsolutePath().toString());
-        env.put("BRAID_HOME", Files.createTempDirectory(work, "home-").toString());
+        Path home = Files.createTempDirectory(work, "home-");
+        env.put("BRAID_HOME", home.toString());
         env.put("BRAID_ADMIN_KEY", ADMIN_KEY);
         for (String service : List.of("GATEWAY", "DATASET", "TRAINING", "INFERENCE", "PRIVACY", "POSTGRES")) {
             env.put("BRAID_" + service + "_PORT", Integer.toString(freePort()));
@@ -181,6 +182,18 @@ public final class IngestionBenchmark {
                     report.path("accepted").asLong(), records, seconds, report.path("duplicates").asLong(),
                     report.path("rejected").size());
             return bytes / 1e6 / seconds;
+        }
+        finally {
+            deleteTree(home);
+        }
+    }
+
+    /** The run's database and logs go; the generated archive stays for the next run. */
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 

@@ -30,8 +30,22 @@ public final class FakePrivacyService implements AutoCloseable {
     private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
     private final Map<String, Boolean> destroyed = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    private static FakePrivacyService shared;
 
-    public FakePrivacyService() throws IOException {
+    /** One per test JVM, like the embedded PostgreSQL, so cached Spring contexts never point at a stopped one. */
+    public static synchronized FakePrivacyService shared() {
+        if (shared == null) {
+            try {
+                shared = new FakePrivacyService();
+            }
+            catch (IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }
+        return shared;
+    }
+
+    private FakePrivacyService() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/internal/", this::handle);
         server.start();

@@ -146,8 +146,8 @@ final class ArchiveUpload {
         String reason = null;
         if (bytes.length > limit) {
             content.transferTo(OutputStream.nullOutputStream());
-            reason = "image '" + RecordValidator.abbreviate(path) + "' is larger than " + properties.maxImageSize().toMegabytes()
-                    + " MB";
+            reason = "image '" + RecordValidator.abbreviate(path) + "' is larger than "
+                    + RecordValidator.human(properties.maxImageSize());
             bytes = null;
         }
         else {

@@ -85,7 +85,7 @@ class RecordValidator {
     /** Size, format and declared pixel count, before anything is decoded. */
     void checkImage(byte[] bytes) throws Rejected {
         if (bytes.length > limits.maxImageSize().toBytes()) {
-            throw new Rejected("image is larger than " + limits.maxImageSize().toMegabytes() + " MB");
+            throw new Rejected("image is larger than " + human(limits.maxImageSize()));
         }
         try {
             ImageProbe.check(bytes, limits.maxImagePixels());
@@ -100,7 +100,7 @@ class RecordValidator {
             return null;
         }
         if (base64.length() > limits.maxImageSize().toBytes() * 4 / 3 + 4) {
-            throw new Rejected("image is larger than " + limits.maxImageSize().toMegabytes() + " MB");
+            throw new Rejected("image is larger than " + human(limits.maxImageSize()));
         }
         try {
             return Base64.getDecoder().decode(WHITESPACE.matcher(base64).replaceAll(""));
@@ -119,6 +119,11 @@ class RecordValidator {
             throw new Rejected(field + " must be a string");
         }
         return node.stringValue();
+    }
+
+    /** 10 MB, 512 KB: limits as a person writes them. */
+    static String human(org.springframework.util.unit.DataSize size) {
+        return size.toBytes() >= 1024 * 1024 ? size.toMegabytes() + " MB" : size.toKilobytes() + " KB";
     }
 
     static String abbreviate(String s) {

@@ -13,7 +13,10 @@ import dev.braid.common.problem.ApiException;
 import dev.braid.dataset.DatasetProperties;
 import dev.braid.dataset.catalog.Dataset;
 
-/** Streams a ZIP upload's entries, guarded against zip bombs, into an {@link ArchiveUpload}; nothing is extracted to disk. */
+/**
+ * Streams a ZIP upload's entries, guarded against zip bombs, into an {@link ArchiveUpload};
+ * nothing is extracted to disk.
+ */
 @Service
 class ZipIngester {
 
@@ -32,8 +35,9 @@ class ZipIngester {
     private void read(InputStream body, ArchiveUpload upload) throws IOException {
         ArchiveGuard guard = new ArchiveGuard(body, properties.archive());
         ZipInputStream zip = new ZipInputStream(guard.body(), StandardCharsets.UTF_8);
+        long entries = 0;
         for (ZipEntry entry; (entry = zip.getNextEntry()) != null;) {
-            if (upload.entries() >= properties.archive().maxEntries()) {
+            if (++entries > properties.archive().maxEntries()) {
                 throw ArchiveGuard.tooLarge("the archive has more than " + properties.archive().maxEntries() + " entries");
             }
             InputStream content = guard.entry(zip);
@@ -44,7 +48,7 @@ class ZipIngester {
                 upload.file(entry.getName(), content);
             }
         }
-        if (upload.entries() == 0) {
+        if (entries == 0) {
             throw ApiException.badRequest("not-an-archive", "The body is not a ZIP archive (or an empty one)");
         }
     }

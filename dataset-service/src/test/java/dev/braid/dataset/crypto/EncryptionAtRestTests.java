@@ -5,57 +5,27 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 
 import javax.imageio.ImageIO;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import dev.braid.common.security.Role;
-import dev.braid.common.testing.EmbeddedPostgresExtension;
 import dev.braid.common.testing.ServiceTestClient;
-import dev.braid.dataset.FakePrivacyService;
+import dev.braid.dataset.DatasetServiceTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@ExtendWith(EmbeddedPostgresExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = ServiceTestClient.SECRET_PROPERTY)
-class EncryptionAtRestTests {
+class EncryptionAtRestTests extends DatasetServiceTest {
 
     private static final String SECRET_TEXT = "patient reports chest pain since Tuesday";
 
-    static FakePrivacyService privacy;
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    @DynamicPropertySource
-    static void privacyService(DynamicPropertyRegistry registry) throws Exception {
-        privacy = new FakePrivacyService();
-        registry.add("braid.dataset.services.privacy", privacy::url);
-    }
-
-    @AfterAll
-    static void stopPrivacy() {
-        privacy.close();
-    }
-
     @Test
     void shouldStoreNoPlaintextTextAndNoImageBytesAndStillServeThemDecrypted() throws Exception {
-        ServiceTestClient client = new ServiceTestClient(port);
-        String dataset = client.postJson("/api/v1/datasets", "acme", Map.of("name", "clinic", "labels", List.of("cardio", "other")))
-                .json().path("id").stringValue();
+        ServiceTestClient client = client();
+        String dataset = createDataset("clinic", List.of("cardio", "other"));
         byte[] png = png();
         String body = "{\"text\":\"" + SECRET_TEXT + "\",\"imageBase64\":\"" + Base64.getEncoder().encodeToString(png)
                 + "\",\"label\":\"cardio\"}\n";
@@ -82,17 +52,15 @@ class EncryptionAtRestTests {
 
     @Test
     void shouldCryptoShredADeletedDataset() {
-        ServiceTestClient client = new ServiceTestClient(port);
-        String dataset = client.postJson("/api/v1/datasets", "acme", Map.of("name", "to-delete", "labels", List.of("a")))
-                .json().path("id").stringValue();
+        ServiceTestClient client = client();
+        String dataset = createDataset("to-delete", List.of("a"));
         client.post("/api/v1/datasets/" + dataset + "/records", "acme", Role.MEMBER, "application/x-ndjson",
                 "{\"text\":\"forget me\",\"label\":\"a\"}\n".getBytes(StandardCharsets.UTF_8));
 
         assertThat(client.delete("/api/v1/datasets/" + dataset, "acme").status()).isEqualTo(204);
 
         assertThat(privacy.isDestroyed("acme", dataset)).isTrue();
-        assertThat(jdbc.sql("select count(*) from dataset.record where dataset_id = ?::uuid").param(dataset).query(Long.class)
-                .single()).isZero();
+        assertThat(recordCount(dataset)).isZero();
         assertThat(client.get("/api/v1/datasets/" + dataset, "acme").status()).isEqualTo(404);
     }
 

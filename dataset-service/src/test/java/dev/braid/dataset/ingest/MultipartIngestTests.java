@@ -6,63 +6,33 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 import javax.imageio.ImageIO;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 import dev.braid.common.security.Role;
-import dev.braid.common.testing.EmbeddedPostgresExtension;
 import dev.braid.common.testing.ServiceTestClient;
-import dev.braid.dataset.FakePrivacyService;
+import dev.braid.dataset.DatasetServiceTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@ExtendWith(EmbeddedPostgresExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = ServiceTestClient.SECRET_PROPERTY)
-class MultipartIngestTests {
+class MultipartIngestTests extends DatasetServiceTest {
 
     private static final String BOUNDARY = "----braid-test-boundary-7MA4YWxkTrZu0gW";
-
-    static FakePrivacyService privacy;
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
 
     ServiceTestClient client;
     String datasetId;
 
-    @DynamicPropertySource
-    static void privacyService(DynamicPropertyRegistry registry) throws Exception {
-        privacy = new FakePrivacyService();
-        registry.add("braid.dataset.services.privacy", privacy::url);
-    }
-
-    @AfterAll
-    static void stopPrivacy() {
-        privacy.close();
-    }
-
     @BeforeEach
-    void createDataset() {
-        client = new ServiceTestClient(port);
-        datasetId = client.postJson("/api/v1/datasets", "acme", Map.of("name", "forms", "labels", List.of("cat", "dog")))
-                .json().path("id").stringValue();
+    void newDataset() {
+        client = client();
+        datasetId = createDataset("forms", List.of("cat", "dog"));
     }
 
     @Test

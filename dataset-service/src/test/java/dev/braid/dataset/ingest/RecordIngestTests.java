@@ -11,52 +11,26 @@ import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 import dev.braid.common.security.Role;
-import dev.braid.common.testing.EmbeddedPostgresExtension;
 import dev.braid.common.testing.ServiceTestClient;
-import dev.braid.dataset.FakePrivacyService;
+import dev.braid.dataset.DatasetServiceTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@ExtendWith(EmbeddedPostgresExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {ServiceTestClient.SECRET_PROPERTY, "braid.dataset.batch-size=3"})
-class RecordIngestTests {
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    static FakePrivacyService privacy;
+class RecordIngestTests extends DatasetServiceTest {
 
     ServiceTestClient client;
     String datasetId;
 
-    @org.springframework.test.context.DynamicPropertySource
-    static void privacyService(org.springframework.test.context.DynamicPropertyRegistry registry) throws Exception {
-        privacy = new FakePrivacyService();
-        registry.add("braid.dataset.services.privacy", privacy::url);
-    }
-
-    @org.junit.jupiter.api.AfterAll
-    static void stopPrivacy() {
-        privacy.close();
-    }
-
     @BeforeEach
-    void createDataset() {
-        client = new ServiceTestClient(port);
-        datasetId = client.postJson("/api/v1/datasets", "acme",
-                Map.of("name", "tickets", "labels", List.of("billing", "bug"))).json().path("id").stringValue();
+    void newDataset() {
+        client = client();
+        datasetId = createDataset("tickets", List.of("billing", "bug"));
     }
 
     @Test
@@ -112,6 +86,26 @@ class RecordIngestTests {
             perSplit += dataset.path("splits").path(split).path("bug").asLong(0);
         }
         assertThat(perSplit).isEqualTo(2);
+    }
+
+    @Test
+    void shouldStoreTheSameDataOnceWhenTwoUploadsRace() throws Exception {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            lines.append("{\"text\":\"ticket ").append(i).append("\",\"label\":\"bug\"}\n");
+        }
+        byte[] body = lines.toString().getBytes(StandardCharsets.UTF_8);
+        String path = "/api/v1/datasets/" + datasetId + "/records";
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        var first = pool.submit(() -> client.post(path, "acme", Role.MEMBER, "application/x-ndjson", body).json());
+        var second = pool.submit(() -> client.post(path, "acme", Role.MEMBER, "application/x-ndjson", body).json());
+        long accepted = first.get().path("accepted").asLong() + second.get().path("accepted").asLong();
+        long duplicates = first.get().path("duplicates").asLong() + second.get().path("duplicates").asLong();
+        pool.shutdown();
+
+        assertThat(accepted).isEqualTo(300);
+        assertThat(duplicates).isEqualTo(300);
+        assertThat(recordCount(datasetId)).isEqualTo(300);
     }
 
     @Test

@@ -13,57 +13,29 @@ import java.util.zip.ZipOutputStream;
 
 import javax.imageio.ImageIO;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 import dev.braid.common.security.Role;
-import dev.braid.common.testing.EmbeddedPostgresExtension;
 import dev.braid.common.testing.ServiceTestClient;
-import dev.braid.dataset.FakePrivacyService;
+import dev.braid.dataset.DatasetServiceTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@ExtendWith(EmbeddedPostgresExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {ServiceTestClient.SECRET_PROPERTY, "braid.dataset.batch-size=2"})
-class ZipIngestTests {
-
-    static FakePrivacyService privacy;
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
+        properties = {ServiceTestClient.SECRET_PROPERTY, "braid.dataset.batch-size=2", "braid.dataset.max-image-size=64KB",
+                "braid.dataset.max-image-pixels=10000"})
+class ZipIngestTests extends DatasetServiceTest {
 
     ServiceTestClient client;
     String datasetId;
 
-    @DynamicPropertySource
-    static void privacyService(DynamicPropertyRegistry registry) throws Exception {
-        privacy = new FakePrivacyService();
-        registry.add("braid.dataset.services.privacy", privacy::url);
-    }
-
-    @AfterAll
-    static void stopPrivacy() {
-        privacy.close();
-    }
-
     @BeforeEach
-    void createDataset() {
-        client = new ServiceTestClient(port);
-        datasetId = client.postJson("/api/v1/datasets", "acme", Map.of("name", "zips", "labels", List.of("cat", "dog")))
-                .json().path("id").stringValue();
+    void newDataset() {
+        client = client();
+        datasetId = createDataset("zips", List.of("cat", "dog"));
     }
 
     @Test
@@ -76,19 +48,25 @@ class ZipIngestTests {
                         "{\"id\":\"r4\",\"text\":\"a wolf\",\"label\":\"wolf\"}",
                         "{\"id\":\"r5\",\"text\":\"only words\",\"label\":\"dog\"}",
                         "{\"id\":\"r6\",\"image\":\"../../etc/passwd\",\"label\":\"dog\"}",
-                        "{\"id\":\"r7\",\"image\":\"./images//2.png\",\"label\":\"dog\"}")),
+                        "{\"id\":\"r7\",\"image\":\"./images//2.png\",\"label\":\"dog\"}",
+                        "{\"id\":\"r8\",\"image\":\"images/wide.png\",\"label\":\"dog\"}",
+                        "{\"id\":\"r9\",\"image\":\"images/heavy.png\",\"label\":\"dog\"}")),
                 entry("images/1.png", png(1)),
                 entry("images/notes.txt", "not an image".getBytes(StandardCharsets.UTF_8)),
                 entry("images/2.png", png(2)),
                 entry("images/1.png", png(3)),
                 entry("../evil.png", png(4)),
-                entry("images/unused.png", png(5)));
+                entry("images/unused.png", png(5)),
+                entry("images/wide.png", blankPng(200, 60)),
+                entry("images/heavy.png", noisePng(160)));
 
         JsonNode report = upload(archive);
 
         assertThat(report.path("accepted").asLong()).isEqualTo(3);
         Map<Long, String> reasons = reasons(report);
-        assertThat(reasons).containsOnlyKeys(2L, 3L, 4L, 6L);
+        assertThat(reasons).containsOnlyKeys(2L, 3L, 4L, 6L, 8L, 9L);
+        assertThat(reasons.get(8L)).isEqualTo("image has 12000 pixels, over the limit of 10000");
+        assertThat(reasons.get(9L)).isEqualTo("image 'images/heavy.png' is larger than 64 KB");
         assertThat(reasons.get(2L)).isEqualTo("image 'images/missing.png' is missing from the archive");
         assertThat(reasons.get(3L)).isEqualTo("image is not a PNG or JPEG");
         assertThat(reasons.get(4L)).contains("'wolf' is not one of the dataset's labels");
@@ -165,7 +143,7 @@ class ZipIngestTests {
     }
 
     private long records() {
-        return jdbc.sql("select count(*) from dataset.record where dataset_id = ?::uuid").param(datasetId).query(Long.class).single();
+        return recordCount(datasetId);
     }
 
     private static Map<Long, String> reasons(JsonNode report) {
@@ -219,6 +197,25 @@ class ZipIngestTests {
             }
             System.arraycopy(to, 0, data, i, to.length);
         }
+    }
+
+    private static byte[] blankPng(int width, int height) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB), "png", out);
+        return out.toByteArray();
+    }
+
+    private static byte[] noisePng(int side) throws IOException {
+        java.util.Random random = new java.util.Random(side);
+        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                image.setRGB(x, y, random.nextInt());
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
     }
 
     private static byte[] png(int seed) throws IOException {

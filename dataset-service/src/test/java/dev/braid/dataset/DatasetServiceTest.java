@@ -1,0 +1,49 @@
+package dev.braid.dataset;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.braid.common.testing.EmbeddedPostgresExtension;
+import dev.braid.common.testing.ServiceTestClient;
+
+/**
+ * What the dataset service's HTTP tests share: the embedded PostgreSQL, the privacy stand-in, a
+ * client that calls as the gateway would, and a fresh dataset per test. Subclasses add
+ * {@code @SpringBootTest(webEnvironment = RANDOM_PORT, properties = ServiceTestClient.SECRET_PROPERTY)}.
+ */
+@ExtendWith(EmbeddedPostgresExtension.class)
+public abstract class DatasetServiceTest {
+
+    protected static final FakePrivacyService privacy = FakePrivacyService.shared();
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    @DynamicPropertySource
+    static void privacyService(DynamicPropertyRegistry registry) {
+        registry.add("braid.dataset.services.privacy", privacy::url);
+    }
+
+    protected ServiceTestClient client() {
+        return new ServiceTestClient(port);
+    }
+
+    /** A new dataset of tenant {@code acme} with these labels; returns its id. */
+    protected String createDataset(String name, List<String> labels) {
+        return client().postJson("/api/v1/datasets", "acme", Map.of("name", name, "labels", labels)).json().path("id").stringValue();
+    }
+
+    protected long recordCount(String datasetId) {
+        return jdbc.sql("select count(*) from dataset.record where dataset_id = ?::uuid").param(datasetId).query(Long.class).single();
+    }
+}
