@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {ServiceTestClient.SECRET_PROPERTY, "braid.dataset.batch-size=2", "braid.dataset.max-image-size=64KB",
-                "braid.dataset.max-image-pixels=10000"})
+                "braid.dataset.max-image-pixels=10000", "braid.dataset.max-text-length=40"})
 class ZipIngestTests extends DatasetServiceTest {
 
     ServiceTestClient client;
@@ -50,7 +50,8 @@ class ZipIngestTests extends DatasetServiceTest {
                         "{\"id\":\"r6\",\"image\":\"../../etc/passwd\",\"label\":\"dog\"}",
                         "{\"id\":\"r7\",\"image\":\"./images//2.png\",\"label\":\"dog\"}",
                         "{\"id\":\"r8\",\"image\":\"images/wide.png\",\"label\":\"dog\"}",
-                        "{\"id\":\"r9\",\"image\":\"images/heavy.png\",\"label\":\"dog\"}")),
+                        "{\"id\":\"r9\",\"image\":\"images/heavy.png\",\"label\":\"dog\"}",
+                        "{\"id\":\"r10\",\"text\":\"" + "long ".repeat(10) + "\",\"label\":\"dog\"}")),
                 entry("images/1.png", png(1)),
                 entry("images/notes.txt", "not an image".getBytes(StandardCharsets.UTF_8)),
                 entry("images/2.png", png(2)),
@@ -64,7 +65,8 @@ class ZipIngestTests extends DatasetServiceTest {
 
         assertThat(report.path("accepted").asLong()).isEqualTo(3);
         Map<Long, String> reasons = reasons(report);
-        assertThat(reasons).containsOnlyKeys(2L, 3L, 4L, 6L, 8L, 9L);
+        assertThat(reasons).containsOnlyKeys(2L, 3L, 4L, 6L, 8L, 9L, 10L);
+        assertThat(reasons.get(10L)).isEqualTo("text is longer than 40 characters");
         assertThat(reasons.get(8L)).isEqualTo("image has 12000 pixels, over the limit of 10000");
         assertThat(reasons.get(9L)).isEqualTo("image 'images/heavy.png' is larger than 64 KB");
         assertThat(reasons.get(2L)).isEqualTo("image 'images/missing.png' is missing from the archive");
