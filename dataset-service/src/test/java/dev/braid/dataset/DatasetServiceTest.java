@@ -43,6 +43,21 @@ public abstract class DatasetServiceTest {
         return client().postJson("/api/v1/datasets", "acme", Map.of("name", name, "labels", labels)).json().path("id").stringValue();
     }
 
+    /** A PNG of random pixels: unique, barely compressible, {@code side}² pixels. */
+    protected static byte[] noisePng(int side) throws java.io.IOException {
+        java.util.Random random = new java.util.Random(side);
+        java.awt.image.BufferedImage image =
+                new java.awt.image.BufferedImage(side, side, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                image.setRGB(x, y, random.nextInt());
+            }
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
     protected long recordCount(String datasetId) {
         return jdbc.sql("select count(*) from dataset.record where dataset_id = ?::uuid").param(datasetId).query(Long.class).single();
     }

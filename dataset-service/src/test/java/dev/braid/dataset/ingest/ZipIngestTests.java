@@ -207,19 +207,6 @@ class ZipIngestTests extends DatasetServiceTest {
         return out.toByteArray();
     }
 
-    private static byte[] noisePng(int side) throws IOException {
-        java.util.Random random = new java.util.Random(side);
-        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < side; y++) {
-            for (int x = 0; x < side; x++) {
-                image.setRGB(x, y, random.nextInt());
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
-        return out.toByteArray();
-    }
-
     private static byte[] png(int seed) throws IOException {
         BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
         image.setRGB(seed % 8, seed / 8 % 8, 0xffffff);
