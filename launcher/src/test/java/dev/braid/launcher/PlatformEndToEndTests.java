@@ -150,6 +150,15 @@ class PlatformEndToEndTests {
         modelId = job.path("modelId").stringValue();
         assertThat(gateway.get("/api/v1/training-jobs/" + jobId, globexKey).status()).isEqualTo(404);
 
+        Http.Response events = gateway.get("/api/v1/training-jobs/" + jobId + "/events", acmeKey);
+        assertThat(events.header("Content-Type")).startsWith("text/event-stream");
+        List<String> types = events.body().lines().filter(l -> l.startsWith("event:")).map(l -> l.substring(6).strip()).toList();
+        assertThat(types).startsWith("started").endsWith("succeeded");
+        assertThat(types.stream().filter("epoch"::equals).count()).isEqualTo(12);
+        String fifthId = events.body().lines().filter(l -> l.startsWith("id:")).skip(4).findFirst().orElseThrow().substring(3).strip();
+        Http.Response resumed = gateway.get("/api/v1/training-jobs/" + jobId + "/events", acmeKey, "Last-Event-ID", fifthId);
+        assertThat(resumed.body().lines().filter(l -> l.startsWith("event:")).count()).isEqualTo(types.size() - 5);
+
         Http.Response model = gateway.get("/api/v1/models/" + modelId, acmeKey);
         assertThat(model.status()).isEqualTo(200);
         assertThat(model.json().path("jobId").stringValue()).isEqualTo(jobId);

@@ -61,6 +61,7 @@ public class JobRepository {
                 update training.job set status = 'CANCELLED', finished_at = now(), lease_owner = null
                 where tenant_id = ? and id = ? and status = 'QUEUED'""").params(tenant, id).update();
         if (queued == 1) {
+            event(id, "cancelled", java.util.Map.of("status", "CANCELLED"));
             return true;
         }
         return jdbc.sql("update training.job set cancel_requested = true where tenant_id = ? and id = ? and status = 'RUNNING'")
@@ -80,7 +81,11 @@ public class JobRepository {
                             order by created_at, id for update skip locked limit 1)
                 returning *""")
                 .params(worker, lease.toMillis() / 1000.0)
-                .query(JobRepository::map).optional();
+                .query(JobRepository::map).optional()
+                .map(job -> {
+                    event(job.id(), "started", java.util.Map.of("status", "RUNNING", "attempt", job.attempt()));
+                    return job;
+                });
     }
 
     /** Renews the lease; empty when this worker no longer holds the job, else whether a cancel was asked. */
@@ -102,27 +107,49 @@ public class JobRepository {
     }
 
     public boolean succeed(UUID id, String worker, Object metrics, UUID modelId) {
-        return jdbc.sql("""
+        return recorded(id, "succeeded", java.util.Map.of("status", "SUCCEEDED", "modelId", modelId, "metrics", metrics),
+                jdbc.sql("""
                 update training.job set status = 'SUCCEEDED', metrics = ?::jsonb, model_id = ?, error = null,
                        finished_at = now(), lease_owner = null, lease_expires_at = null
                 where id = ? and lease_owner = ? and status = 'RUNNING'""")
-                .params(JSON.writeValueAsString(metrics), modelId, id, worker).update() == 1;
+                .params(JSON.writeValueAsString(metrics), modelId, id, worker).update() == 1);
     }
 
     /** Ends the job in a final state (FAILED or CANCELLED) with the reason. */
     public boolean finish(UUID id, String worker, JobStatus status, String error) {
-        return jdbc.sql("""
+        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("status", status.name());
+        if (error != null) {
+            data.put("error", error);
+        }
+        return recorded(id, status.name().toLowerCase(java.util.Locale.ROOT), data, jdbc.sql("""
                 update training.job set status = ?, error = ?, finished_at = now(), lease_owner = null, lease_expires_at = null
                 where id = ? and lease_owner = ? and status = 'RUNNING'""")
-                .params(status.name(), error, id, worker).update() == 1;
+                .params(status.name(), error, id, worker).update() == 1);
     }
 
     /** Gives the job back to the queue after a failure that another attempt may not hit. */
     public boolean requeue(UUID id, String worker, String error) {
-        return jdbc.sql("""
+        return recorded(id, "retrying", java.util.Map.of("status", "QUEUED", "error", error), jdbc.sql("""
                 update training.job set status = 'QUEUED', error = ?, lease_owner = null, lease_expires_at = null
                 where id = ? and lease_owner = ? and status = 'RUNNING'""")
-                .params(error, id, worker).update() == 1;
+                .params(error, id, worker).update() == 1);
+    }
+
+    /** Events of a job after the given event id, oldest first. */
+    public java.util.List<JobEvent> events(UUID id, long afterEventId) {
+        return jdbc.sql("select id, type, data from training.job_event where job_id = ? and id > ? order by id limit 500")
+                .params(id, afterEventId)
+                .query((rs, row) -> new JobEvent(rs.getLong("id"), rs.getString("type"), rs.getString("data")))
+                .list();
+    }
+
+    /** Writes the event when the state change it reports happened. */
+    private boolean recorded(UUID id, String type, Object data, boolean changed) {
+        if (changed) {
+            event(id, type, data);
+        }
+        return changed;
     }
 
     private static TrainingJob map(ResultSet rs, int row) throws SQLException {

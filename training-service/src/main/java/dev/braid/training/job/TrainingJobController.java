@@ -11,15 +11,18 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
 
 @Validated
@@ -28,9 +31,11 @@ import tools.jackson.databind.JsonNode;
 class TrainingJobController {
 
     private final JobService jobs;
+    private final JobEventStream events;
 
-    TrainingJobController(JobService jobs) {
+    TrainingJobController(JobService jobs, JobEventStream events) {
         this.jobs = jobs;
+        this.events = events;
     }
 
     record PrivacyRequest(@DecimalMin("0") Double noiseMultiplier, @DecimalMin(value = "0", inclusive = false) Double maxGradNorm) {
@@ -74,6 +79,22 @@ class TrainingJobController {
     @GetMapping("/{id}")
     JobResponse get(@PathVariable UUID id) {
         return JobResponse.of(jobs.get(id));
+    }
+
+    /** Progress and metric events as {@code text/event-stream}; resumes after {@code Last-Event-ID}. */
+    @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter events(@PathVariable UUID id,
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+        return events.open(jobs.get(id), parseEventId(lastEventId));
+    }
+
+    private static long parseEventId(String value) {
+        try {
+            return value == null ? 0 : Math.max(0, Long.parseLong(value.strip()));
+        }
+        catch (NumberFormatException ex) {
+            return 0;
+        }
     }
 
     @PostMapping("/{id}/cancel")

@@ -108,14 +108,12 @@ class JobRunner {
             Map<String, Object> metrics = metrics(result);
             UUID registered = inference.registerModel(modelId, job.datasetId(), job.id(), dataset.labels(), metrics, key);
             if (jobs.succeed(job.id(), control.worker, metrics, registered)) {
-                jobs.event(job.id(), "completed", Map.of("modelId", registered, "metrics", metrics));
                 log.info("Training job {} succeeded: model {}", job.id(), registered);
             }
         }
         catch (TrainingCancelledException ex) {
             if (control.cancelled) {
                 jobs.finish(job.id(), control.worker, JobStatus.CANCELLED, null);
-                jobs.event(job.id(), "cancelled", Map.of("message", ex.getMessage()));
                 log.info("Training job {} cancelled", job.id());
             }
         }

@@ -111,6 +111,10 @@ class JobQueueTests {
         TrainingJob again = jobs.claim("worker-b", Duration.ofMinutes(1)).orElseThrow();
         assertThat(again.attempt()).isEqualTo(2);
         assertThat(again.error()).isEqualTo("IOException: connection reset");
+        assertThat(jobs.finish(id, "worker-b", JobStatus.FAILED, "gave up")).isTrue();
+        assertThat(jobs.events(id, 0)).extracting(JobEvent::type).containsExactly("started", "retrying", "started", "failed");
+        long second = jobs.events(id, 0).get(1).id();
+        assertThat(jobs.events(id, second)).extracting(JobEvent::type).containsExactly("started", "failed");
     }
 
     private UUID queue(String tenant) {
