@@ -27,11 +27,11 @@ public record TrainingProperties(@Valid @NotNull Services services, @Valid @Defa
      * @param enabled false for an instance that only accepts and reports jobs
      * @param lease how long a claimed job stays this worker's without a heartbeat
      * @param heartbeat how often the lease is renewed (well under {@code lease})
-     * @param pollInterval how often an idle worker looks for a job
+     * @param pollInterval how often an idle worker looks for a job when no notification wakes it
      * @param maxAttempts attempts before a job that keeps failing is marked FAILED
      */
     public record Worker(@DefaultValue("true") boolean enabled, @DefaultValue("60s") Duration lease,
-            @DefaultValue("10s") Duration heartbeat, @DefaultValue("1s") Duration pollInterval,
+            @DefaultValue("10s") Duration heartbeat, @DefaultValue("5s") Duration pollInterval,
             @DefaultValue("3") @Min(1) int maxAttempts) {
     }
 }

@@ -16,11 +16,13 @@ public class JobService {
 
     private final JobRepository repository;
     private final DatasetClient datasets;
+    private final JobWakeups wakeups;
     private final TrainingProperties properties;
 
-    JobService(JobRepository repository, DatasetClient datasets, TrainingProperties properties) {
+    JobService(JobRepository repository, DatasetClient datasets, JobWakeups wakeups, TrainingProperties properties) {
         this.repository = repository;
         this.datasets = datasets;
+        this.wakeups = wakeups;
         this.properties = properties;
     }
 
@@ -38,6 +40,7 @@ public class JobService {
         UUID id = UUID.randomUUID();
         repository.insert(id, CallerContext.tenant(), datasetId, epochs, batchSize, learningRate, seed,
                 properties.worker().maxAttempts());
+        wakeups.notifyQueued(id);
         return get(id);
     }
 

@@ -15,11 +15,12 @@ import org.springframework.stereotype.Component;
 
 import dev.braid.training.TrainingProperties;
 import dev.braid.training.job.JobRepository;
+import dev.braid.training.job.JobWakeups;
 import dev.braid.training.job.TrainingJob;
 
 /**
  * Claims jobs from the shared queue, one at a time per instance, and runs them while renewing
- * their lease. Several instances on one database share the queue; a job whose worker died is
+ * their lease. An idle worker sleeps until a job is queued (LISTEN/NOTIFY), or at most a poll interval. Several instances on one database share the queue; a job whose worker died is
  * claimed again when its lease runs out.
  */
 @Component
@@ -28,6 +29,7 @@ class JobWorker implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
 
     private final JobRepository jobs;
+    private final JobWakeups wakeups;
     private final JobRunner runner;
     private final TrainingProperties.Worker settings;
     private final String workerId = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
@@ -35,8 +37,9 @@ class JobWorker implements SmartLifecycle {
     private volatile boolean running;
     private Thread loop;
 
-    JobWorker(JobRepository jobs, JobRunner runner, TrainingProperties properties) {
+    JobWorker(JobRepository jobs, JobWakeups wakeups, JobRunner runner, TrainingProperties properties) {
         this.jobs = jobs;
+        this.wakeups = wakeups;
         this.runner = runner;
         this.settings = properties.worker();
     }
@@ -58,13 +61,14 @@ class JobWorker implements SmartLifecycle {
             try {
                 Optional<TrainingJob> claimed = jobs.claim(workerId, settings.lease());
                 if (claimed.isEmpty()) {
-                    Thread.sleep(settings.pollInterval().toMillis());
+                    wakeups.await(settings.pollInterval());
                     continue;
                 }
                 run(claimed.get());
             }
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
+                wakeups.closeListener();
                 return;
             }
             catch (RuntimeException ex) {

@@ -35,6 +35,9 @@ class JobQueueTests {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    JobWakeups wakeups;
+
     @BeforeEach
     void emptyQueue() {
         jdbc.sql("delete from training.job").update();
@@ -115,6 +118,25 @@ class JobQueueTests {
         assertThat(jobs.events(id, 0)).extracting(JobEvent::type).containsExactly("started", "retrying", "started", "failed");
         long second = jobs.events(id, 0).get(1).id();
         assertThat(jobs.events(id, second)).extracting(JobEvent::type).containsExactly("started", "failed");
+    }
+
+    @Test
+    void shouldWakeAnIdleWorkerWhenAJobIsQueuedAnywhere() throws Exception {
+        assertThat(wakeups.await(Duration.ofMillis(50))).as("nothing queued: the wait times out").isFalse();
+        Thread submitter = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            }
+            catch (InterruptedException ex) {
+                return;
+            }
+            wakeups.notifyQueued(UUID.randomUUID());
+        });
+        submitter.start();
+
+        assertThat(wakeups.await(Duration.ofMinutes(2))).as("woken by the notification, not the timeout").isTrue();
+        submitter.join();
+        wakeups.closeListener();
     }
 
     private UUID queue(String tenant) {
