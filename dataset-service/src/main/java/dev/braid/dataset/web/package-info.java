@@ -1,0 +1,4 @@
+/**
+ * The dataset service's problem responses.
+ */
+package dev.braid.dataset.web;

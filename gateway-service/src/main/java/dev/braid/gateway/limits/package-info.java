@@ -1,0 +1,4 @@
+/**
+ * Per-key rate limits and request body limits.
+ */
+package dev.braid.gateway.limits;

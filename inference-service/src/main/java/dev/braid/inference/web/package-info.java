@@ -1,0 +1,4 @@
+/**
+ * The inference service's problem responses.
+ */
+package dev.braid.inference.web;

@@ -1,0 +1,4 @@
+/**
+ * The privacy service's problem responses.
+ */
+package dev.braid.privacy.web;

@@ -1,0 +1,4 @@
+/**
+ * The training service's problem responses.
+ */
+package dev.braid.training.web;
