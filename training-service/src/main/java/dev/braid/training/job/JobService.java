@@ -40,8 +40,11 @@ public class JobService {
         UUID id = UUID.randomUUID();
         repository.insert(id, CallerContext.tenant(), datasetId, epochs, batchSize, learningRate, seed,
                 properties.worker().maxAttempts());
+        // read before waking a worker: the answer reports the job as submitted, QUEUED, even when a
+        // worker claims it a millisecond later
+        TrainingJob queued = get(id);
         wakeups.notifyQueued(id);
-        return get(id);
+        return queued;
     }
 
     TrainingJob get(UUID id) {
