@@ -35,6 +35,34 @@ public final class ImageProbe {
         }
     }
 
+    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+
+    /**
+     * The bytes of an inline {@code imageBase64}: line breaks and spaces allowed, anything else not
+     * base64 refused, and a string too long for the size limit refused before it is decoded.
+     */
+    public static byte[] decodeBase64(String base64, long maxBytes) throws InvalidImage {
+        if (base64.length() > maxBytes * 4 / 3 + 4) {
+            throw new InvalidImage("image is larger than " + describe(maxBytes), true);
+        }
+        byte[] bytes;
+        try {
+            bytes = java.util.Base64.getDecoder().decode(WHITESPACE.matcher(base64).replaceAll(""));
+        }
+        catch (IllegalArgumentException ex) {
+            throw new InvalidImage("imageBase64 is not valid base64", false);
+        }
+        if (bytes.length > maxBytes) {
+            throw new InvalidImage("image is larger than " + describe(maxBytes), true);
+        }
+        return bytes;
+    }
+
+    /** A size limit as a person writes it: 10 MB, 64 KB. */
+    public static String describe(long bytes) {
+        return bytes >= 1024 * 1024 ? bytes / (1024 * 1024) + " MB" : bytes / 1024 + " KB";
+    }
+
     /** Checks format and declared size; returns the pixel count. */
     public static long check(byte[] bytes, long maxPixels) throws InvalidImage {
         if (!isPng(bytes) && !isJpeg(bytes)) {

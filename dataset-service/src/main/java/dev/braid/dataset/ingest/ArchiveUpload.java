@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import dev.braid.common.image.ImageProbe;
 import dev.braid.common.problem.ApiException;
 import dev.braid.dataset.DatasetProperties;
 
@@ -147,7 +148,7 @@ final class ArchiveUpload {
         if (bytes.length > limit) {
             content.transferTo(OutputStream.nullOutputStream());
             reason = "image '" + RecordValidator.abbreviate(path) + "' is larger than "
-                    + RecordValidator.human(properties.maxImageSize());
+                    + ImageProbe.describe(properties.maxImageSize().toBytes());
             bytes = null;
         }
         else {

@@ -1,8 +1,6 @@
 package dev.braid.dataset.ingest;
 
-import java.util.Base64;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -13,8 +11,6 @@ import dev.braid.dataset.DatasetProperties;
 /** Judges one record on its own and says, in words a person understands, what is wrong with it. */
 @Component
 class RecordValidator {
-
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final DatasetProperties limits;
 
@@ -85,7 +81,7 @@ class RecordValidator {
     /** Size, format and declared pixel count, before anything is decoded. */
     void checkImage(byte[] bytes) throws Rejected {
         if (bytes.length > limits.maxImageSize().toBytes()) {
-            throw new Rejected("image is larger than " + human(limits.maxImageSize()));
+            throw new Rejected("image is larger than " + ImageProbe.describe(limits.maxImageSize().toBytes()));
         }
         try {
             ImageProbe.check(bytes, limits.maxImagePixels());
@@ -99,14 +95,11 @@ class RecordValidator {
         if (base64 == null) {
             return null;
         }
-        if (base64.length() > limits.maxImageSize().toBytes() * 4 / 3 + 4) {
-            throw new Rejected("image is larger than " + human(limits.maxImageSize()));
-        }
         try {
-            return Base64.getDecoder().decode(WHITESPACE.matcher(base64).replaceAll(""));
+            return ImageProbe.decodeBase64(base64, limits.maxImageSize().toBytes());
         }
-        catch (IllegalArgumentException ex) {
-            throw new Rejected("imageBase64 is not valid base64");
+        catch (ImageProbe.InvalidImage ex) {
+            throw new Rejected(ex.getMessage());
         }
     }
 
@@ -119,11 +112,6 @@ class RecordValidator {
             throw new Rejected(field + " must be a string");
         }
         return node.stringValue();
-    }
-
-    /** 10 MB, 512 KB: limits as a person writes them. */
-    static String human(org.springframework.util.unit.DataSize size) {
-        return size.toBytes() >= 1024 * 1024 ? size.toMegabytes() + " MB" : size.toKilobytes() + " KB";
     }
 
     static String abbreviate(String s) {

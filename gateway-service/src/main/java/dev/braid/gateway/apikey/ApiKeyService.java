@@ -37,8 +37,8 @@ public class ApiKeyService {
 
     /** The principal for a presented key, if it is known and not revoked (may block on the database). */
     Optional<ApiKeyPrincipal> authenticate(String presentedKey) {
-        String cacheKey = java.util.HexFormat.of().formatHex(ApiKeys.hash(presentedKey));
-        return cache.get(cacheKey, ignored -> repository.findActiveByHash(ApiKeys.hash(presentedKey))
+        byte[] hash = ApiKeys.hash(presentedKey);
+        return cache.get(java.util.HexFormat.of().formatHex(hash), ignored -> repository.findActiveByHash(hash)
                 .map(k -> new ApiKeyPrincipal(k.id(), k.tenant(), k.role())));
     }
 

@@ -2,10 +2,8 @@ package dev.braid.inference.prediction;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -22,8 +20,6 @@ import dev.braid.model.Prediction;
 /** Resolves the model (by id, or the dataset's deployed one), checks and decodes inputs, and predicts in one batch. */
 @Service
 class PredictionService {
-
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final ModelRegistry registry;
     private final LoadedModels loadedModels;
@@ -72,22 +68,9 @@ class PredictionService {
     }
 
     private BufferedImage image(String base64, String where) {
-        long maxBytes = properties.maxImageSize().toBytes();
-        if (base64.length() > maxBytes * 4 / 3 + 4) {
-            throw new ImageTooLarge(where + "image is larger than " + properties.maxImageSize().toMegabytes() + " MB");
-        }
-        byte[] bytes;
         try {
-            bytes = Base64.getDecoder().decode(WHITESPACE.matcher(base64).replaceAll(""));
-        }
-        catch (IllegalArgumentException ex) {
-            throw ApiException.badRequest("invalid-image", where + "imageBase64 is not valid base64");
-        }
-        if (bytes.length > maxBytes) {
-            throw new ImageTooLarge(where + "image is larger than " + properties.maxImageSize().toMegabytes() + " MB");
-        }
-        try {
-            return ImageProbe.decode(bytes, properties.maxImagePixels());
+            return ImageProbe.decode(ImageProbe.decodeBase64(base64, properties.maxImageSize().toBytes()),
+                    properties.maxImagePixels());
         }
         catch (ImageProbe.InvalidImage ex) {
             if (ex.tooLarge()) {
