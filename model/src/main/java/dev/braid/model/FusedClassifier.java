@@ -1,26 +1,23 @@
 package dev.braid.model;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import ai.djl.MalformedModelException;
-import ai.djl.Model;
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Block;
-import ai.djl.translate.TranslateException;
-import ai.djl.translate.Translator;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 /**
- * A loaded model ready to predict. Each branch runs as one DJL predictor pass per call (inputs
- * are batched), and the results are fused with the model's α. Thread-safe: predictors are
- * created per call; the loaded parameters are shared read-only.
+ * A loaded model ready to predict. A call runs its inputs as one batch through each branch (the
+ * text encoder, then the text head; the image network) and fuses the results with the model's
+ * α. Thread-safe: parameters are shared read-only, each call works in its own array scope.
+ * Deterministic: a prediction depends on its input and the model only, not on what else is in
+ * the batch (see {@link TextEncoder#encode}).
  */
 public final class FusedClassifier implements AutoCloseable {
 
@@ -32,54 +29,55 @@ public final class FusedClassifier implements AutoCloseable {
     private final double alpha;
     private final double textTemperature;
     private final double imageTemperature;
-    private final Model textModel;
-    private final Model imageModel;
+    private final NDManager manager;
+    private final NDList textParams;
+    private final NDList imageParams;
 
-    private FusedClassifier(ModelArtifact artifact, Model textModel, Model imageModel) {
+    private FusedClassifier(ModelArtifact artifact, NDManager manager, NDList textParams, NDList imageParams) {
         this.labels = artifact.labels();
         this.alpha = artifact.alpha();
         this.textTemperature = artifact.textTemperature();
         this.imageTemperature = artifact.imageTemperature();
-        this.textModel = textModel;
-        this.imageModel = imageModel;
+        this.manager = manager;
+        this.textParams = textParams;
+        this.imageParams = imageParams;
     }
 
     public static FusedClassifier load(ModelArtifact artifact) throws IOException {
-        Model text = null;
-        Model image = null;
+        NDManager manager = NDManager.newBaseManager(Devices.preferred(), Devices.ENGINE);
         try {
-            if (artifact.hasText()) {
-                text = load("text", Networks.textHead(artifact.labels().size()), Networks.textInput(), artifact.textParameters());
+            NDList text = artifact.hasText() ? parameters(manager, Network.Kind.TEXT, artifact, artifact.textParameters()) : null;
+            NDList image = artifact.hasImage() ? parameters(manager, Network.Kind.IMAGE, artifact, artifact.imageParameters()) : null;
+            if (text != null) {
+                TextEncoder.shared();
             }
-            if (artifact.hasImage()) {
-                image = load("image", Networks.imageNet(artifact.labels().size()), Networks.imageInput(),
-                        artifact.imageParameters());
-            }
-            return new FusedClassifier(artifact, text, image);
+            return new FusedClassifier(artifact, manager, text, image);
         }
         catch (IOException | RuntimeException ex) {
-            if (text != null) {
-                text.close();
-            }
-            if (image != null) {
-                image.close();
-            }
+            manager.close();
             throw ex;
         }
     }
 
-    private static Model load(String name, Block block, ai.djl.ndarray.types.Shape input, byte[] parameters) throws IOException {
-        Model model = Model.newInstance(name, Devices.preferred(), Devices.ENGINE);
+    private static NDList parameters(NDManager manager, Network.Kind kind, ModelArtifact artifact, byte[] bytes) throws IOException {
+        NDList params;
         try {
-            block.initialize(model.getNDManager(), DataType.FLOAT32, input);
-            block.loadParameters(model.getNDManager(), new DataInputStream(new ByteArrayInputStream(parameters)));
-            model.setBlock(block);
-            return model;
+            params = NDList.decode(manager, bytes);
         }
-        catch (MalformedModelException | RuntimeException ex) {
-            model.close();
-            throw new IOException("the model's " + name + " parameters do not fit its network", ex);
+        catch (RuntimeException ex) {
+            throw new IOException("the model's " + kind + " parameters cannot be read", ex);
         }
+        List<Shape> expected = Network.shapes(kind, artifact.labels().size());
+        if (params.size() != expected.size()) {
+            throw new IOException("the model's " + kind + " parameters do not fit its network");
+        }
+        for (int i = 0; i < expected.size(); i++) {
+            if (!params.get(i).getShape().equals(expected.get(i))) {
+                throw new IOException("the model's " + kind + " parameters do not fit its network: " + params.get(i).getShape()
+                        + " where " + expected.get(i) + " belongs");
+            }
+        }
+        return params;
     }
 
     public List<String> labels() {
@@ -91,16 +89,37 @@ public final class FusedClassifier implements AutoCloseable {
     }
 
     public boolean hasText() {
-        return textModel != null;
+        return textParams != null;
     }
 
     public boolean hasImage() {
-        return imageModel != null;
+        return imageParams != null;
     }
 
     public List<Prediction> predict(List<Input> inputs) {
-        float[][] text = run(textModel, new TextTranslator(textTemperature), inputs.stream().map(Input::text).toList());
-        float[][] image = run(imageModel, new ImageTranslator(imageTemperature), inputs.stream().map(Input::image).toList());
+        float[][] text = new float[inputs.size()][];
+        float[][] image = new float[inputs.size()][];
+        try (NDManager scope = manager.newSubManager()) {
+            List<Integer> textAt = present(inputs, true);
+            if (textParams != null && !textAt.isEmpty()) {
+                float[][] embeddings = TextEncoder.shared().encode(textAt.stream().map(i -> inputs.get(i).text()).toList());
+                float[] flat = new float[embeddings.length * TextEncoder.DIMENSIONS];
+                for (int i = 0; i < embeddings.length; i++) {
+                    System.arraycopy(embeddings[i], 0, flat, i * TextEncoder.DIMENSIONS, TextEncoder.DIMENSIONS);
+                }
+                NDArray x = scope.create(flat, new Shape(embeddings.length, TextEncoder.DIMENSIONS));
+                scatter(text, textAt, Logits.rows(Network.forward(Network.Kind.TEXT, x, textParams, false)), textTemperature);
+            }
+            List<Integer> imageAt = present(inputs, false);
+            if (imageParams != null && !imageAt.isEmpty()) {
+                float[] flat = new float[imageAt.size() * ImageFeatures.PIXELS];
+                for (int i = 0; i < imageAt.size(); i++) {
+                    ImageFeatures.normalise(ImageFeatures.rgb(inputs.get(imageAt.get(i)).image()), flat, i * ImageFeatures.PIXELS, null);
+                }
+                NDArray x = scope.create(flat, new Shape(imageAt.size(), 3, ImageFeatures.SIZE, ImageFeatures.SIZE));
+                scatter(image, imageAt, Logits.rows(Network.forward(Network.Kind.IMAGE, x, imageParams, false)), imageTemperature);
+            }
+        }
         List<Prediction> predictions = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             float[] fused = Fusion.fuse(text[i], image[i], alpha);
@@ -112,31 +131,20 @@ public final class FusedClassifier implements AutoCloseable {
         return predictions;
     }
 
-    private static <T> float[][] run(Model model, Translator<T, float[]> translator, List<T> values) {
-        float[][] out = new float[values.size()][];
-        if (model == null) {
-            return out;
-        }
-        List<Integer> positions = new ArrayList<>();
-        List<T> present = new ArrayList<>();
-        for (int i = 0; i < values.size(); i++) {
-            if (values.get(i) != null) {
-                positions.add(i);
-                present.add(values.get(i));
+    private static List<Integer> present(List<Input> inputs, boolean text) {
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            Input input = inputs.get(i);
+            if (text ? input.text() != null && !input.text().isBlank() : input.image() != null) {
+                at.add(i);
             }
         }
-        if (present.isEmpty()) {
-            return out;
-        }
-        try (Predictor<T, float[]> predictor = model.newPredictor(translator)) {
-            List<float[]> results = predictor.batchPredict(present);
-            for (int j = 0; j < results.size(); j++) {
-                out[positions.get(j)] = results.get(j);
-            }
-            return out;
-        }
-        catch (TranslateException ex) {
-            throw new IllegalStateException("prediction failed", ex);
+        return at;
+    }
+
+    private static void scatter(float[][] out, List<Integer> at, float[][] logits, double temperature) {
+        for (int j = 0; j < logits.length; j++) {
+            out[at.get(j)] = Calibration.softmax(logits[j], temperature);
         }
     }
 
@@ -154,11 +162,6 @@ public final class FusedClassifier implements AutoCloseable {
 
     @Override
     public void close() {
-        if (textModel != null) {
-            textModel.close();
-        }
-        if (imageModel != null) {
-            imageModel.close();
-        }
+        manager.close();
     }
 }

@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A trained model as bytes: a ZIP of {@code model.json} (labels, α, each branch's temperature, which branches exist, the
- * network version) and each branch's DJL parameters. It is what training stores and inference loads.
+ * network version and the text encoder it was trained on) and each branch's parameters as DJL's encoded NDList. It is
+ * what training stores and inference loads.
  */
 public record ModelArtifact(List<String> labels, double alpha, double textTemperature, double imageTemperature,
         byte[] textParameters, byte[] imageParameters) {
@@ -25,7 +26,7 @@ public record ModelArtifact(List<String> labels, double alpha, double textTemper
     private static final long MAX_ENTRY_BYTES = 512L * 1024 * 1024;
 
     record Manifest(int version, List<String> labels, double alpha, double textTemperature, double imageTemperature,
-            boolean text, boolean image) {
+            boolean text, boolean image, String textEncoder) {
     }
 
     public boolean hasText() {
@@ -38,8 +39,8 @@ public record ModelArtifact(List<String> labels, double alpha, double textTemper
 
     public void writeTo(OutputStream out) throws IOException {
         ZipOutputStream zip = new ZipOutputStream(out);
-        put(zip, "model.json", JSON.writeValueAsBytes(new Manifest(Networks.VERSION, labels, alpha, textTemperature,
-                imageTemperature, hasText(), hasImage())));
+        put(zip, "model.json", JSON.writeValueAsBytes(new Manifest(Network.VERSION, labels, alpha, textTemperature,
+                imageTemperature, hasText(), hasImage(), TextEncoder.NAME)));
         if (hasText()) {
             put(zip, "text.params", textParameters);
         }
@@ -68,9 +69,13 @@ public record ModelArtifact(List<String> labels, double alpha, double textTemper
             throw new IOException("not a Braid model artifact: model.json is missing");
         }
         Manifest manifest = JSON.readValue(manifestBytes, Manifest.class);
-        if (manifest.version() != Networks.VERSION) {
+        if (manifest.version() != Network.VERSION) {
             throw new IOException("model artifact version " + manifest.version() + " is not supported (expected "
-                    + Networks.VERSION + ")");
+                    + Network.VERSION + ")");
+        }
+        if (manifest.text() && !TextEncoder.NAME.equals(manifest.textEncoder())) {
+            throw new IOException("the model's text branch was trained on the encoder " + manifest.textEncoder()
+                    + ", this build has " + TextEncoder.NAME);
         }
         return new ModelArtifact(manifest.labels(), manifest.alpha(), manifest.textTemperature(), manifest.imageTemperature(),
                 manifest.text() ? entries.get("text.params") : null,

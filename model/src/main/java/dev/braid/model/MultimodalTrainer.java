@@ -1,303 +1,542 @@
 package dev.braid.model;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
-import java.util.Random;
-import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
 
 import ai.djl.Device;
-import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 
 /**
- * Trains both branches on the train split (each on the records that have its modality), fits α
- * on the validation split and measures text, image and fused on the test split.
+ * Trains both branches jointly on the train split (each on the records that have its modality;
+ * a record's loss is the sum of its branches' losses), fits α on the validation split and
+ * measures text, image and fused on the test split.
+ *
+ * <p>Non-private runs shuffle and cut batches. Private runs (DP-SGD) Poisson-sample every step,
+ * take each record's gradient over both branches at once (per-example parameters, see
+ * {@link Network}), clip it to the norm bound, add Gaussian noise to the sum and divide by the
+ * expected batch size; a record therefore pays for one mechanism, not one per branch.
+ *
+ * <p>After every epoch the listener gets a {@link Checkpoint}; a run given one carries on from it
+ * and, because every random draw is derived from (seed, step), draws what the interrupted run
+ * would have drawn.
  */
 public final class MultimodalTrainer {
 
-    public TrainingResult train(List<Example> examples, List<String> labels, TrainingOptions options,
-            TrainingListener listener) {
-        Engine engine = Engine.getEngine(Devices.ENGINE);
-        engine.setRandomSeed((int) options.seed());
-        Device device = Devices.preferred();
-        List<Example> train = split(examples, Example.Split.TRAIN);
+    private static final int SCORE_CHUNK = 256;
+    private static final int ALPHA_STEPS = 10; // α = 0, 0.1, …, 1 for the private choice
+
+    public TrainingResult train(List<Example> examples, List<String> labels, TrainingOptions options, TrainingListener listener) {
+        return train(examples, labels, options, listener, null);
+    }
+
+    public TrainingResult train(List<Example> examples, List<String> labels, TrainingOptions options, TrainingListener listener,
+            Checkpoint resume) {
+        List<Item> items = Item.all(examples);
+        List<Item> train = Item.split(items, Example.Split.TRAIN);
         if (train.isEmpty()) {
             throw new IllegalArgumentException("the dataset has no records in its train split");
         }
-        List<Example> textTrain = train.stream().filter(Example::hasText).toList();
-        List<Example> imageTrain = train.stream().filter(Example::hasImage).toList();
-        int stepsPerEpoch = batches(textTrain.size(), options.batchSize()) + batches(imageTrain.size(), options.batchSize());
-        int steps = stepsPerEpoch * options.epochs();
-        Random random = new Random(options.seed());
+        boolean text = train.stream().anyMatch(Item::hasText);
+        boolean image = train.stream().anyMatch(Item::hasImage);
+        int classes = labels.size();
+        TrainingOptions.Privacy privacy = options.privacy();
+        int stepsPerEpoch = privacy != null ? privacy.stepsPerEpoch() : (train.size() + options.batchSize() - 1) / options.batchSize();
+        long steps = (long) stepsPerEpoch * options.epochs();
 
-        try (Model textModel = textTrain.isEmpty() ? null : Model.newInstance("text", device, Devices.ENGINE);
-                Model imageModel = imageTrain.isEmpty() ? null : Model.newInstance("image", device, Devices.ENGINE)) {
-            Branch text = textModel == null ? null
-                    : new Branch(textModel, Networks.textHead(labels.size()), Networks.textInput(), options, device);
-            Branch image = imageModel == null ? null
-                    : new Branch(imageModel, Networks.imageNet(labels.size()), Networks.imageInput(), options, device);
-            try {
-                int step = 0;
-                List<Example> validation = split(examples, Example.Split.VALIDATION);
-                for (int epoch = 1; epoch <= options.epochs(); epoch++) {
-                    double lossSum = 0;
-                    int lossCount = 0;
-                    if (text != null) {
-                        for (List<Example> batch : shuffledBatches(textTrain, options.batchSize(), random)) {
-                            checkCancel(listener, step);
-                            lossSum += text.step(m -> TextTranslator.batch(m, batch.stream().map(Example::text).toList()), batch);
-                            lossCount++;
-                            listener.onStep(epoch, ++step, steps);
-                        }
+        try (NDManager manager = NDManager.newBaseManager(Devices.preferred(), Devices.ENGINE)) {
+            State state = resume == null ? State.fresh(manager, options, classes, text, image)
+                    : State.restore(manager, resume, labels, text, image, options.isPrivate());
+            Run run = new Run(manager, state, options, classes, train);
+            for (int epoch = state.epoch + 1; epoch <= options.epochs(); epoch++) {
+                double lossSum = 0;
+                int batches = 0;
+                for (List<Item> batch : run.batches(epoch, stepsPerEpoch)) {
+                    if (listener.cancelRequested()) {
+                        throw new TrainingCancelledException(state.step);
                     }
-                    if (image != null) {
-                        for (List<Example> batch : shuffledBatches(imageTrain, options.batchSize(), random)) {
-                            checkCancel(listener, step);
-                            lossSum += image.step(m -> ImageTranslator.batch(m, batch.stream().map(Example::image).toList()), batch);
-                            lossCount++;
-                            listener.onStep(epoch, ++step, steps);
-                        }
-                    }
-                    Scores val = score(text, image, validation).calibrated(1, 1);
-                    double valAccuracy = Metrics.of(val.labels, val.fusedPredictions(0.5), labels.size()).accuracy();
-                    listener.onEpoch(epoch, options.epochs(), step, steps, lossCount == 0 ? 0 : lossSum / lossCount, valAccuracy);
+                    lossSum += run.step(batch);
+                    batches++;
+                    listener.onStep(epoch, state.step, steps);
                 }
-                Scores valLogits = score(text, image, validation);
-                double textTemperature = valLogits.temperature(valLogits.text);
-                double imageTemperature = valLogits.temperature(valLogits.image);
-                Scores val = valLogits.calibrated(textTemperature, imageTemperature);
-                double alpha = text != null && image != null ? Fusion.fit(val.textBoth(), val.imageBoth(), val.labelsBoth()) : 0.5;
-                Scores test = score(text, image, split(examples, Example.Split.TEST)).calibrated(textTemperature, imageTemperature);
-                ModelArtifact artifact = new ModelArtifact(List.copyOf(labels), alpha, textTemperature, imageTemperature,
-                        text == null ? null : text.parameters(), image == null ? null : image.parameters());
-                return new TrainingResult(artifact, test.metrics(test.text, labels.size()),
-                        test.metrics(test.image, labels.size()),
-                        Metrics.of(test.labels, test.fusedPredictions(alpha), labels.size()), alpha);
+                state.epoch = epoch;
+                Scores validation = run.score(Item.split(items, Example.Split.VALIDATION)).calibrated(1, 1);
+                double validationAccuracy = Metrics.of(validation.labels(), validation.fusedPredictions(0.5), classes).accuracy();
+                listener.onEpoch(epoch, options.epochs(), state.step, steps, batches == 0 ? 0 : lossSum / batches, validationAccuracy);
+                listener.onCheckpoint(state.checkpoint(labels));
             }
-            finally {
-                if (text != null) {
-                    text.close();
-                }
-                if (image != null) {
-                    image.close();
-                }
-            }
+            return run.finish(items, labels);
         }
     }
 
-    private static void checkCancel(TrainingListener listener, int step) {
-        if (listener.cancelRequested()) {
-            throw new TrainingCancelledException(step);
+    /** A record with its features computed once per run: the text's embedding and the image's pixels. */
+    private record Item(Example example, float[] embedding, byte[] pixels) {
+
+        static List<Item> all(List<Example> examples) {
+            List<String> texts = examples.stream().filter(Example::hasText).map(Example::text).toList();
+            float[][] embeddings = TextEncoder.shared().encode(texts);
+            List<Item> items = new ArrayList<>(examples.size());
+            int t = 0;
+            for (Example e : examples) {
+                items.add(new Item(e, e.hasText() ? embeddings[t++] : null, e.hasImage() ? ImageFeatures.rgb(e.image()) : null));
+            }
+            return items;
+        }
+
+        static List<Item> split(List<Item> items, Example.Split split) {
+            return items.stream().filter(i -> i.example.split() == split).toList();
+        }
+
+        boolean hasText() {
+            return embedding != null;
+        }
+
+        boolean hasImage() {
+            return pixels != null;
+        }
+
+        int label() {
+            return example.label();
         }
     }
 
-    private static List<Example> split(List<Example> examples, Example.Split split) {
-        return examples.stream().filter(e -> e.split() == split).toList();
-    }
+    /** Everything a checkpoint holds, live. */
+    private static final class State {
 
-    private static int batches(int n, int batchSize) {
-        return (n + batchSize - 1) / batchSize;
-    }
+        NDList textParams;
+        NDList imageParams;
+        Adam textAdam;
+        Adam imageAdam;
+        int epoch;
+        long step;
+        long privateSteps;
+        byte[] secret;
 
-    private static List<List<Example>> shuffledBatches(List<Example> examples, int batchSize, Random random) {
-        List<Example> shuffled = new ArrayList<>(examples);
-        java.util.Collections.shuffle(shuffled, random);
-        List<List<Example>> batches = new ArrayList<>();
-        for (int i = 0; i < shuffled.size(); i += batchSize) {
-            batches.add(shuffled.subList(i, Math.min(shuffled.size(), i + batchSize)));
-        }
-        return batches;
-    }
-
-    /** Logits of each branch on a split; null where the record lacks the modality or the branch does not exist. */
-    private static Scores score(Branch text, Branch image, List<Example> examples) {
-        float[][] t = new float[examples.size()][];
-        float[][] i = new float[examples.size()][];
-        int[] labels = new int[examples.size()];
-        for (int k = 0; k < examples.size(); k++) {
-            labels[k] = examples.get(k).label();
-        }
-        if (text != null) {
-            fill(t, examples, Example::hasText, idx -> TextTranslator.batch(text.manager, idx.stream().map(Example::text).toList()), text);
-        }
-        if (image != null) {
-            fill(i, examples, Example::hasImage, idx -> ImageTranslator.batch(image.manager, idx.stream().map(Example::image).toList()), image);
-        }
-        return new Scores(t, i, labels);
-    }
-
-    private static void fill(float[][] out, List<Example> examples, Predicate<Example> has,
-            java.util.function.Function<List<Example>, NDArray> featurize, Branch branch) {
-        List<Integer> positions = new ArrayList<>();
-        List<Example> selected = new ArrayList<>();
-        for (int k = 0; k < examples.size(); k++) {
-            if (has.test(examples.get(k))) {
-                positions.add(k);
-                selected.add(examples.get(k));
+        static State fresh(NDManager manager, TrainingOptions options, int classes, boolean text, boolean image) {
+            State s = new State();
+            RandomGenerator init = StepRandom.of(options.seed(), null, 0, StepRandom.Purpose.INITIALISE);
+            if (text) {
+                s.textParams = Network.initialise(Network.Kind.TEXT, classes, manager, init);
+                s.textAdam = Adam.fresh(s.textParams);
             }
-        }
-        for (int start = 0; start < selected.size(); start += 256) {
-            List<Example> chunk = selected.subList(start, Math.min(selected.size(), start + 256));
-            float[][] logits = branch.logits(featurize.apply(chunk));
-            for (int j = 0; j < chunk.size(); j++) {
-                out[positions.get(start + j)] = logits[j];
+            if (image) {
+                s.imageParams = Network.initialise(Network.Kind.IMAGE, classes, manager, init);
+                s.imageAdam = Adam.fresh(s.imageParams);
             }
-        }
-    }
-
-    /** Per-record scores of each branch: logits as computed, probabilities once {@link #calibrated}. */
-    private record Scores(float[][] text, float[][] image, int[] labels) {
-
-        /** The temperature that best calibrates these logits on the records that have them. */
-        double temperature(float[][] logits) {
-            List<float[]> rows = new ArrayList<>();
-            List<Integer> truth = new ArrayList<>();
-            for (int k = 0; k < labels.length; k++) {
-                if (logits[k] != null) {
-                    rows.add(logits[k]);
-                    truth.add(labels[k]);
-                }
+            if (options.isPrivate()) {
+                s.secret = new byte[32];
+                new SecureRandom().nextBytes(s.secret);
             }
-            return Calibration.fitTemperature(rows.toArray(float[][]::new), truth.stream().mapToInt(Integer::intValue).toArray());
+            return s;
         }
 
-        Scores calibrated(double textTemperature, double imageTemperature) {
-            return new Scores(softmax(text, textTemperature), softmax(image, imageTemperature), labels);
-        }
-
-        private static float[][] softmax(float[][] logits, double temperature) {
-            float[][] p = new float[logits.length][];
-            for (int k = 0; k < logits.length; k++) {
-                p[k] = logits[k] == null ? null : Calibration.softmax(logits[k], temperature);
+        static State restore(NDManager manager, Checkpoint checkpoint, List<String> labels, boolean text, boolean image,
+                boolean isPrivate) {
+            Checkpoint.Header h = checkpoint.header();
+            if (!h.labels().equals(labels) || h.text() != text || h.image() != image || (h.secret() != null) != isPrivate) {
+                throw new IllegalArgumentException("the checkpoint was taken for other labels, modalities or privacy than this run has");
             }
-            return p;
-        }
-
-        int[] fusedPredictions(double alpha) {
-            int[] predicted = new int[labels.length];
-            for (int k = 0; k < labels.length; k++) {
-                float[] p = Fusion.fuse(text[k], image[k], alpha);
-                predicted[k] = p == null ? -1 : Metrics.argmax(p);
+            NDList arrays = NDList.decode(manager, checkpoint.arrays());
+            State s = new State();
+            int at = 0;
+            if (text) {
+                int n = Network.shapes(Network.Kind.TEXT, labels.size()).size();
+                s.textParams = slice(arrays, at, n);
+                s.textAdam = new Adam(slice(arrays, at + n, n), slice(arrays, at + 2 * n, n));
+                at += 3 * n;
             }
-            return predicted;
-        }
-
-        Metrics metrics(float[][] probabilities, int classes) {
-            List<Integer> truth = new ArrayList<>();
-            List<Integer> predicted = new ArrayList<>();
-            for (int k = 0; k < labels.length; k++) {
-                if (probabilities[k] != null) {
-                    truth.add(labels[k]);
-                    predicted.add(Metrics.argmax(probabilities[k]));
-                }
+            if (image) {
+                int n = Network.shapes(Network.Kind.IMAGE, labels.size()).size();
+                s.imageParams = slice(arrays, at, n);
+                s.imageAdam = new Adam(slice(arrays, at + n, n), slice(arrays, at + 2 * n, n));
+                at += 3 * n;
             }
-            return Metrics.of(truth.stream().mapToInt(Integer::intValue).toArray(),
-                    predicted.stream().mapToInt(Integer::intValue).toArray(), classes);
-        }
-
-        private List<Integer> both() {
-            List<Integer> both = new ArrayList<>();
-            for (int k = 0; k < labels.length; k++) {
-                if (text[k] != null && image[k] != null) {
-                    both.add(k);
-                }
+            if (at != arrays.size()) {
+                throw new IllegalArgumentException("the checkpoint holds " + arrays.size() + " arrays, this network needs " + at);
             }
-            return both;
+            s.epoch = h.epoch();
+            s.step = h.step();
+            s.privateSteps = h.privateSteps();
+            s.secret = h.secret();
+            return s;
         }
 
-        float[][] textBoth() {
-            return both().stream().map(k -> text[k]).toArray(float[][]::new);
+        private static NDList slice(NDList arrays, int from, int count) {
+            return new NDList(arrays.subList(from, from + count));
         }
 
-        float[][] imageBoth() {
-            return both().stream().map(k -> image[k]).toArray(float[][]::new);
-        }
-
-        int[] labelsBoth() {
-            return both().stream().mapToInt(k -> labels[k]).toArray();
+        Checkpoint checkpoint(List<String> labels) {
+            NDList all = new NDList();
+            if (textParams != null) {
+                all.addAll(textParams);
+                all.addAll(textAdam.first());
+                all.addAll(textAdam.second());
+            }
+            if (imageParams != null) {
+                all.addAll(imageParams);
+                all.addAll(imageAdam.first());
+                all.addAll(imageAdam.second());
+            }
+            return new Checkpoint(new Checkpoint.Header(Network.VERSION, epoch, step, privateSteps, List.copyOf(labels),
+                    textParams != null, imageParams != null, secret), all.encode());
         }
     }
 
-    /** One branch's model, trainer and the manager its arrays live in. */
-    private static final class Branch implements AutoCloseable {
+    /** One run's training loop over a {@link State}. */
+    private static final class Run {
 
-        private final Model model;
-        private final Trainer trainer;
         private final NDManager manager;
+        private final State state;
+        private final TrainingOptions options;
+        private final int classes;
+        private final List<Item> train;
 
-        Branch(Model model, ai.djl.nn.Block block, Shape inputShape, TrainingOptions options, Device device) {
-            this.model = model;
-            model.setBlock(block);
-            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) options.learningRate())).build())
-                    .optDevices(new Device[] {device});
-            this.trainer = model.newTrainer(config);
-            trainer.initialize(inputShape);
-            this.manager = model.getNDManager().newSubManager();
+        Run(NDManager manager, State state, TrainingOptions options, int classes, List<Item> train) {
+            this.manager = manager;
+            this.state = state;
+            this.options = options;
+            this.classes = classes;
+            this.train = train;
         }
 
-        double step(java.util.function.Function<NDManager, NDArray> features, List<Example> batch) {
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray x = features.apply(scope);
-                NDArray y = scope.create(batch.stream().mapToInt(Example::label).toArray());
-                double loss;
-                try (GradientCollector collector = trainer.newGradientCollector()) {
-                    NDArray prediction = trainer.forward(new NDList(x)).singletonOrThrow();
-                    NDArray value = trainer.getLoss().evaluate(new NDList(y), new NDList(prediction));
-                    collector.backward(value);
-                    loss = value.getFloat();
+        private RandomGenerator random(long step, StepRandom.Purpose purpose) {
+            return StepRandom.of(options.seed(), state.secret, step, purpose);
+        }
+
+        /** The epoch's batches: a shuffle cut into pieces, or, under DP, one Poisson sample per step. */
+        List<List<Item>> batches(int epoch, int stepsPerEpoch) {
+            List<List<Item>> batches = new ArrayList<>(stepsPerEpoch);
+            if (options.privacy() == null) {
+                List<Item> shuffled = new ArrayList<>(train);
+                Collections.shuffle(shuffled, new java.util.Random(random(epoch, StepRandom.Purpose.SAMPLE).nextLong()));
+                for (int i = 0; i < shuffled.size(); i += options.batchSize()) {
+                    batches.add(shuffled.subList(i, Math.min(shuffled.size(), i + options.batchSize())));
                 }
-                trainer.step();
-                return loss;
+                return batches;
             }
-        }
-
-        float[][] logits(NDArray features) {
-            try (NDManager scope = manager.newSubManager()) {
-                features.attach(scope);
-                NDArray logits = trainer.evaluate(new NDList(features)).singletonOrThrow();
-                long rows = logits.getShape().get(0);
-                int classes = (int) logits.getShape().get(1);
-                float[] flat = logits.toFloatArray();
-                float[][] out = new float[(int) rows][classes];
-                for (int r = 0; r < rows; r++) {
-                    System.arraycopy(flat, r * classes, out[r], 0, classes);
+            double q = options.privacy().sampleRate();
+            for (int s = 0; s < stepsPerEpoch; s++) {
+                RandomGenerator sampler = random(state.step + s, StepRandom.Purpose.SAMPLE);
+                List<Item> batch = new ArrayList<>();
+                for (Item item : train) {
+                    if (sampler.nextDouble() < q) {
+                        batch.add(item);
+                    }
                 }
-                return out;
+                batches.add(batch);
+            }
+            return batches;
+        }
+
+        /** One optimiser step on the batch; the batch's mean loss. */
+        double step(List<Item> batch) {
+            long t = state.step + 1;
+            List<Item> texts = state.textParams == null ? List.of() : batch.stream().filter(Item::hasText).toList();
+            List<Item> images = state.imageParams == null ? List.of() : batch.stream().filter(Item::hasImage).toList();
+            double loss;
+            try (NDManager scope = manager.newSubManager()) {
+                RandomGenerator augment = random(t, StepRandom.Purpose.AUGMENT);
+                NDArray textX = texts.isEmpty() ? null : textBatch(scope, texts);
+                NDArray imageX = images.isEmpty() ? null : imageBatch(scope, images, augment);
+                loss = options.privacy() == null
+                        ? plainStep(scope, batch.size(), texts, textX, images, imageX, t)
+                        : privateStep(scope, batch, texts, textX, images, imageX, t);
+            }
+            state.step = t;
+            if (options.privacy() != null) {
+                state.privateSteps++;
+            }
+            return loss;
+        }
+
+        private double plainStep(NDManager scope, int batchSize, List<Item> texts, NDArray textX, List<Item> images,
+                NDArray imageX, long t) {
+            if (batchSize == 0) {
+                return 0;
+            }
+            NDList textLeaves = leaves(scope, state.textParams, 0);
+            NDList imageLeaves = leaves(scope, state.imageParams, 0);
+            double loss;
+            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                NDArray total = null;
+                if (textX != null) {
+                    total = Network.losses(Network.forward(Network.Kind.TEXT, textX, textLeaves, false), labels(scope, texts), classes).sum();
+                }
+                if (imageX != null) {
+                    NDArray imageLoss = Network.losses(Network.forward(Network.Kind.IMAGE, imageX, imageLeaves, false),
+                            labels(scope, images), classes).sum();
+                    total = total == null ? imageLoss : total.add(imageLoss);
+                }
+                NDArray mean = total.div(batchSize);
+                collector.backward(mean);
+                loss = mean.getFloat();
+            }
+            update(scope, state.textParams, state.textAdam, textLeaves, textX != null, t);
+            update(scope, state.imageParams, state.imageAdam, imageLeaves, imageX != null, t);
+            return loss;
+        }
+
+        private void update(NDManager scope, NDList params, Adam adam, NDList leaves, boolean used, long t) {
+            if (params == null) {
+                return;
+            }
+            NDList gradients = new NDList();
+            for (NDArray leaf : leaves) {
+                gradients.add(used ? leaf.getGradient() : scope.zeros(leaf.getShape()));
+            }
+            adam.update(params, gradients, options.learningRate(), t);
+        }
+
+        /**
+         * DP-SGD: per-example gradients over both branches, each example's clipped to C as one
+         * vector, summed, plus N(0, σ²C²) noise on every coordinate, over the expected batch size.
+         */
+        private double privateStep(NDManager scope, List<Item> batch, List<Item> texts, NDArray textX, List<Item> images,
+                NDArray imageX, long t) {
+            TrainingOptions.Privacy p = options.privacy();
+            NDList textLeaves = leaves(scope, state.textParams, texts.size());
+            NDList imageLeaves = leaves(scope, state.imageParams, images.size());
+            double lossSum = 0;
+            if (!batch.isEmpty()) {
+                try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                    NDArray total = null;
+                    if (textX != null) {
+                        total = Network.losses(Network.forward(Network.Kind.TEXT, textX, textLeaves, true), labels(scope, texts), classes).sum();
+                    }
+                    if (imageX != null) {
+                        NDArray imageLoss = Network.losses(Network.forward(Network.Kind.IMAGE, imageX, imageLeaves, true),
+                                labels(scope, images), classes).sum();
+                        total = total == null ? imageLoss : total.add(imageLoss);
+                    }
+                    collector.backward(total);
+                    lossSum = total.getFloat();
+                }
+            }
+            // each example's squared gradient norm: its text part plus its image part
+            java.util.IdentityHashMap<Item, Double> squared = new java.util.IdentityHashMap<>();
+            addSquaredNorms(squared, texts, textX == null ? null : gradients(textLeaves));
+            addSquaredNorms(squared, images, imageX == null ? null : gradients(imageLeaves));
+            RandomGenerator noise = random(t, StepRandom.Purpose.NOISE);
+            double expectedBatch = p.sampleRate() * train.size();
+            NDList textUpdate = noisyClippedSum(scope, state.textParams, texts, textX == null ? null : gradients(textLeaves), squared,
+                    noise, expectedBatch);
+            NDList imageUpdate = noisyClippedSum(scope, state.imageParams, images, imageX == null ? null : gradients(imageLeaves),
+                    squared, noise, expectedBatch);
+            if (state.textParams != null) {
+                state.textAdam.update(state.textParams, textUpdate, options.learningRate(), t);
+            }
+            if (state.imageParams != null) {
+                state.imageAdam.update(state.imageParams, imageUpdate, options.learningRate(), t);
+            }
+            return batch.isEmpty() ? 0 : lossSum / batch.size();
+        }
+
+        private static NDList gradients(NDList leaves) {
+            NDList gradients = new NDList();
+            for (NDArray leaf : leaves) {
+                gradients.add(leaf.getGradient());
+            }
+            return gradients;
+        }
+
+        private static void addSquaredNorms(java.util.IdentityHashMap<Item, Double> squared, List<Item> examples, NDList perExample) {
+            if (perExample == null) {
+                return;
+            }
+            double[] sums = new double[examples.size()];
+            for (NDArray g : perExample) {
+                float[] norms = g.reshape(examples.size(), -1).square().sum(new int[] {1}).toFloatArray();
+                for (int i = 0; i < sums.length; i++) {
+                    sums[i] += norms[i];
+                }
+            }
+            for (int i = 0; i < sums.length; i++) {
+                squared.merge(examples.get(i), sums[i], Double::sum);
             }
         }
 
-        byte[] parameters() {
-            try {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                DataOutputStream out = new DataOutputStream(bytes);
-                model.getBlock().saveParameters(out);
-                out.flush();
-                return bytes.toByteArray();
+        private NDList noisyClippedSum(NDManager scope, NDList params, List<Item> examples, NDList perExample,
+                java.util.IdentityHashMap<Item, Double> squared, RandomGenerator noise, double expectedBatch) {
+            if (params == null) {
+                return null;
             }
-            catch (IOException ex) {
-                throw new UncheckedIOException(ex);
+            TrainingOptions.Privacy p = options.privacy();
+            double clip = p.maxGradNorm();
+            NDArray factors = null;
+            if (perExample != null) {
+                float[] scale = new float[examples.size()];
+                for (int i = 0; i < scale.length; i++) {
+                    double norm = Math.sqrt(squared.get(examples.get(i)));
+                    scale[i] = (float) Math.min(1, clip / (norm + 1e-6));
+                }
+                factors = scope.create(scale);
+            }
+            NDList update = new NDList();
+            double std = p.noiseMultiplier() * clip;
+            for (int k = 0; k < params.size(); k++) {
+                Shape shape = params.get(k).getShape();
+                float[] values = new float[(int) shape.size()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) (noise.nextGaussian() * std);
+                }
+                NDArray sum = scope.create(values, shape);
+                if (perExample != null) {
+                    NDArray g = perExample.get(k);
+                    long[] broadcast = new long[g.getShape().dimension()];
+                    Arrays.fill(broadcast, 1);
+                    broadcast[0] = examples.size();
+                    sum.addi(g.mul(factors.reshape(broadcast)).sum(new int[] {0}));
+                }
+                update.add(sum.divi(expectedBatch));
+            }
+            return update;
+        }
+
+        /** Fresh leaves that collect gradients: copies of the parameters, or {@code copies} per-example copies of each. */
+        private static NDList leaves(NDManager scope, NDList params, int copies) {
+            NDList leaves = new NDList();
+            if (params == null) {
+                return leaves;
+            }
+            for (NDArray p : params) {
+                NDArray leaf;
+                if (copies == 0) {
+                    leaf = p.duplicate();
+                    leaf.attach(scope);
+                }
+                else {
+                    NDArray one = p.expandDims(0);
+                    one.attach(scope);
+                    leaf = one.repeat(0, copies);
+                }
+                leaf.setRequiresGradient(true);
+                leaves.add(leaf);
+            }
+            return leaves;
+        }
+
+        private static NDArray labels(NDManager scope, List<Item> items) {
+            return scope.create(items.stream().mapToInt(Item::label).toArray());
+        }
+
+        private static NDArray textBatch(NDManager scope, List<Item> items) {
+            float[] all = new float[items.size() * TextEncoder.DIMENSIONS];
+            for (int i = 0; i < items.size(); i++) {
+                System.arraycopy(items.get(i).embedding(), 0, all, i * TextEncoder.DIMENSIONS, TextEncoder.DIMENSIONS);
+            }
+            return scope.create(all, new Shape(items.size(), TextEncoder.DIMENSIONS));
+        }
+
+        private static NDArray imageBatch(NDManager scope, List<Item> items, RandomGenerator augment) {
+            float[] all = new float[items.size() * ImageFeatures.PIXELS];
+            for (int i = 0; i < items.size(); i++) {
+                ImageFeatures.normalise(items.get(i).pixels(), all, i * ImageFeatures.PIXELS, augment);
+            }
+            return scope.create(all, new Shape(items.size(), 3, ImageFeatures.SIZE, ImageFeatures.SIZE));
+        }
+
+        /** Each branch's logits on these records (null where a record lacks the modality or the branch does not exist). */
+        Scores score(List<Item> items) {
+            float[][] text = new float[items.size()][];
+            float[][] image = new float[items.size()][];
+            int[] labels = items.stream().mapToInt(Item::label).toArray();
+            for (int start = 0; start < items.size(); start += SCORE_CHUNK) {
+                List<Item> chunk = items.subList(start, Math.min(items.size(), start + SCORE_CHUNK));
+                try (NDManager scope = manager.newSubManager()) {
+                    fill(text, start, chunk, Item::hasText, state.textParams, Network.Kind.TEXT, c -> textBatch(scope, c));
+                    fill(image, start, chunk, Item::hasImage, state.imageParams, Network.Kind.IMAGE, c -> imageBatch(scope, c, null));
+                }
+            }
+            return new Scores(text, image, labels);
+        }
+
+        private void fill(float[][] out, int offset, List<Item> chunk, java.util.function.Predicate<Item> has, NDList params,
+                Network.Kind kind, java.util.function.Function<List<Item>, NDArray> features) {
+            if (params == null) {
+                return;
+            }
+            List<Integer> positions = new ArrayList<>();
+            List<Item> present = new ArrayList<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                if (has.test(chunk.get(i))) {
+                    positions.add(offset + i);
+                    present.add(chunk.get(i));
+                }
+            }
+            if (present.isEmpty()) {
+                return;
+            }
+            float[][] logits = Logits.rows(Network.forward(kind, features.apply(present), params, false));
+            for (int j = 0; j < logits.length; j++) {
+                out[positions.get(j)] = logits[j];
             }
         }
 
-        @Override
-        public void close() {
-            manager.close();
-            trainer.close();
+        /** Temperatures (not under DP), α, the artifact and the test-split metrics. */
+        TrainingResult finish(List<Item> items, List<String> labels) {
+            Scores validationLogits = score(Item.split(items, Example.Split.VALIDATION));
+            TrainingOptions.Privacy privacy = options.privacy();
+            double textTemperature = privacy == null ? validationLogits.temperature(validationLogits.text()) : 1;
+            double imageTemperature = privacy == null ? validationLogits.temperature(validationLogits.image()) : 1;
+            Scores validation = validationLogits.calibrated(textTemperature, imageTemperature);
+            boolean both = state.textParams != null && state.imageParams != null;
+            double alpha;
+            TrainingResult.PrivacySpent spent = null;
+            if (privacy == null) {
+                alpha = both ? Fusion.fit(validation.textBoth(), validation.imageBoth(), validation.labelsBoth()) : 0.5;
+            }
+            else if (privacy.alpha() != null || !both) {
+                alpha = privacy.alpha() != null ? privacy.alpha() : 0.5;
+                spent = new TrainingResult.PrivacySpent(state.privateSteps, privacy.sampleRate(), privacy.noiseMultiplier(), null,
+                        privacy.alpha() != null ? "given in the request" : "fixed at 0.5: the model has one branch");
+            }
+            else {
+                alpha = noisyAlpha(validation, privacy.selectionNoiseMultiplier());
+                spent = new TrainingResult.PrivacySpent(state.privateSteps, privacy.sampleRate(), privacy.noiseMultiplier(),
+                        privacy.selectionNoiseMultiplier(),
+                        "report-noisy-max over α = 0, 0.1, …, 1 on the validation split, Gaussian noise σ = "
+                                + privacy.selectionNoiseMultiplier() + " × √11");
+            }
+            ModelArtifact artifact = new ModelArtifact(List.copyOf(labels), alpha, textTemperature, imageTemperature,
+                    state.textParams == null ? null : state.textParams.encode(),
+                    state.imageParams == null ? null : state.imageParams.encode());
+            Scores test = score(Item.split(items, Example.Split.TEST)).calibrated(textTemperature, imageTemperature);
+            return new TrainingResult(artifact, test.metrics(test.text(), classes), test.metrics(test.image(), classes),
+                    Metrics.of(test.labels(), test.fusedPredictions(alpha), classes), alpha, spent);
+        }
+
+        /**
+         * α by report-noisy-max: the count of validation records each α gets right, plus Gaussian
+         * noise. One record moves each of the 11 counts by at most 1, so the count vector's L2
+         * sensitivity is √11 and the noise is σ·√11: a Gaussian mechanism with noise multiplier σ.
+         */
+        private double noisyAlpha(Scores validation, double sigma) {
+            float[][] text = validation.textBoth();
+            float[][] image = validation.imageBoth();
+            int[] truth = validation.labelsBoth();
+            RandomGenerator noise = random(0, StepRandom.Purpose.SELECT);
+            double best = 0.5;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k <= ALPHA_STEPS; k++) {
+                double alpha = (double) k / ALPHA_STEPS;
+                int correct = 0;
+                for (int i = 0; i < truth.length; i++) {
+                    correct += Metrics.argmax(Fusion.fuse(text[i], image[i], alpha)) == truth[i] ? 1 : 0;
+                }
+                double score = correct + noise.nextGaussian() * sigma * Math.sqrt(ALPHA_STEPS + 1);
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = alpha;
+                }
+            }
+            return best;
         }
     }
 }

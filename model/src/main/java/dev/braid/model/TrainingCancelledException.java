@@ -3,7 +3,7 @@ package dev.braid.model;
 /** A training run stopped because its listener asked it to. */
 public final class TrainingCancelledException extends RuntimeException {
 
-    TrainingCancelledException(int step) {
+    TrainingCancelledException(long step) {
         super("training cancelled at step " + step);
     }
 }

@@ -46,10 +46,10 @@ class MultimodalTrainerTests {
     @Test
     void shouldStopWhenCancelled() {
         TrainingListener cancelAfterThree = new TrainingListener() {
-            private int steps;
+            private long steps;
 
             @Override
-            public void onStep(int epoch, int step, int total) {
+            public void onStep(int epoch, long step, long total) {
                 steps = step;
             }
 
