@@ -36,10 +36,11 @@ class BudgetController {
     }
 
     record ReserveRequest(@NotNull UUID jobId, @NotNull @DecimalMin("0") @DecimalMax("1") Double sampleRate,
-            @NotNull @DecimalMin("0") @DecimalMax("1e9") Double noiseMultiplier, @NotNull @Min(0) Long steps) {
+            @NotNull @DecimalMin("0") @DecimalMax("1e9") Double noiseMultiplier, @NotNull @Min(0) Long steps,
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("1e9") Double selectionNoiseMultiplier) {
     }
 
-    record CommitRequest(@NotNull @Min(0) Long steps) {
+    record CommitRequest(@NotNull @Min(0) Long steps, Boolean selectionRun) {
     }
 
     record EntryResponse(UUID jobId, double epsilon, String state, Instant at) {
@@ -71,12 +72,13 @@ class BudgetController {
     @PostMapping("/internal/budgets/{datasetId}/reservations")
     @ResponseStatus(HttpStatus.CREATED)
     BudgetLedger.Reservation reserve(@PathVariable UUID datasetId, @Valid @RequestBody ReserveRequest request) {
-        return ledger.reserve(datasetId, request.jobId(), request.sampleRate(), request.noiseMultiplier(), request.steps());
+        return ledger.reserve(datasetId, request.jobId(), request.sampleRate(), request.noiseMultiplier(), request.steps(),
+                request.selectionNoiseMultiplier());
     }
 
     @PostMapping("/internal/budgets/{datasetId}/reservations/{jobId}/commit")
     EntryResponse commit(@PathVariable UUID datasetId, @PathVariable UUID jobId, @Valid @RequestBody CommitRequest request) {
-        return EntryResponse.of(ledger.commit(datasetId, jobId, request.steps()));
+        return EntryResponse.of(ledger.commit(datasetId, jobId, request.steps(), Boolean.TRUE.equals(request.selectionRun())));
     }
 
     @PostMapping("/internal/budgets/{datasetId}/reservations/{jobId}/release")

@@ -49,9 +49,13 @@ public class BudgetLedger {
         }
     }
 
-    /** Reserves the job's planned cost, or refuses with 409 when it does not fit. Idempotent per job. */
+    /**
+     * Reserves the job's planned cost, or refuses with 409 when it does not fit. Idempotent per job.
+     * {@code selectionSigma}, when not null, is a further Gaussian mechanism (rate 1, one step) the
+     * job may run after training, such as a noisy choice of its fusion weight.
+     */
     @Transactional
-    public Reservation reserve(UUID datasetId, UUID jobId, double q, double sigma, long steps) {
+    public Reservation reserve(UUID datasetId, UUID jobId, double q, double sigma, long steps, Double selectionSigma) {
         LedgerRepository.Budget budget = lock(datasetId);
         List<LedgerEntry> entries = repository.entries(datasetId);
         Optional<LedgerEntry> existing = entries.stream().filter(e -> e.jobId().equals(jobId)).findFirst();
@@ -59,29 +63,33 @@ public class BudgetLedger {
         if (existing.isPresent()) {
             LedgerEntry e = existing.get();
             if (e.state() != LedgerEntry.State.RESERVED || e.sampleRate() != q || e.noiseMultiplier() != sigma
-                    || e.plannedSteps() != steps) {
+                    || e.plannedSteps() != steps || !java.util.Objects.equals(e.selectionNoiseMultiplier(), selectionSigma)) {
                 throw ApiException.conflict("reservation-exists", "Job " + jobId + " already has a " + e.state().name().toLowerCase(java.util.Locale.ROOT)
                         + " ledger entry for other parameters");
             }
             return new Reservation(jobId, e.epsilonPlanned(), budget.epsilonBudget() - epsilon(held, budget));
         }
-        double[] curve = RdpAccountant.rdp(List.of(new RdpAccountant.Mechanism(q, sigma, steps)), ORDERS);
+        double[] curve = RdpAccountant.rdp(mechanisms(q, sigma, steps, selectionSigma), ORDERS);
         double planned = epsilon(curve, budget);
         double[] withJob = add(held, curve);
         double after = epsilon(withJob, budget);
         if (!(after <= budget.epsilonBudget())) {
             throw BudgetExceeded.of(planned, budget.epsilonBudget() - epsilon(held, budget));
         }
-        repository.insertReservation(datasetId, jobId, q, sigma, steps, planned, curve);
+        repository.insertReservation(datasetId, jobId, q, sigma, steps, selectionSigma, planned, curve);
         return new Reservation(jobId, planned, budget.epsilonBudget() - after);
     }
 
-    /** Charges what the job really ran (at most what it reserved); the rest of its reservation is freed. Idempotent. */
+    /**
+     * Charges what the job really ran (at most what it reserved: the steps, and the selection if it
+     * ran); the rest of its reservation is freed. Idempotent.
+     */
     @Transactional
-    public LedgerEntry commit(UUID datasetId, UUID jobId, long stepsRun) {
+    public LedgerEntry commit(UUID datasetId, UUID jobId, long stepsRun, boolean selectionRun) {
         LedgerRepository.Budget budget = lock(datasetId);
         LedgerEntry entry = entry(datasetId, jobId);
-        if (entry.state() == LedgerEntry.State.COMMITTED && entry.spentSteps() == stepsRun) {
+        if (entry.state() == LedgerEntry.State.COMMITTED && entry.spentSteps() == stepsRun
+                && Boolean.valueOf(selectionRun).equals(entry.selectionRun())) {
             return entry;
         }
         if (entry.state() != LedgerEntry.State.RESERVED) {
@@ -91,9 +99,12 @@ public class BudgetLedger {
             throw ApiException.unprocessable("steps-out-of-range",
                     "A job commits between 0 and its " + entry.plannedSteps() + " reserved steps, not " + stepsRun);
         }
-        double[] curve = RdpAccountant.rdp(List.of(new RdpAccountant.Mechanism(entry.sampleRate(), entry.noiseMultiplier(),
-                stepsRun)), ORDERS);
-        repository.commit(datasetId, jobId, stepsRun, stepsRun == 0 ? 0 : epsilon(curve, budget), curve);
+        if (selectionRun && entry.selectionNoiseMultiplier() == null) {
+            throw ApiException.unprocessable("selection-not-reserved", "Job " + jobId + " reserved no selection mechanism");
+        }
+        double[] curve = RdpAccountant.rdp(mechanisms(entry.sampleRate(), entry.noiseMultiplier(), stepsRun,
+                selectionRun ? entry.selectionNoiseMultiplier() : null), ORDERS);
+        repository.commit(datasetId, jobId, stepsRun, selectionRun, epsilon(curve, budget), curve);
         return entry(datasetId, jobId);
     }
 
@@ -126,6 +137,17 @@ public class BudgetLedger {
         double held = epsilon(held(entries), budget);
         return new Report(datasetId, budget.epsilonBudget(), budget.delta(), spent, sum, held - spent,
                 budget.epsilonBudget() - held, entries);
+    }
+
+    private static List<RdpAccountant.Mechanism> mechanisms(double q, double sigma, long steps, Double selectionSigma) {
+        List<RdpAccountant.Mechanism> mechanisms = new java.util.ArrayList<>();
+        if (steps > 0) {
+            mechanisms.add(new RdpAccountant.Mechanism(q, sigma, steps));
+        }
+        if (selectionSigma != null) {
+            mechanisms.add(new RdpAccountant.Mechanism(1, selectionSigma, 1));
+        }
+        return mechanisms;
     }
 
     private LedgerRepository.Budget lock(UUID datasetId) {

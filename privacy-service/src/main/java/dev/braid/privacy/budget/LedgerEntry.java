@@ -5,7 +5,8 @@ import java.util.UUID;
 
 /** One job's line in a dataset's ledger; {@code rdp} is its curve at the default orders (planned while reserved). */
 record LedgerEntry(UUID jobId, State state, double sampleRate, double noiseMultiplier, long plannedSteps, Long spentSteps,
-        double epsilonPlanned, Double epsilonSpent, double[] rdp, Instant updatedAt) {
+        Double selectionNoiseMultiplier, Boolean selectionRun, double epsilonPlanned, Double epsilonSpent, double[] rdp,
+        Instant updatedAt) {
 
     enum State { RESERVED, COMMITTED, RELEASED }
 

@@ -46,19 +46,21 @@ class LedgerRepository {
                 .param(datasetId).query(LedgerRepository::mapEntry).list();
     }
 
-    void insertReservation(UUID datasetId, UUID jobId, double q, double sigma, long steps, double epsilon, double[] rdp) {
+    void insertReservation(UUID datasetId, UUID jobId, double q, double sigma, long steps, Double selectionSigma, double epsilon,
+            double[] rdp) {
         jdbc.sql("""
                 insert into privacy.ledger_entry (dataset_id, job_id, state, sample_rate, noise_multiplier, planned_steps,
-                                                  epsilon_planned, rdp)
-                values (?, ?, 'RESERVED', ?, ?, ?, ?, ?)""")
-                .params(datasetId, jobId, q, sigma, steps, epsilon, boxed(rdp)).update();
+                                                  selection_noise_multiplier, epsilon_planned, rdp)
+                values (?, ?, 'RESERVED', ?, ?, ?, ?, ?, ?)""")
+                .params(datasetId, jobId, q, sigma, steps, selectionSigma, epsilon, boxed(rdp)).update();
     }
 
-    void commit(UUID datasetId, UUID jobId, long steps, double epsilon, double[] rdp) {
+    void commit(UUID datasetId, UUID jobId, long steps, boolean selectionRun, double epsilon, double[] rdp) {
         jdbc.sql("""
-                update privacy.ledger_entry set state = 'COMMITTED', spent_steps = ?, epsilon_spent = ?, rdp = ?, updated_at = now()
+                update privacy.ledger_entry set state = 'COMMITTED', spent_steps = ?, selection_run = ?, epsilon_spent = ?, rdp = ?,
+                                                updated_at = now()
                 where dataset_id = ? and job_id = ?""")
-                .params(steps, epsilon, boxed(rdp), datasetId, jobId).update();
+                .params(steps, selectionRun, epsilon, boxed(rdp), datasetId, jobId).update();
     }
 
     void release(UUID datasetId, UUID jobId) {
@@ -92,6 +94,7 @@ class LedgerRepository {
         Double spentEpsilon = rs.wasNull() ? null : epsilonSpent;
         return new LedgerEntry(rs.getObject("job_id", UUID.class), LedgerEntry.State.valueOf(rs.getString("state")),
                 rs.getDouble("sample_rate"), rs.getDouble("noise_multiplier"), rs.getLong("planned_steps"), spentSteps,
+                rs.getObject("selection_noise_multiplier", Double.class), rs.getObject("selection_run", Boolean.class),
                 rs.getDouble("epsilon_planned"), spentEpsilon, rdp, rs.getObject("updated_at", OffsetDateTime.class).toInstant());
     }
 }

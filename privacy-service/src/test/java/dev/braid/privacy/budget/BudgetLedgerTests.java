@@ -136,6 +136,31 @@ class BudgetLedgerTests {
                 Map.of("jobId", UUID.randomUUID(), "sampleRate", 0.1, "noiseMultiplier", 5, "steps", 1)).status()).isEqualTo(404);
     }
 
+    @Test
+    void shouldChargeASelectionMechanismOnlyWhenItRan() {
+        ServiceTestClient client = new ServiceTestClient(port);
+        UUID dataset = budget(client, "acme", 20.0);
+        UUID ran = UUID.randomUUID();
+        UUID skipped = UUID.randomUUID();
+        for (UUID job : List.of(ran, skipped)) {
+            ServiceTestClient.Response reserved = client.postJson("/internal/budgets/" + dataset + "/reservations", "acme",
+                    Map.of("jobId", job, "sampleRate", 0.05, "noiseMultiplier", 1.0, "steps", 200, "selectionNoiseMultiplier", 4.0));
+            assertThat(reserved.status()).isEqualTo(201);
+            assertThat(reserved.json().path("epsilon").asDouble()).isCloseTo(epsilon(List.of(
+                    new RdpAccountant.Mechanism(0.05, 1.0, 200), new RdpAccountant.Mechanism(1, 4.0, 1))), withPercentage(1e-6));
+        }
+
+        JsonNode withSelection = client.postJson("/internal/budgets/" + dataset + "/reservations/" + ran + "/commit", "acme",
+                Map.of("steps", 150, "selectionRun", true)).json();
+        JsonNode without = commit(client, dataset, skipped, 150).json();
+
+        double sgdOnly = epsilon(List.of(new RdpAccountant.Mechanism(0.05, 1.0, 150)));
+        assertThat(withSelection.path("epsilon").asDouble()).isCloseTo(epsilon(List.of(
+                new RdpAccountant.Mechanism(0.05, 1.0, 150), new RdpAccountant.Mechanism(1, 4.0, 1))), withPercentage(1e-6))
+                .isGreaterThan(sgdOnly);
+        assertThat(without.path("epsilon").asDouble()).isCloseTo(sgdOnly, withPercentage(1e-6));
+    }
+
     private static double epsilon(List<RdpAccountant.Mechanism> mechanisms) {
         return RdpAccountant.epsilon(mechanisms, DELTA, RdpAccountant.DEFAULT_ORDERS).epsilon();
     }
