@@ -11,6 +11,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.braid.common.testing.EmbeddedPostgresExtension;
+import dev.braid.common.testing.FakePrivacyService;
 import dev.braid.common.testing.ServiceTestClient;
 
 /**

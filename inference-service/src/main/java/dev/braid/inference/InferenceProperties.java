@@ -16,6 +16,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxImageSize the largest image a prediction may carry
  * @param maxImagePixels the largest width × height an image may declare
  * @param maxBatchInputs the most inputs one batch request may carry
+ * @param privacyUrl the privacy service, which unwraps the data keys model artifacts are sealed with
  */
 @Validated
 @ConfigurationProperties("braid.inference")
@@ -24,5 +25,6 @@ public record InferenceProperties(
         @DefaultValue("30s") Duration unloadGrace,
         @DefaultValue("10MB") DataSize maxImageSize,
         @DefaultValue("16777216") @Min(1) long maxImagePixels,
-        @DefaultValue("256") @Min(1) int maxBatchInputs) {
+        @DefaultValue("256") @Min(1) int maxBatchInputs,
+        @DefaultValue("http://localhost:8084") @jakarta.validation.constraints.NotBlank String privacyUrl) {
 }

@@ -13,14 +13,14 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Job queue and worker settings ({@code braid.training.*}).
  *
- * @param services where the dataset and inference services listen
+ * @param services where the dataset, inference and privacy services listen
  * @param worker whether this instance runs jobs, and how it holds them
  */
 @Validated
 @ConfigurationProperties("braid.training")
 public record TrainingProperties(@Valid @NotNull Services services, @Valid @DefaultValue Worker worker) {
 
-    public record Services(@NotBlank String dataset, @NotBlank String inference) {
+    public record Services(@NotBlank String dataset, @NotBlank String inference, @NotBlank String privacy) {
     }
 
     /**

@@ -46,7 +46,7 @@ class PredictionService {
             decoded.add(decode(inputs.get(i), inputs.size() == 1 ? "" : "inputs[" + i + "]: "));
         }
         ModelVersion model = modelId != null ? registry.get(modelId) : registry.deployedFor(datasetId);
-        FusedClassifier classifier = loadedModels.get(model.id(), model.artifactKey());
+        FusedClassifier classifier = loadedModels.get(model.id(), model.datasetId(), model.artifactKey());
         for (int i = 0; i < decoded.size(); i++) {
             FusedClassifier.Input input = decoded.get(i);
             boolean usable = (input.text() != null && classifier.hasText()) || (input.image() != null && classifier.hasImage());

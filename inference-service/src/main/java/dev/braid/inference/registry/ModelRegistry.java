@@ -50,7 +50,7 @@ public class ModelRegistry {
      */
     ModelVersion deploy(UUID id) {
         ModelVersion model = get(id);
-        loadedModels.get(model.id(), model.artifactKey());
+        loadedModels.get(model.id(), model.datasetId(), model.artifactKey());
         repository.deploy(model);
         return get(id);
     }

@@ -21,7 +21,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 import dev.braid.common.blob.BlobStore;
+import dev.braid.common.crypto.RawAead;
 import dev.braid.common.testing.EmbeddedPostgresExtension;
+import dev.braid.common.testing.FakePrivacyService;
 import dev.braid.common.testing.ServiceTestClient;
 import dev.braid.model.MultimodalTrainer;
 import dev.braid.model.SyntheticData;
@@ -49,6 +51,7 @@ class DeploymentTests {
     @DynamicPropertySource
     static void blobRoot(DynamicPropertyRegistry registry) {
         registry.add("braid.platform.blob-root", blobs::toString);
+        registry.add("braid.inference.privacy-url", () -> FakePrivacyService.shared().url());
     }
 
     @BeforeAll
@@ -124,8 +127,10 @@ class DeploymentTests {
 
     private String register(ServiceTestClient client, String tenant, UUID dataset, byte[] bytes) throws Exception {
         UUID id = UUID.randomUUID();
-        String key = "models/" + tenant + "/" + id + "/model.zip";
-        store.put(key, bytes);
+        String key = "models/" + tenant + "/" + id + "/model.zip.sealed";
+        // sealed the way training seals it: the dataset's data key, associated data naming the model
+        byte[] dataKey = FakePrivacyService.shared().dataKey(tenant, dataset.toString());
+        store.put(key, RawAead.of(dataKey).encrypt(bytes, ("model/" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         ServiceTestClient.Response response = client.postJson("/internal/models", tenant, Map.of("id", id, "datasetId", dataset,
                 "jobId", UUID.randomUUID(), "labels", SyntheticData.LABELS, "metrics", Map.of(), "artifactKey", key));
         assertThat(response.status()).as(response.body()).isEqualTo(201);

@@ -30,12 +30,40 @@ public class JobRepository {
     }
 
     void insert(UUID id, String tenant, UUID datasetId, int epochs, int batchSize, double learningRate, long seed,
-            int maxAttempts) {
+            int maxAttempts, JobPrivacy privacy) {
         jdbc.sql("""
-                insert into training.job (id, tenant_id, dataset_id, status, epochs, batch_size, learning_rate, seed, max_attempts)
-                values (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?)""")
-                .params(id, tenant, datasetId, epochs, batchSize, learningRate, seed, maxAttempts)
+                insert into training.job (id, tenant_id, dataset_id, status, epochs, batch_size, learning_rate, seed, max_attempts,
+                                          privacy)
+                values (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?::jsonb)""")
+                .params(id, tenant, datasetId, epochs, batchSize, learningRate, seed, maxAttempts,
+                        privacy == null ? null : JSON.writeValueAsString(privacy))
                 .update();
+    }
+
+    /** A checkpoint as stored: sealed bytes and where the run stood. */
+    public record StoredCheckpoint(int epoch, long step, long privateSteps, byte[] sealed) {
+    }
+
+    /** Stores the job's latest checkpoint, only while this worker holds the job; false when it does not. */
+    public boolean saveCheckpoint(UUID id, String worker, int epoch, long step, long privateSteps, byte[] sealed) {
+        return jdbc.sql("""
+                insert into training.checkpoint (job_id, epoch, step, private_steps, sealed)
+                select id, ?, ?, ?, ? from training.job where id = ? and lease_owner = ? and status = 'RUNNING'
+                on conflict (job_id) do update set epoch = excluded.epoch, step = excluded.step,
+                       private_steps = excluded.private_steps, sealed = excluded.sealed, created_at = now()""")
+                .params(epoch, step, privateSteps, sealed, id, worker).update() == 1;
+    }
+
+    public Optional<StoredCheckpoint> checkpoint(UUID id) {
+        return jdbc.sql("select epoch, step, private_steps, sealed from training.checkpoint where job_id = ?").param(id)
+                .query((rs, row) -> new StoredCheckpoint(rs.getInt("epoch"), rs.getLong("step"), rs.getLong("private_steps"),
+                        rs.getBytes("sealed")))
+                .optional();
+    }
+
+    /** Records what a private job spent (also for a job that ends without a model). */
+    public void privacyReport(UUID id, Object report) {
+        jdbc.sql("update training.job set privacy_report = ?::jsonb where id = ?").params(JSON.writeValueAsString(report), id).update();
     }
 
     Optional<TrainingJob> find(String tenant, UUID id) {
@@ -155,12 +183,15 @@ public class JobRepository {
     private static TrainingJob map(ResultSet rs, int row) throws SQLException {
         String metrics = rs.getString("metrics");
         JsonNode metricsJson = metrics == null ? null : JSON.readTree(metrics);
+        String privacy = rs.getString("privacy");
+        String report = rs.getString("privacy_report");
         return new TrainingJob(rs.getObject("id", UUID.class), rs.getString("tenant_id"), rs.getObject("dataset_id", UUID.class),
                 JobStatus.valueOf(rs.getString("status")), rs.getInt("epochs"), rs.getInt("batch_size"),
                 rs.getDouble("learning_rate"), rs.getLong("seed"), rs.getInt("epoch"), rs.getInt("step"), rs.getInt("steps"),
                 metricsJson, rs.getObject("model_id", UUID.class), rs.getString("error"), rs.getInt("attempt"),
                 rs.getInt("max_attempts"), rs.getBoolean("cancel_requested"), instant(rs, "created_at"),
-                instant(rs, "started_at"), instant(rs, "finished_at"));
+                instant(rs, "started_at"), instant(rs, "finished_at"),
+                privacy == null ? null : JSON.readValue(privacy, JobPrivacy.class), report == null ? null : JSON.readTree(report));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

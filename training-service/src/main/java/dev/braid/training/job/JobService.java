@@ -9,6 +9,7 @@ import dev.braid.common.problem.ApiException;
 import dev.braid.common.security.CallerContext;
 import dev.braid.training.TrainingProperties;
 import dev.braid.training.remote.DatasetClient;
+import dev.braid.training.remote.PrivacyClient;
 
 /** The queue's facade: submitting, reading and cancelling the caller's jobs. */
 @Service
@@ -17,29 +18,63 @@ public class JobService {
     private final JobRepository repository;
     private final DatasetClient datasets;
     private final JobWakeups wakeups;
+    private final PrivacyClient privacy;
+    private final PrivacySettlement settlement;
     private final TrainingProperties properties;
 
-    JobService(JobRepository repository, DatasetClient datasets, JobWakeups wakeups, TrainingProperties properties) {
+    JobService(JobRepository repository, DatasetClient datasets, JobWakeups wakeups, PrivacyClient privacy,
+            PrivacySettlement settlement, TrainingProperties properties) {
+        this.settlement = settlement;
         this.repository = repository;
         this.datasets = datasets;
         this.wakeups = wakeups;
+        this.privacy = privacy;
         this.properties = properties;
     }
 
-    /** Queues a job once its dataset is known to exist for the caller and to allow non-private training. */
-    TrainingJob submit(UUID datasetId, int epochs, int batchSize, double learningRate, long seed, boolean privateRequested) {
+    /** What a caller asks of DP-SGD; {@code alpha} null means: choose it privately with {@code selectionNoiseMultiplier}. */
+    record PrivacyRequest(double noiseMultiplier, double maxGradNorm, Double alpha, double selectionNoiseMultiplier) {
+    }
+
+    /**
+     * Queues a job once its dataset is known to exist for the caller and to allow this kind of
+     * training. A private job first reserves its planned ε from the dataset's budget: 409 and
+     * nothing queued when it does not fit.
+     */
+    TrainingJob submit(UUID datasetId, int epochs, int batchSize, double learningRate, long seed, PrivacyRequest dp) {
         DatasetClient.DatasetInfo dataset = datasets.dataset(datasetId);
-        if (dataset.requiresPrivacy() && !privateRequested) {
+        if (dataset.requiresPrivacy() && dp == null) {
             throw ApiException.unprocessable("privacy-required",
                     "Dataset " + datasetId + " has a privacy budget, so every job on it must be differentially private: give 'privacy'");
         }
-        if (privateRequested) {
-            throw ApiException.unprocessable("dp-unavailable",
-                    "Differentially private training (DP-SGD) is not available in this version of Braid");
-        }
         UUID id = UUID.randomUUID();
-        repository.insert(id, CallerContext.tenant(), datasetId, epochs, batchSize, learningRate, seed,
-                properties.worker().maxAttempts());
+        JobPrivacy jobPrivacy = null;
+        if (dp != null) {
+            if (!dataset.requiresPrivacy()) {
+                throw ApiException.unprocessable("no-privacy-budget", "Dataset " + datasetId
+                        + " has no privacy budget to charge: create it with 'privacy' to train it privately");
+            }
+            if (dataset.trainRecords() == 0) {
+                throw ApiException.unprocessable("no-records", "Dataset " + datasetId + " has no records in its train split yet");
+            }
+            double q = Math.min(1.0, (double) batchSize / dataset.trainRecords());
+            int stepsPerEpoch = (int) Math.ceil(1 / q);
+            long steps = (long) stepsPerEpoch * epochs;
+            Double selection = dp.alpha() == null ? dp.selectionNoiseMultiplier() : null;
+            PrivacyClient.Charge planned = privacy.reserve(datasetId, id, q, dp.noiseMultiplier(), steps, selection);
+            jobPrivacy = new JobPrivacy(dp.noiseMultiplier(), dp.maxGradNorm(), q, stepsPerEpoch, steps, dp.alpha(), selection,
+                    planned.epsilon(), planned.delta());
+        }
+        try {
+            repository.insert(id, CallerContext.tenant(), datasetId, epochs, batchSize, learningRate, seed,
+                    properties.worker().maxAttempts(), jobPrivacy);
+        }
+        catch (RuntimeException ex) {
+            if (jobPrivacy != null) {
+                privacy.release(datasetId, id);
+            }
+            throw ex;
+        }
         // read before waking a worker: the answer reports the job as submitted, QUEUED, even when a
         // worker claims it a millisecond later
         TrainingJob queued = get(id);
@@ -64,6 +99,12 @@ public class JobService {
         if (!repository.requestCancel(CallerContext.tenant(), id)) {
             throw ApiException.conflict("job-finished", "Training job " + id + " is already " + job.status());
         }
-        return get(id);
+        TrainingJob after = get(id);
+        if (after.status() == JobStatus.CANCELLED) {
+            // cancelled while queued: no worker will settle its reservation
+            settlement.settle(after, null);
+            return get(id);
+        }
+        return after;
     }
 }

@@ -8,5 +8,10 @@ import tools.jackson.databind.JsonNode;
 /** A row of {@code training.job}. */
 public record TrainingJob(UUID id, String tenant, UUID datasetId, JobStatus status, int epochs, int batchSize,
         double learningRate, long seed, int epoch, int step, int steps, JsonNode metrics, UUID modelId, String error,
-        int attempt, int maxAttempts, boolean cancelRequested, Instant createdAt, Instant startedAt, Instant finishedAt) {
+        int attempt, int maxAttempts, boolean cancelRequested, Instant createdAt, Instant startedAt, Instant finishedAt,
+        JobPrivacy privacy, JsonNode privacyReport) {
+
+    public boolean isPrivate() {
+        return privacy != null;
+    }
 }

@@ -38,7 +38,20 @@ class TrainingJobController {
         this.events = events;
     }
 
-    record PrivacyRequest(@DecimalMin("0") Double noiseMultiplier, @DecimalMin(value = "0", inclusive = false) Double maxGradNorm) {
+    /**
+     * DP-SGD settings: noise σ (default 1.0), clipping bound C (default 1.0), and the fusion weight:
+     * {@code alpha} to fix it (costs no ε), or left out to have it chosen on the validation split by
+     * Gaussian report-noisy-max with {@code alphaNoiseMultiplier} (default 5), charged too.
+     */
+    record PrivacyRequest(@DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double noiseMultiplier,
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double maxGradNorm,
+            @DecimalMin("0") @DecimalMax("1") Double alpha,
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double alphaNoiseMultiplier) {
+
+        JobService.PrivacyRequest toService() {
+            return new JobService.PrivacyRequest(noiseMultiplier == null ? 1.0 : noiseMultiplier,
+                    maxGradNorm == null ? 1.0 : maxGradNorm, alpha, alphaNoiseMultiplier == null ? 5.0 : alphaNoiseMultiplier);
+        }
     }
 
     record SubmitJobRequest(@NotNull UUID datasetId, @Min(1) @Max(1000) Integer epochs, @Min(1) @Max(4096) Integer batchSize,
@@ -54,8 +67,28 @@ class TrainingJobController {
 
         static JobResponse of(TrainingJob j) {
             return new JobResponse(j.id(), j.datasetId(), j.status(), new Progress(j.epoch(), j.epochs(), j.step(), j.steps()),
-                    j.metrics(), null, j.modelId(), j.error(), j.createdAt(), j.startedAt(), j.finishedAt(), j.attempt());
+                    j.metrics(), privacyOf(j), j.modelId(), j.error(), j.createdAt(), j.startedAt(), j.finishedAt(), j.attempt());
         }
+    }
+
+    /** A private job's ε: planned (reserved) until it has run, then what it was charged, with how. */
+    private static Object privacyOf(TrainingJob j) {
+        if (j.privacyReport() != null) {
+            return j.privacyReport();
+        }
+        if (j.privacy() == null) {
+            return null;
+        }
+        JobPrivacy p = j.privacy();
+        java.util.Map<String, Object> planned = new java.util.LinkedHashMap<>();
+        planned.put("epsilon", p.plannedEpsilon());
+        planned.put("delta", p.delta());
+        planned.put("state", "RESERVED");
+        planned.put("sampleRate", p.sampleRate());
+        planned.put("noiseMultiplier", p.noiseMultiplier());
+        planned.put("maxGradNorm", p.maxGradNorm());
+        planned.put("steps", p.steps());
+        return planned;
     }
 
     record JobPage(List<JobResponse> items, int page, int size, long total) {
@@ -66,7 +99,7 @@ class TrainingJobController {
     JobResponse submit(@Valid @RequestBody SubmitJobRequest request) {
         return JobResponse.of(jobs.submit(request.datasetId(), value(request.epochs(), 10), value(request.batchSize(), 64),
                 request.learningRate() == null ? 1e-3 : request.learningRate(), request.seed() == null ? 7L : request.seed(),
-                request.privacy() != null));
+                request.privacy() == null ? null : request.privacy().toService()));
     }
 
     @GetMapping

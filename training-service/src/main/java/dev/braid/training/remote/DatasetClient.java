@@ -29,8 +29,8 @@ public class DatasetClient {
         this.http = clients.forBaseUrl(properties.services().dataset());
     }
 
-    /** The dataset's labels and whether it demands differential privacy. */
-    public record DatasetInfo(UUID id, List<String> labels, boolean requiresPrivacy) {
+    /** The dataset's labels, whether it demands differential privacy, and how many records its train split holds. */
+    public record DatasetInfo(UUID id, List<String> labels, boolean requiresPrivacy, long trainRecords) {
     }
 
     /** One record as the dataset service streams it. */
@@ -46,7 +46,11 @@ public class DatasetClient {
                 .body(JsonNode.class);
         List<String> labels = new ArrayList<>();
         body.path("labels").forEach(label -> labels.add(label.stringValue()));
-        return new DatasetInfo(id, labels, body.hasNonNull("privacy"));
+        long train = 0;
+        for (JsonNode count : body.path("splits").path("train")) {
+            train += count.asLong();
+        }
+        return new DatasetInfo(id, labels, body.hasNonNull("privacy"), train);
     }
 
     /** Every record of the dataset, read line by line from the internal NDJSON stream. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import javax.imageio.ImageIO;
@@ -21,6 +22,7 @@ import dev.braid.common.problem.ApiException;
 import dev.braid.common.security.Caller;
 import dev.braid.common.security.CallerContext;
 import dev.braid.common.security.Role;
+import dev.braid.model.Checkpoint;
 import dev.braid.model.Example;
 import dev.braid.model.Metrics;
 import dev.braid.model.MultimodalTrainer;
@@ -28,16 +30,21 @@ import dev.braid.model.TrainingCancelledException;
 import dev.braid.model.TrainingListener;
 import dev.braid.model.TrainingOptions;
 import dev.braid.model.TrainingResult;
+import dev.braid.training.job.JobPrivacy;
 import dev.braid.training.job.JobRepository;
+import dev.braid.training.job.PrivacySettlement;
 import dev.braid.training.job.JobStatus;
 import dev.braid.training.job.TrainingJob;
 import dev.braid.training.remote.DatasetClient;
 import dev.braid.training.remote.InferenceClient;
+import dev.braid.training.remote.PrivacyClient;
 
 /**
- * Runs one claimed job as its tenant: fetches the records from the dataset service, trains, stores
- * the artifact and registers the model version. The model id is derived from the job id, so a
- * job re-run after a crash writes the same artifact and registers the same, single version.
+ * Runs one claimed job as its tenant: fetches the records from the dataset service, carries on
+ * from the job's last checkpoint if it has one, trains (checkpointing every epoch, sealed with
+ * the dataset's key), charges a private job's ε, stores the sealed artifact and registers the
+ * model version. The model id is derived from the job id, so a job re-run after a crash writes
+ * the same artifact and registers the same, single version.
  */
 @Component
 class JobRunner {
@@ -47,12 +54,17 @@ class JobRunner {
     private final JobRepository jobs;
     private final DatasetClient datasets;
     private final InferenceClient inference;
+    private final PrivacyClient privacy;
+    private final PrivacySettlement ledger;
     private final BlobStore blobs;
 
-    JobRunner(JobRepository jobs, DatasetClient datasets, InferenceClient inference, BlobStore blobs) {
+    JobRunner(JobRepository jobs, DatasetClient datasets, InferenceClient inference, PrivacyClient privacy,
+            PrivacySettlement ledger, BlobStore blobs) {
         this.jobs = jobs;
+        this.ledger = ledger;
         this.datasets = datasets;
         this.inference = inference;
+        this.privacy = privacy;
         this.blobs = blobs;
     }
 
@@ -89,23 +101,34 @@ class JobRunner {
         TrainingJob job = control.job();
         log.info("Running training job {} (attempt {} of {})", job.id(), job.attempt(), job.maxAttempts());
         if (job.cancelRequested()) {
+            ledger.settle(job, null);
             jobs.finish(job.id(), control.worker, JobStatus.CANCELLED, null);
             return;
         }
         if (job.attempt() > job.maxAttempts()) {
+            ledger.settle(job, null);
             jobs.finish(job.id(), control.worker, JobStatus.FAILED, "gave up after " + job.maxAttempts() + " attempts"
                     + (job.error() == null ? "" : "; last error: " + job.error()));
             return;
         }
+        Checkpoint resume = null;
         try {
             DatasetClient.DatasetInfo dataset = datasets.dataset(job.datasetId());
             List<Example> examples = examples(dataset, datasets.records(job.datasetId()));
-            TrainingResult result = new MultimodalTrainer().train(examples, dataset.labels(),
-                    new TrainingOptions(job.epochs(), job.batchSize(), job.learningRate(), job.seed()), listener(control));
+            resume = resumePoint(job);
+            TrainingResult result = new MultimodalTrainer().train(examples, dataset.labels(), options(job), listener(control),
+                    resume);
             UUID modelId = UUID.nameUUIDFromBytes(("braid-model:" + job.id()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            String key = "models/" + job.tenant() + "/" + modelId + "/model.zip";
-            blobs.put(key, result.artifact().toBytes());
             Map<String, Object> metrics = metrics(result);
+            if (job.isPrivate()) {
+                // the model is only released once what it cost is on the ledger
+                Map<String, Object> report = ledger.charge(job, result.privacy().steps(), result.privacy().selectionNoiseMultiplier() != null,
+                        result.privacy().alphaMethod());
+                jobs.privacyReport(job.id(), report);
+                metrics.put("privacy", report);
+            }
+            String key = "models/" + job.tenant() + "/" + modelId + "/model.zip.sealed";
+            blobs.put(key, privacy.keys().seal(job.datasetId(), "model/" + modelId, result.artifact().toBytes()));
             UUID registered = inference.registerModel(modelId, job.datasetId(), job.id(), dataset.labels(), metrics, key);
             if (jobs.succeed(job.id(), control.worker, metrics, registered)) {
                 log.info("Training job {} succeeded: model {}", job.id(), registered);
@@ -113,11 +136,13 @@ class JobRunner {
         }
         catch (TrainingCancelledException ex) {
             if (control.cancelled) {
+                ledger.settle(job, ex.step());
                 jobs.finish(job.id(), control.worker, JobStatus.CANCELLED, null);
                 log.info("Training job {} cancelled", job.id());
             }
         }
         catch (ApiException | IllegalArgumentException ex) {
+            ledger.settle(job, null);
             jobs.finish(job.id(), control.worker, JobStatus.FAILED, ex.getMessage());
             log.warn("Training job {} failed: {}", job.id(), ex.getMessage());
         }
@@ -128,32 +153,62 @@ class JobRunner {
                 log.warn("Training job {} attempt {} failed, queued again: {}", job.id(), job.attempt(), reason, ex);
             }
             else {
+                ledger.settle(job, null);
                 jobs.finish(job.id(), control.worker, JobStatus.FAILED, reason);
                 log.error("Training job {} failed after {} attempts: {}", job.id(), job.attempt(), reason, ex);
             }
         }
     }
 
+    private static TrainingOptions options(TrainingJob job) {
+        JobPrivacy p = job.privacy();
+        TrainingOptions.Privacy privacy = p == null ? null : new TrainingOptions.Privacy(p.noiseMultiplier(), p.maxGradNorm(),
+                p.sampleRate(), p.stepsPerEpoch(), p.alpha(), p.selectionNoiseMultiplier() == null ? 0 : p.selectionNoiseMultiplier());
+        return new TrainingOptions(job.epochs(), job.batchSize(), job.learningRate(), job.seed(), privacy);
+    }
+
+    /** The job's last checkpoint, opened with its dataset's key; none on a first attempt. */
+    private Checkpoint resumePoint(TrainingJob job) throws IOException {
+        Optional<JobRepository.StoredCheckpoint> stored = jobs.checkpoint(job.id());
+        if (stored.isEmpty()) {
+            return null;
+        }
+        Checkpoint checkpoint = Checkpoint.fromBytes(privacy.keys().open(job.datasetId(), "checkpoint/" + job.id(), stored.get().sealed()));
+        jobs.event(job.id(), "resumed", Map.of("epoch", checkpoint.epoch(), "step", checkpoint.step(), "attempt", job.attempt()));
+        log.info("Training job {} resumes after epoch {} (step {})", job.id(), checkpoint.epoch(), checkpoint.step());
+        return checkpoint;
+    }
+
     private TrainingListener listener(Control control) {
+        TrainingJob job = control.job;
         return new TrainingListener() {
             private long lastWrite;
 
             @Override
-            public void onStep(int epoch, int step, int steps) {
+            public void onStep(int epoch, long step, long steps) {
                 long now = System.nanoTime();
                 if (now - lastWrite > 1_000_000_000L || step == steps) {
                     lastWrite = now;
-                    if (!jobs.progress(control.job.id(), control.worker, epoch, step, steps)) {
+                    if (!jobs.progress(job.id(), control.worker, epoch, (int) step, (int) steps)) {
                         control.stop(false);
                     }
                 }
             }
 
             @Override
-            public void onEpoch(int epoch, int epochs, int step, int steps, double loss, double validationAccuracy) {
-                jobs.progress(control.job.id(), control.worker, epoch, step, steps);
-                jobs.event(control.job.id(), "epoch", Map.of("epoch", epoch, "epochs", epochs, "step", step, "steps", steps,
+            public void onEpoch(int epoch, int epochs, long step, long steps, double loss, double validationAccuracy) {
+                jobs.progress(job.id(), control.worker, epoch, (int) step, (int) steps);
+                jobs.event(job.id(), "epoch", Map.of("epoch", epoch, "epochs", epochs, "step", step, "steps", steps,
                         "loss", loss, "validationAccuracy", validationAccuracy));
+            }
+
+            @Override
+            public void onCheckpoint(Checkpoint checkpoint) {
+                byte[] sealed = privacy.keys().seal(job.datasetId(), "checkpoint/" + job.id(), checkpoint.toBytes());
+                if (!jobs.saveCheckpoint(job.id(), control.worker, checkpoint.epoch(), checkpoint.step(), checkpoint.privateSteps(),
+                        sealed)) {
+                    control.stop(false);
+                }
             }
 
             @Override

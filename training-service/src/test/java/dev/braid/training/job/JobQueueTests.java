@@ -141,7 +141,7 @@ class JobQueueTests {
 
     private UUID queue(String tenant) {
         UUID id = UUID.randomUUID();
-        jobs.insert(id, tenant, UUID.randomUUID(), 1, 8, 0.01, 7, 3);
+        jobs.insert(id, tenant, UUID.randomUUID(), 1, 8, 0.01, 7, 3, null);
         return id;
     }
 }

@@ -1,4 +1,4 @@
-package dev.braid.dataset;
+package dev.braid.common.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,11 +16,10 @@ import com.sun.net.httpserver.HttpServer;
 
 import dev.braid.common.security.Caller;
 import dev.braid.common.security.InternalTokenCodec;
-import dev.braid.common.testing.ServiceTestClient;
 
 /**
- * A stand-in for the privacy service's internal key and budget API, so the dataset service can be
- * tested on its own over real HTTP. It checks the internal token like the real one and keeps keys
+ * A stand-in for the privacy service's internal key and budget API, so a service that needs data
+ * keys (dataset, inference) can be tested on its own over real HTTP. It checks the internal token like the real one and keeps keys
  * per tenant and dataset. The end-to-end test runs against the real privacy service.
  */
 public final class FakePrivacyService implements AutoCloseable {
@@ -53,6 +52,15 @@ public final class FakePrivacyService implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Creates (or returns) a dataset's data key directly, for a test that seals something the service will open. */
+    public byte[] dataKey(String tenant, String datasetId) {
+        return keys.computeIfAbsent(tenant + "/" + datasetId, id -> {
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            return key;
+        }).clone();
     }
 
     public boolean isDestroyed(String tenant, String datasetId) {

@@ -1,0 +1,73 @@
+package dev.braid.training.job;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import dev.braid.training.remote.PrivacyClient;
+
+/** Settles a private job's reservation on its dataset's privacy ledger, however the job ends. */
+@Component
+public class PrivacySettlement {
+
+    private static final Logger log = LoggerFactory.getLogger(PrivacySettlement.class);
+
+    private final JobRepository jobs;
+    private final PrivacyClient privacy;
+
+    PrivacySettlement(JobRepository jobs, PrivacyClient privacy) {
+        this.jobs = jobs;
+        this.privacy = privacy;
+    }
+
+    /**
+     * A private job that ends without a model pays for the steps it ran: {@code stepsRun} when the
+     * run knows them, else those of its last checkpoint (steps after it died with the worker,
+     * unreleased). Nothing run: the reservation is released.
+     */
+    public void settle(TrainingJob job, Long stepsRun) {
+        if (!job.isPrivate()) {
+            return;
+        }
+        long steps = stepsRun != null ? stepsRun : jobs.checkpoint(job.id()).map(JobRepository.StoredCheckpoint::privateSteps).orElse(0L);
+        try {
+            if (steps == 0) {
+                privacy.release(job.datasetId(), job.id());
+                jobs.privacyReport(job.id(), Map.of("epsilon", 0.0, "delta", job.privacy().delta(), "state", "RELEASED", "steps", 0));
+            }
+            else {
+                jobs.privacyReport(job.id(), charge(job, Math.min(steps, job.privacy().steps()), false, null));
+            }
+        }
+        catch (RuntimeException ex) {
+            log.error("Could not settle the privacy ledger of job {}: its reservation stays held", job.id(), ex);
+        }
+    }
+
+    /** Commits what the job ran to its dataset's ledger and returns the job's privacy report. */
+    public Map<String, Object> charge(TrainingJob job, long steps, boolean selectionRun, String alphaMethod) {
+        JobPrivacy p = job.privacy();
+        PrivacyClient.Charge charge = privacy.commit(job.datasetId(), job.id(), steps, selectionRun);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("epsilon", charge.epsilon());
+        report.put("delta", charge.delta());
+        report.put("state", "COMMITTED");
+        report.put("plannedEpsilon", p.plannedEpsilon());
+        report.put("sampleRate", p.sampleRate());
+        report.put("noiseMultiplier", p.noiseMultiplier());
+        report.put("maxGradNorm", p.maxGradNorm());
+        report.put("steps", steps);
+        if (alphaMethod != null) {
+            report.put("alpha", alphaMethod);
+        }
+        if (selectionRun) {
+            report.put("alphaNoiseMultiplier", p.selectionNoiseMultiplier());
+        }
+        report.put("accounting", "RDP of the Poisson-subsampled Gaussian, composed over the job's mechanisms, at the budget's δ");
+        return report;
+    }
+
+}
