@@ -72,6 +72,9 @@ class PlatformEndToEndTests {
         env.put("BRAID_GATEWAY_RATELIMIT_REQUESTSPERSECOND", "20");
         env.put("BRAID_GATEWAY_MAXBODYSIZE", "2MB");
         env.put("BRAID_GATEWAY_MAXUPLOADSIZE", "4MB");
+        // short leases, so the kill -9 test sees a dead worker's job taken over within seconds
+        env.put("BRAID_TRAINING_WORKER_LEASE", "6s");
+        env.put("BRAID_TRAINING_WORKER_HEARTBEAT", "2s");
         for (String module : PlatformConfig.MODULES) {
             String key = module.substring(0, module.indexOf('-')).toUpperCase(java.util.Locale.ROOT);
             env.put("BRAID_" + key + "_PORT", Integer.toString(freePort()));
@@ -204,7 +207,7 @@ class PlatformEndToEndTests {
 
     @Test
     @Order(5)
-    void shouldOpenABudgetForAPrivateDatasetAndKeepItsJobsPrivate() {
+    void shouldOpenABudgetForAPrivateDatasetAndKeepItsJobsPrivate() throws Exception {
         Http.Response created = gateway.postJson("/api/v1/datasets", acmeKey, Map.of("name", "private", "labels", LABELS,
                 "privacy", Map.of("epsilonBudget", 8.0, "delta", 1e-5)));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
@@ -219,6 +222,41 @@ class PlatformEndToEndTests {
         Http.Response nonPrivate = gateway.postJson("/api/v1/training-jobs", acmeKey, Map.of("datasetId", privateId));
         assertThat(nonPrivate.status()).isEqualTo(422);
         assertThat(nonPrivate.json().path("type").stringValue()).endsWith("/privacy-required");
+
+        Http.Response ingested = gateway.post("/api/v1/datasets/" + privateId + "/records", acmeKey, "application/x-ndjson",
+                records(200));
+        assertThat(ingested.json().path("accepted").asLong()).isEqualTo(200);
+        long train = 0;
+        for (JsonNode count : gateway.get("/api/v1/datasets/" + privateId, acmeKey).json().path("splits").path("train")) {
+            train += count.asLong();
+        }
+
+        // a job that would overspend is refused and spends nothing
+        Http.Response greedy = gateway.postJson("/api/v1/training-jobs", acmeKey, Map.of("datasetId", privateId, "epochs", 200,
+                "batchSize", 64, "privacy", Map.of("noiseMultiplier", 0.4, "maxGradNorm", 1.0, "alpha", 0.5)));
+        assertThat(greedy.status()).as(greedy.body()).isEqualTo(409);
+        assertThat(greedy.json().path("detail").stringValue()).contains("planned ε").contains("remaining ε");
+        assertThat(gateway.get("/api/v1/privacy/budgets/" + privateId, acmeKey).json().path("entries")).isEmpty();
+
+        Http.Response submitted = gateway.postJson("/api/v1/training-jobs", acmeKey, Map.of("datasetId", privateId, "epochs", 3,
+                "batchSize", 32, "learningRate", 0.05, "privacy", Map.of("noiseMultiplier", 1.1, "maxGradNorm", 1.0, "alpha", 0.5)));
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+        assertThat(submitted.json().path("privacy").path("state").stringValue()).isEqualTo("RESERVED");
+        JsonNode job = awaitJob(submitted.json().path("id").stringValue(), Duration.ofMinutes(5));
+        assertThat(job.path("status").stringValue()).as(job.toString()).isEqualTo("SUCCEEDED");
+        JsonNode privacy = job.path("privacy");
+        double q = 32.0 / train;
+        long steps = 3L * (long) Math.ceil(1 / q);
+        assertThat(privacy.path("sampleRate").asDouble()).isEqualTo(q);
+        assertThat(privacy.path("steps").asLong()).isEqualTo(steps);
+        assertThat(privacy.path("alpha").stringValue()).isEqualTo("given in the request");
+        double accountant = gateway.postJson("/api/v1/privacy/accountant", acmeKey, Map.of("delta", 1e-5, "mechanisms",
+                List.of(Map.of("sampleRate", q, "noiseMultiplier", 1.1, "steps", steps)))).json().path("epsilon").asDouble();
+        assertThat(privacy.path("epsilon").asDouble()).isCloseTo(accountant, org.assertj.core.data.Percentage.withPercentage(1e-6));
+        JsonNode spent = gateway.get("/api/v1/privacy/budgets/" + privateId, acmeKey).json();
+        assertThat(spent.path("epsilonSpent").asDouble()).isCloseTo(accountant, org.assertj.core.data.Percentage.withPercentage(1e-6));
+        assertThat(spent.path("epsilonReserved").asDouble()).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(job.path("metrics").path("alpha").asDouble()).isEqualTo(0.5);
 
         assertThat(gateway.postJson("/api/v1/privacy/keys/rotate", acmeKey, "{}").status()).isEqualTo(403);
         Http.Response rotated = gateway.postJson("/api/v1/privacy/keys/rotate", ADMIN_KEY, "{}");
@@ -351,11 +389,102 @@ class PlatformEndToEndTests {
         assertThat(response.json().path("epsilon").asDouble()).isPositive();
     }
 
+    @Test
+    @Order(12)
+    void shouldFinishAJobWhoseWorkerIsKilledFromItsLastCheckpointWithOneModel() throws Exception {
+        // a second training instance on the same queue, besides the platform's own
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("BRAID_DATABASE_URL", EmbeddedPostgresExtension.jdbcUrl());
+        env.put("BRAID_HOME", platform.home().toString());
+        env.put("BRAID_INTERNAL_SECRET", "e2e-internal-secret-long-enough-for-hmac");
+        env.put("BRAID_TRAINING_PORT", Integer.toString(freePort()));
+        env.put("BRAID_TRAINING_WORKER_LEASE", "6s");
+        env.put("BRAID_TRAINING_WORKER_HEARTBEAT", "2s");
+        for (String module : List.of("dataset-service", "inference-service", "privacy-service")) {
+            String key = module.substring(0, module.indexOf('-')).toUpperCase(java.util.Locale.ROOT);
+            env.put("BRAID_" + key + "_URL", "http://127.0.0.1:" + platform.port(module));
+        }
+        Path jar;
+        try (var jars = Files.list(Path.of(System.getProperty("user.dir")).getParent().resolve("training-service/target"))) {
+            jar = jars.filter(f -> f.getFileName().toString().endsWith("-exec.jar")).findFirst().orElseThrow();
+        }
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx1g",
+                "-Dai.djl.offline=true", "-jar", jar.toString());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        builder.redirectErrorStream(true).redirectOutput(platform.home().resolve("logs/training-service-second.log").toFile());
+        Process second = builder.start();
+        try {
+            awaitHealthy(Integer.parseInt(env.get("BRAID_TRAINING_PORT")));
+            Http.Response submitted = gateway.postJson("/api/v1/training-jobs", acmeKey,
+                    Map.of("datasetId", datasetId, "epochs", 60, "batchSize", 8, "learningRate", 0.01, "seed", 3));
+            String jobId = submitted.json().path("id").stringValue();
+
+            // wait for a checkpoint (epoch 2 done), then kill -9 whichever instance holds the job
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (gateway.get("/api/v1/training-jobs/" + jobId, acmeKey).json().path("progress").path("epoch").asInt() < 2) {
+                assertThat(System.nanoTime()).as("job reached epoch 2").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            String owner;
+            try (var db = java.sql.DriverManager.getConnection(EmbeddedPostgresExtension.jdbcUrl(), "postgres", "postgres");
+                    var query = db.prepareStatement("select lease_owner from training.job where id = ?::uuid")) {
+                query.setString(1, jobId);
+                var rows = query.executeQuery();
+                rows.next();
+                owner = rows.getString(1);
+            }
+            long pid = Long.parseLong(owner.substring(0, owner.indexOf('@')));
+            ProcessHandle holder = ProcessHandle.of(pid).orElseThrow();
+            holder.destroyForcibly();
+            holder.onExit().get();
+
+            JsonNode job = awaitJob(jobId, Duration.ofMinutes(5));
+            assertThat(job.path("status").stringValue()).as(job.toString()).isEqualTo("SUCCEEDED");
+            assertThat(job.path("attempt").asInt()).isEqualTo(2);
+            String events = gateway.get("/api/v1/training-jobs/" + jobId + "/events", acmeKey).body();
+            String resumed = events.lines().dropWhile(l -> !l.equals("event: resumed") && !l.equals("event:resumed")).skip(1)
+                    .filter(l -> l.startsWith("data:")).findFirst().orElseThrow(() -> new AssertionError("no resumed event in " + events));
+            assertThat(Http.JSON.readTree(resumed.substring(5)).path("epoch").asInt()).isGreaterThanOrEqualTo(2);
+            long models = 0;
+            for (JsonNode model : gateway.get("/api/v1/models?size=500", acmeKey).json().path("items")) {
+                models += model.path("jobId").stringValue().equals(jobId) ? 1 : 0;
+            }
+            assertThat(models).as("exactly one model version for the job").isEqualTo(1);
+        }
+        finally {
+            second.destroyForcibly().waitFor();
+        }
+    }
+
+    private static void awaitHealthy(int port) throws InterruptedException {
+        Http direct = new Http("http://127.0.0.1:" + port);
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (direct.get("/actuator/health", null).status() == 200) {
+                    return;
+                }
+            }
+            catch (RuntimeException ex) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the second training instance did not become healthy");
+    }
+
     private static JsonNode awaitJob(String jobId, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode job = null;
         while (System.nanoTime() < deadline) {
-            job = gateway.get("/api/v1/training-jobs/" + jobId, acmeKey).json();
+            Http.Response response = gateway.get("/api/v1/training-jobs/" + jobId, acmeKey);
+            if (response.status() != 200) {
+                // the training service the gateway routes to may be restarting (the kill -9 test)
+                Thread.sleep(1000);
+                continue;
+            }
+            job = response.json();
             if (Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.path("status").stringValue())) {
                 return job;
             }
