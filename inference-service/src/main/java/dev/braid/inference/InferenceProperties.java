@@ -11,20 +11,35 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Serving settings ({@code braid.inference.*}).
  *
- * @param maxLoadedModels how many models stay loaded at once; the least recently used is unloaded
+ * @param modelMemory how much memory loaded models may take together (weighed by their parameters); the least
+ *        recently used is unloaded when a load would pass it
  * @param unloadGrace how long an unloaded model stays open so predictions already running on it finish
  * @param maxImageSize the largest image a prediction may carry
  * @param maxImagePixels the largest width × height an image may declare
  * @param maxBatchInputs the most inputs one batch request may carry
  * @param privacyUrl the privacy service, which unwraps the data keys model artifacts are sealed with
+ * @param batching how predictions are gathered into batches per model
+ * @param routeCache how long this instance trusts its cached answer to "which model serves this dataset"; a
+ *        deploy on this instance takes effect at once, one on another instance within this time
  */
 @Validated
 @ConfigurationProperties("braid.inference")
 public record InferenceProperties(
-        @DefaultValue("16") @Min(1) int maxLoadedModels,
+        @DefaultValue("1GB") DataSize modelMemory,
         @DefaultValue("30s") Duration unloadGrace,
         @DefaultValue("10MB") DataSize maxImageSize,
         @DefaultValue("16777216") @Min(1) long maxImagePixels,
         @DefaultValue("256") @Min(1) int maxBatchInputs,
-        @DefaultValue("http://localhost:8084") @jakarta.validation.constraints.NotBlank String privacyUrl) {
+        @DefaultValue("http://localhost:8084") @jakarta.validation.constraints.NotBlank String privacyUrl,
+        @DefaultValue @jakarta.validation.Valid Batching batching,
+        @DefaultValue("1s") Duration routeCache) {
+
+    /**
+     * @param maxBatch the most inputs one pass through the model takes (1 turns batching off)
+     * @param maxDelay how long the oldest queued input may wait for others to join its batch
+     * @param queueCapacity inputs a model's queue holds; beyond it requests get 429
+     */
+    public record Batching(@DefaultValue("32") @Min(1) int maxBatch, @DefaultValue("5ms") Duration maxDelay,
+            @DefaultValue("512") @Min(1) int queueCapacity) {
+    }
 }

@@ -35,15 +35,24 @@ public final class ServiceTestClient {
     }
 
     /** A response with its body parsed as JSON where it is JSON. */
-    public record Response(int status, String contentType, String body) {
+    public record Response(int status, String contentType, String body, java.net.http.HttpHeaders headers) {
 
         public JsonNode json() {
             return JSON.readTree(body);
         }
+
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
     }
 
     public Response get(String path, String tenant) {
-        return send(request(path, tenant, Role.MEMBER).GET());
+        return get(path, tenant, Role.MEMBER.name());
+    }
+
+    /** A GET as a caller of the given role ({@code MEMBER} or {@code ADMIN}). */
+    public Response get(String path, String tenant, String role) {
+        return send(request(path, tenant, Role.valueOf(role)).GET());
     }
 
     public Response delete(String path, String tenant) {
@@ -76,7 +85,7 @@ public final class ServiceTestClient {
         try {
             HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body());
+                    response.body(), response.headers());
         }
         catch (IOException ex) {
             throw new UncheckedIOException(ex);

@@ -29,6 +29,8 @@ class RoutesConfiguration {
                         "/api/v1/predictions/**").filters(f -> f.filter(token)).uri(services.inference()))
                 .route("privacy", r -> r.path("/api/v1/privacy/**")
                         .filters(f -> f.filter(token)).uri(services.privacy()))
+                .route("metrics-inference", r -> r.path("/api/v1/admin/metrics/inference")
+                        .filters(f -> f.filter(token)).uri(services.inference()))
                 .route("openapi-dataset", r -> r.path("/openapi/dataset")
                         .filters(f -> f.setPath("/v3/api-docs").filter(token)).uri(services.dataset()))
                 .route("openapi-training", r -> r.path("/openapi/training")

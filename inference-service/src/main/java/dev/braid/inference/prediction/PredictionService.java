@@ -4,22 +4,34 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import dev.braid.common.image.ImageProbe;
 import dev.braid.common.problem.ApiException;
+import dev.braid.common.problem.ServiceUnavailable;
+import dev.braid.inference.batching.BatchQueue;
 import dev.braid.inference.InferenceProperties;
 import dev.braid.inference.registry.ModelRegistry;
 import dev.braid.inference.registry.ModelVersion;
 import dev.braid.inference.serving.LoadedModels;
+import dev.braid.inference.serving.ModelServer;
 import dev.braid.model.FusedClassifier;
 import dev.braid.model.Prediction;
 
-/** Resolves the model (by id, or the dataset's deployed one), checks and decodes inputs, and predicts in one batch. */
+/**
+ * Resolves the model (by id, or the dataset's deployed one), checks and decodes inputs, and
+ * queues them on the model's batching queue, where they join other requests' inputs.
+ */
 @Service
 class PredictionService {
+
+    private static final long PREDICTION_TIMEOUT_SECONDS = 60;
 
     private final ModelRegistry registry;
     private final LoadedModels loadedModels;
@@ -45,17 +57,41 @@ class PredictionService {
         for (int i = 0; i < inputs.size(); i++) {
             decoded.add(decode(inputs.get(i), inputs.size() == 1 ? "" : "inputs[" + i + "]: "));
         }
-        ModelVersion model = modelId != null ? registry.get(modelId) : registry.deployedFor(datasetId);
-        FusedClassifier classifier = loadedModels.get(model.id(), model.datasetId(), model.artifactKey());
+        ModelVersion model = modelId != null ? registry.servingModel(modelId) : registry.servingModelFor(datasetId);
+        ModelServer server = loadedModels.get(model.id(), model.datasetId(), model.artifactKey());
         for (int i = 0; i < decoded.size(); i++) {
             FusedClassifier.Input input = decoded.get(i);
-            boolean usable = (input.text() != null && classifier.hasText()) || (input.image() != null && classifier.hasImage());
+            boolean usable = (input.text() != null && server.hasText()) || (input.image() != null && server.hasImage());
             if (!usable) {
                 throw ApiException.unprocessable("modality-unavailable", (decoded.size() == 1 ? "" : "inputs[" + i + "]: ")
                         + "this model was trained without the modality the input carries");
             }
         }
-        return new Result(model.id(), classifier.predict(decoded));
+        List<CompletableFuture<Prediction>> pending;
+        try {
+            pending = server.submit(decoded);
+        }
+        catch (BatchQueue.Full ex) {
+            throw new QueueFull("Model " + model.id() + " has more predictions queued than it takes; retry shortly");
+        }
+        catch (IllegalStateException ex) {
+            // unloaded between lookup and submit (its grace period ran out): load it again, once
+            pending = loadedModels.get(model.id(), model.datasetId(), model.artifactKey()).submit(decoded);
+        }
+        List<Prediction> predictions = new ArrayList<>(pending.size());
+        try {
+            for (CompletableFuture<Prediction> p : pending) {
+                predictions.add(p.get(PREDICTION_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw ServiceUnavailable.of("inference service");
+        }
+        catch (ExecutionException | TimeoutException ex) {
+            throw new IllegalStateException("prediction failed", ex instanceof ExecutionException ? ex.getCause() : ex);
+        }
+        return new Result(model.id(), predictions);
     }
 
     private FusedClassifier.Input decode(Input input, String where) {

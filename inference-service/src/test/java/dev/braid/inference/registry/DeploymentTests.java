@@ -3,6 +3,7 @@ package dev.braid.inference.registry;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -34,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Registering, deploying, rolling back and predicting against real models saved the way training saves them. */
 @ExtendWith(EmbeddedPostgresExtension.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = ServiceTestClient.SECRET_PROPERTY)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {ServiceTestClient.SECRET_PROPERTY,
+        "braid.inference.batching.queue-capacity=8", "braid.inference.batching.max-delay=2ms"})
 class DeploymentTests {
 
     @TempDir
@@ -116,6 +118,87 @@ class DeploymentTests {
         assertThat(client.postJson("/api/v1/predictions", "globex", Map.of("modelId", model, "text", "alpha")).status())
                 .isEqualTo(404);
         assertThat(client.get("/api/v1/models/" + model, "globex").status()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldKeepServingWithoutAFailedRequestWhileDeploysAndRollbacksSwapTheModel() throws Exception {
+        ServiceTestClient client = new ServiceTestClient(port);
+        UUID dataset = UUID.randomUUID();
+        String first = register(client, "acme", dataset, artifact);
+        String second = register(client, "acme", dataset, artifact);
+        client.postJson("/api/v1/models/" + first + "/deploy", "acme", "{}");
+
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.Set<String> served = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Queue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService load = java.util.concurrent.Executors.newFixedThreadPool(4);
+        for (int t = 0; t < 4; t++) {
+            load.submit(() -> {
+                while (running.get()) {
+                    ServiceTestClient.Response r = client.postJson("/api/v1/predictions", "acme",
+                            Map.of("datasetId", dataset, "text", "help alpha now"));
+                    if (r.status() == 200) {
+                        served.add(r.json().path("modelId").stringValue());
+                        answered.incrementAndGet();
+                    }
+                    else {
+                        failures.add(r.status() + " " + r.body());
+                    }
+                }
+            });
+        }
+        for (String model : List.of(second, first, second, first)) {
+            Thread.sleep(300);
+            assertThat(client.postJson("/api/v1/models/" + model + "/deploy", "acme", "{}").status()).isEqualTo(200);
+        }
+        Thread.sleep(300);
+        running.set(false);
+        load.shutdown();
+        assertThat(load.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        assertThat(failures).as("requests that failed during the deploys").isEmpty();
+        assertThat(answered.get()).isGreaterThan(20);
+        assertThat(served).containsExactlyInAnyOrder(first, second);
+        assertThat(predict(client, dataset).path("modelId").stringValue()).as("the last deploy, a rollback, serves").isEqualTo(first);
+    }
+
+    @Test
+    void shouldAnswer429WithRetryAfterWhenTheModelsQueueIsFullAndBatchDeterministically() throws Exception {
+        ServiceTestClient client = new ServiceTestClient(port);
+        String model = register(client, "acme", UUID.randomUUID(), artifact);
+        List<Map<String, String>> nine = new java.util.ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            nine.add(Map.of("text", "please alpha " + i));
+        }
+
+        ServiceTestClient.Response full = client.postJson("/api/v1/predictions/batch", "acme", Map.of("modelId", model, "inputs", nine));
+        assertThat(full.status()).isEqualTo(429);
+        assertThat(full.header("Retry-After")).isEqualTo("1");
+        assertThat(full.json().path("type").stringValue()).endsWith("/queue-full");
+
+        JsonNode batch = client.postJson("/api/v1/predictions/batch", "acme",
+                Map.of("modelId", model, "inputs", nine.subList(0, 8))).json();
+        JsonNode alone = client.postJson("/api/v1/predictions", "acme", Map.of("modelId", model, "text", "please alpha 3")).json();
+        assertThat(batch.path("results").get(3).path("label")).isEqualTo(alone.path("label"));
+        for (String label : SyntheticData.LABELS) {
+            assertThat(batch.path("results").get(3).path("probabilities").path(label).asDouble())
+                    .as("a prediction does not depend on its batch")
+                    .isCloseTo(alone.path("probabilities").path(label).asDouble(), org.assertj.core.data.Offset.offset(1e-6));
+        }
+    }
+
+    @Test
+    void shouldShowServingMetricsToAdminsOnly() throws Exception {
+        ServiceTestClient client = new ServiceTestClient(port);
+        String model = register(client, "acme", UUID.randomUUID(), artifact);
+        client.postJson("/api/v1/predictions", "acme", Map.of("modelId", model, "text", "help alpha"));
+
+        assertThat(client.get("/api/v1/admin/metrics/inference", "acme").status()).isEqualTo(403);
+        ServiceTestClient.Response metrics = client.get("/api/v1/admin/metrics/inference", "acme", "ADMIN");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).contains("braid_inference_batch_size").contains("braid_inference_queue_time_seconds")
+                .contains("braid_inference_latency_seconds_bucket").contains("model=\"" + model + "\"");
     }
 
     private JsonNode predict(ServiceTestClient client, UUID dataset) {

@@ -1,0 +1,159 @@
+package dev.braid.inference.batching;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A bounded queue of inputs for one model and the one thread that serves it: it takes the oldest
+ * input, gathers more until the batch holds {@code maxBatch} or the oldest has waited
+ * {@code maxDelay}, runs the batch function once for all of them and completes each caller's
+ * future. A full queue refuses at once ({@link Full}), so overload turns into fast 429s rather
+ * than growing latency. Records queue time, batch size and end-to-end latency.
+ *
+ * @param <I> an input
+ * @param <O> its output; the batch function returns one per input, in order
+ */
+public final class BatchQueue<I, O> implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchQueue.class);
+
+    /** The queue has no room for the inputs; nothing of them was queued. */
+    public static final class Full extends RuntimeException {
+
+        Full(int capacity) {
+            super("the model's queue is full (" + capacity + " inputs)");
+        }
+    }
+
+    private record Pending<I, O>(I input, CompletableFuture<O> result, long enqueuedAt) {
+    }
+
+    private final Function<List<I>, List<O>> batchFunction;
+    private final int maxBatch;
+    private final long maxDelayNanos;
+    private final int capacity;
+    private final BlockingQueue<Pending<I, O>> queue;
+    private final Thread worker;
+    private final Timer queueTime;
+    private final Timer latency;
+    private final DistributionSummary batchSize;
+    private final Object admission = new Object();
+    private volatile boolean closed;
+
+    public BatchQueue(String name, Function<List<I>, List<O>> batchFunction, int maxBatch, Duration maxDelay, int capacity,
+            MeterRegistry meters) {
+        if (maxBatch < 1 || capacity < 1 || maxDelay.isNegative()) {
+            throw new IllegalArgumentException("maxBatch and capacity must be positive, maxDelay not negative");
+        }
+        this.batchFunction = batchFunction;
+        this.maxBatch = maxBatch;
+        this.maxDelayNanos = maxDelay.toNanos();
+        this.capacity = capacity;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.queueTime = Timer.builder("braid.inference.queue.time").description("time an input waits before its batch runs")
+                .tag("model", name).publishPercentileHistogram().register(meters);
+        this.latency = Timer.builder("braid.inference.latency").description("time from queueing an input to its prediction")
+                .tag("model", name).publishPercentileHistogram().register(meters);
+        this.batchSize = DistributionSummary.builder("braid.inference.batch.size").description("inputs per batch run")
+                .tag("model", name).register(meters);
+        this.worker = new Thread(this::work, "batch-" + name);
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /** Queues all inputs or none; their outputs complete in order. Throws {@link Full} when they do not fit. */
+    public List<CompletableFuture<O>> submitAll(List<I> inputs) {
+        List<CompletableFuture<O>> results = new ArrayList<>(inputs.size());
+        synchronized (admission) {
+            if (closed) {
+                throw new IllegalStateException("the model has been unloaded");
+            }
+            if (inputs.size() > queue.remainingCapacity()) {
+                throw new Full(capacity);
+            }
+            long now = System.nanoTime();
+            for (I input : inputs) {
+                CompletableFuture<O> result = new CompletableFuture<>();
+                queue.add(new Pending<>(input, result, now));
+                results.add(result);
+            }
+        }
+        return results;
+    }
+
+    private void work() {
+        List<Pending<I, O>> batch = new ArrayList<>(maxBatch);
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending<I, O> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = first.enqueuedAt() + maxDelayNanos;
+                while (batch.size() < maxBatch) {
+                    long wait = deadline - System.nanoTime();
+                    Pending<I, O> next = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                run(batch);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void run(List<Pending<I, O>> batch) {
+        long start = System.nanoTime();
+        for (Pending<I, O> p : batch) {
+            queueTime.record(start - p.enqueuedAt(), TimeUnit.NANOSECONDS);
+        }
+        batchSize.record(batch.size());
+        try {
+            List<O> outputs = batchFunction.apply(batch.stream().map(Pending::input).toList());
+            long end = System.nanoTime();
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result().complete(outputs.get(i));
+                latency.record(end - batch.get(i).enqueuedAt(), TimeUnit.NANOSECONDS);
+            }
+        }
+        catch (RuntimeException | Error ex) {
+            log.warn("A batch of {} failed: {}", batch.size(), ex.toString());
+            batch.forEach(p -> p.result().completeExceptionally(ex));
+        }
+    }
+
+    /** Stops taking inputs; what is queued is still served, then the worker ends. */
+    @Override
+    public void close() {
+        synchronized (admission) {
+            closed = true;
+        }
+    }
+
+    /** Waits for the worker to serve what was queued before {@link #close()}. */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        worker.join(Math.max(1, timeout.toMillis()));
+        return !worker.isAlive();
+    }
+}

@@ -1,0 +1,2 @@
+/** Dynamic batching: a bounded queue per model whose worker cuts batches by size or by delay. Free of HTTP types. */
+package dev.braid.inference.batching;
