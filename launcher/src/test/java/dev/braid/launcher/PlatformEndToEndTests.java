@@ -185,6 +185,13 @@ class PlatformEndToEndTests {
         assertThat(textOnly.json().path("modalities").has("image")).isFalse();
         assertThat(textOnly.json().path("label").stringValue()).isIn("red-beta", "blue-beta");
 
+        Http.Response imageOnly = gateway.postJson("/api/v1/predictions", acmeKey,
+                Map.of("datasetId", datasetId, "imageBase64", base64Png(probe.image())));
+        assertThat(imageOnly.status()).isEqualTo(200);
+        assertThat(imageOnly.json().path("modalities").has("text")).isFalse();
+        assertThat(imageOnly.json().path("label").stringValue()).as("the image alone tells red").isIn("red-alpha", "red-beta");
+        assertThat(imageOnly.json().path("probabilities")).isEqualTo(imageOnly.json().path("modalities").path("image").path("probabilities"));
+
         Http.Response nothing = gateway.postJson("/api/v1/predictions", acmeKey, Map.of("modelId", modelId));
         assertThat(nothing.status()).isEqualTo(422);
         Http.Response notAnImage = gateway.postJson("/api/v1/predictions", acmeKey,

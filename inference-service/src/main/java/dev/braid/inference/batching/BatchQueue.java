@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * A bounded queue of inputs for one model and the one thread that serves it: it takes the oldest
  * input, gathers more until the batch holds {@code maxBatch} or the oldest has waited
  * {@code maxDelay}, runs the batch function once for all of them and completes each caller's
- * future. A full queue refuses at once ({@link Full}), so overload turns into fast 429s rather
+ * future. It only waits when there is company to wait for: if the last batch held one input and
+ * nothing else is queued, the input runs at once, so a lone client pays no batching delay. A full queue refuses at once ({@link Full}), so overload turns into fast 429s rather
  * than growing latency. Records queue time, batch size and end-to-end latency.
  *
  * @param <I> an input
@@ -95,6 +96,7 @@ public final class BatchQueue<I, O> implements AutoCloseable {
 
     private void work() {
         List<Pending<I, O>> batch = new ArrayList<>(maxBatch);
+        int lastSize = 0;
         while (!closed || !queue.isEmpty()) {
             try {
                 Pending<I, O> first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -102,7 +104,8 @@ public final class BatchQueue<I, O> implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                long deadline = first.enqueuedAt() + maxDelayNanos;
+                boolean alone = lastSize <= 1 && queue.isEmpty();
+                long deadline = alone ? 0 : first.enqueuedAt() + maxDelayNanos;
                 while (batch.size() < maxBatch) {
                     long wait = deadline - System.nanoTime();
                     Pending<I, O> next = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
@@ -111,6 +114,7 @@ public final class BatchQueue<I, O> implements AutoCloseable {
                     }
                     batch.add(next);
                 }
+                lastSize = batch.size();
                 run(batch);
             }
             catch (InterruptedException ex) {

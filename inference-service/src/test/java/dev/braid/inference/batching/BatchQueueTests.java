@@ -64,6 +64,19 @@ class BatchQueueTests {
     }
 
     @Test
+    void shouldNotMakeALoneInputWaitForCompanyThatIsNotComing() throws Exception {
+        BatchQueue<Integer, Integer> queue = new BatchQueue<>("alone", batch -> batch, 32, Duration.ofSeconds(2), 10, meters);
+
+        long start = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            assertThat(queue.submitAll(List.of(i)).get(0).get(5, TimeUnit.SECONDS)).isEqualTo(i);
+        }
+
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("no 2 s batching delay").isLessThan(1000);
+        queue.close();
+    }
+
+    @Test
     void shouldRefuseInputsThatDoNotFitAndQueueNoneOfThem() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         BatchQueue<Integer, Integer> queue = new BatchQueue<>("full", batch -> {

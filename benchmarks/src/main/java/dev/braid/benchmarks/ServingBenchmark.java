@@ -1,0 +1,321 @@
+package dev.braid.benchmarks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import javax.imageio.ImageIO;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.braid.common.security.InternalTokenCodec;
+import dev.braid.common.security.Role;
+import dev.braid.launcher.Platform;
+import dev.braid.model.FusedClassifier;
+import dev.braid.model.ModelArtifact;
+import dev.braid.model.MultimodalTrainer;
+import dev.braid.model.SyntheticData;
+import dev.braid.model.TrainingListener;
+import dev.braid.model.TrainingOptions;
+
+/**
+ * Serving throughput and latency, side by side in one run, for fused text + image predictions:
+ * <ol>
+ *   <li>the platform as {@code ./braid up} starts it, a model trained and deployed through the
+ *       public API, and a second inference instance on the same database with batching off
+ *       ({@code max-batch 1});</li>
+ *   <li>closed-loop load at concurrency 1, 8 and 32 against each instance directly (signed as the
+ *       gateway signs), then through the gateway against the batching instance at the same load,
+ *       for the gateway's added latency;</li>
+ *   <li>the same model in process, no HTTP, at the served batch size: the machine's limit for it.</li>
+ * </ol>
+ * {@code java -cp benchmarks/target/benchmarks-*-exec.jar -Dloader.main=dev.braid.benchmarks.ServingBenchmark
+ * org.springframework.boot.loader.launch.PropertiesLauncher [seconds per measurement]}
+ */
+public final class ServingBenchmark {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String ADMIN_KEY = "benchmark-admin-key";
+    private static final String SECRET = "benchmark-internal-secret-long-enough-for-hmac";
+    private static final int[] CONCURRENCY = {1, 8, 32};
+
+    private ServingBenchmark() {
+    }
+
+    record Stats(double perSecond, double p50, double p99, long errors) {
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%8.1f/s  p50 %6.2f ms  p99 %7.2f ms%s", perSecond, p50, p99,
+                    errors == 0 ? "" : "  (" + errors + " errors)");
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        Path work = Files.createDirectories(Path.of("target", "serving-benchmark")).toAbsolutePath();
+        Path home = Files.createTempDirectory(work, "home-");
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("BRAID_ROOT", Path.of("").toAbsolutePath().toString());
+        env.put("BRAID_HOME", home.toString());
+        env.put("BRAID_ADMIN_KEY", ADMIN_KEY);
+        env.put("BRAID_INTERNAL_SECRET", SECRET);
+        env.put("BRAID_GATEWAY_RATELIMIT_BURST", "1000000");
+        env.put("BRAID_GATEWAY_RATELIMIT_REQUESTSPERSECOND", "1000000");
+        for (String service : List.of("GATEWAY", "DATASET", "TRAINING", "INFERENCE", "PRIVACY", "POSTGRES")) {
+            env.put("BRAID_" + service + "_PORT", Integer.toString(freePort()));
+        }
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        try (Platform platform = Platform.start(env)) {
+            String gateway = platform.gatewayUrl();
+            String key = JSON.readTree(send(http, gateway + "/api/v1/admin/api-keys", ADMIN_KEY,
+                    Map.of("tenant", "bench", "role", "member")).body()).path("key").stringValue();
+            String modelId = trainAndDeploy(http, gateway, key);
+            Process batchOne = startUnbatchedInstance(env, platform, home);
+            try {
+                int unbatchedPort = Integer.parseInt(env.get("BRAID_UNBATCHED_PORT"));
+                awaitHealthy(http, unbatchedPort);
+                byte[] body = JSON.writeValueAsBytes(payload(modelId));
+                InternalTokenCodec codec = new InternalTokenCodec(SECRET, Duration.ofMinutes(10));
+                String direct = "http://127.0.0.1:" + platform.port("inference-service") + "/api/v1/predictions";
+                String unbatched = "http://127.0.0.1:" + unbatchedPort + "/api/v1/predictions";
+                Supplier<HttpRequest.Builder> batchedDirect = () -> HttpRequest.newBuilder(URI.create(direct))
+                        .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"));
+                Supplier<HttpRequest.Builder> unbatchedDirect = () -> HttpRequest.newBuilder(URI.create(unbatched))
+                        .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"));
+                Supplier<HttpRequest.Builder> viaGateway = () -> HttpRequest.newBuilder(URI.create(gateway + "/api/v1/predictions"))
+                        .header("Authorization", "Bearer " + key);
+
+                // warm both instances (the model loads on first use) and the JIT
+                load(http, batchedDirect, body, 8, 3);
+                load(http, unbatchedDirect, body, 8, 3);
+                load(http, viaGateway, body, 8, 3);
+
+                System.out.println();
+                System.out.println("Fused predictions (text + 64x64 image), closed loop, " + seconds + " s each, "
+                        + Runtime.getRuntime().availableProcessors() + " cores");
+                Map<Integer, Stats> batched = new HashMap<>();
+                Map<Integer, Stats> single = new HashMap<>();
+                for (int c : CONCURRENCY) {
+                    batched.put(c, load(http, batchedDirect, body, c, seconds));
+                    single.put(c, load(http, unbatchedDirect, body, c, seconds));
+                    System.out.printf(Locale.ROOT, "concurrency %2d  batching (max 32, 5 ms): %s%n", c, batched.get(c));
+                    System.out.printf(Locale.ROOT, "concurrency %2d  max batch 1:             %s%n", c, single.get(c));
+                }
+                Stats gatewayOne = load(http, viaGateway, body, 1, seconds);
+                Stats directOne = load(http, batchedDirect, body, 1, seconds);
+                Stats gatewayStats = load(http, viaGateway, body, 8, seconds);
+                Stats directAgain = load(http, batchedDirect, body, 8, seconds);
+                double raw = rawThroughput(platform, modelId, 32, seconds);
+
+                Stats b32 = batched.get(32);
+                Stats s32 = single.get(32);
+                System.out.println();
+                System.out.printf(Locale.ROOT, "batching / batch-1 throughput at concurrency 32: %.2fx (goal >= 2)%n",
+                        b32.perSecond() / s32.perSecond());
+                System.out.printf(Locale.ROOT, "batching p99 / batch-1 p99 at concurrency 32:    %.2f (goal <= 2)%n", b32.p99() / s32.p99());
+                System.out.printf(Locale.ROOT, "gateway at concurrency 1: %s%ndirect  at concurrency 1: %s%n", gatewayOne, directOne);
+                System.out.printf(Locale.ROOT, "gateway at concurrency 8: %s%ndirect  at concurrency 8: %s%n", gatewayStats, directAgain);
+                System.out.printf(Locale.ROOT, "gateway added latency at p50: %.2f ms at concurrency 1, %.2f ms at 8 (goal <= 2)%n",
+                        gatewayOne.p50() - directOne.p50(), gatewayStats.p50() - directAgain.p50());
+                System.out.printf(Locale.ROOT, "in-process limit at batch 32: %.1f predictions/s; served at concurrency 32: %.1f/s = %.0f %% "
+                        + "(goal >= 80 %%)%n", raw, b32.perSecond(), 100 * b32.perSecond() / raw);
+            }
+            finally {
+                batchOne.destroy();
+                batchOne.waitFor();
+            }
+        }
+        System.exit(0);
+    }
+
+    private static Map<String, Object> payload(String modelId) throws IOException {
+        SyntheticData.Sample sample = SyntheticData.sample(1, new Random(5));
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        image.getGraphics().drawImage(sample.image(), 0, 0, 64, 64, null);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", png);
+        return Map.of("modelId", modelId, "text", sample.text(), "imageBase64", Base64.getEncoder().encodeToString(png.toByteArray()));
+    }
+
+    /** A dataset of generated records, a short job, the model deployed: all through the public API. */
+    private static String trainAndDeploy(HttpClient http, String gateway, String key) throws Exception {
+        String datasetId = JSON.readTree(send(http, gateway + "/api/v1/datasets", key,
+                Map.of("name", "serving-benchmark", "labels", SyntheticData.LABELS)).body()).path("id").stringValue();
+        StringBuilder ndjson = new StringBuilder();
+        Random random = new Random(1);
+        for (int i = 0; i < 400; i++) {
+            SyntheticData.Sample s = SyntheticData.sample(i % 4, random);
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ImageIO.write(s.image(), "png", png);
+            ndjson.append(JSON.writeValueAsString(Map.of("text", s.text(), "imageBase64",
+                    Base64.getEncoder().encodeToString(png.toByteArray()), "label", s.labelName()))).append('\n');
+        }
+        http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/datasets/" + datasetId + "/records"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        String jobId = JSON.readTree(send(http, gateway + "/api/v1/training-jobs", key,
+                Map.of("datasetId", datasetId, "epochs", 5, "batchSize", 16, "learningRate", 0.01)).body()).path("id").stringValue();
+        while (true) {
+            JsonNode job = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/training-jobs/" + jobId))
+                    .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString()).body());
+            String status = job.path("status").stringValue();
+            if (status.equals("SUCCEEDED")) {
+                String modelId = job.path("modelId").stringValue();
+                send(http, gateway + "/api/v1/models/" + modelId + "/deploy", key, Map.of());
+                System.out.printf(Locale.ROOT, "model %s: fused test accuracy %.3f%n", modelId,
+                        job.path("metrics").path("fused").path("accuracy").asDouble());
+                return modelId;
+            }
+            if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
+                throw new IllegalStateException("training ended " + status + ": " + job);
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private static Process startUnbatchedInstance(Map<String, String> env, Platform platform, Path home) throws IOException {
+        Map<String, String> child = new HashMap<>(env);
+        int port = freePort();
+        env.put("BRAID_UNBATCHED_PORT", Integer.toString(port));
+        child.put("BRAID_INFERENCE_PORT", Integer.toString(port));
+        child.put("BRAID_INFERENCE_BATCHING_MAXBATCH", "1");
+        child.put("BRAID_DATABASE_URL", "jdbc:postgresql://localhost:" + env.get("BRAID_POSTGRES_PORT") + "/braid");
+        child.put("BRAID_PRIVACY_URL", "http://127.0.0.1:" + platform.port("privacy-service"));
+        Path jar;
+        try (var jars = Files.list(Path.of("inference-service", "target"))) {
+            jar = jars.filter(f -> f.getFileName().toString().endsWith("-exec.jar")).findFirst().orElseThrow();
+        }
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx1g",
+                "-Dai.djl.offline=true", "-jar", jar.toString());
+        builder.environment().clear();
+        builder.environment().putAll(child);
+        builder.redirectErrorStream(true).redirectOutput(home.resolve("logs/inference-unbatched.log").toFile());
+        return builder.start();
+    }
+
+    private static void awaitHealthy(HttpClient http, int port) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            }
+            catch (IOException ex) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("the unbatched inference instance did not become healthy");
+    }
+
+    /** {@code concurrency} clients, each sending its next request when the last is answered, for {@code seconds}. */
+    static Stats load(HttpClient http, Supplier<HttpRequest.Builder> request, byte[] body, int concurrency, int seconds)
+            throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(concurrency);
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Future<long[]>> results = new ArrayList<>();
+        long[] errors = new long[1];
+        for (int i = 0; i < concurrency; i++) {
+            results.add(clients.submit(() -> {
+                long[] latencies = new long[1 << 16];
+                int n = 0;
+                while (running.get()) {
+                    long start = System.nanoTime();
+                    HttpResponse<Void> response = http.send(request.get().header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
+                    if (response.statusCode() != 200) {
+                        synchronized (errors) {
+                            errors[0]++;
+                        }
+                        continue;
+                    }
+                    if (n == latencies.length) {
+                        latencies = Arrays.copyOf(latencies, n * 2);
+                    }
+                    latencies[n++] = System.nanoTime() - start;
+                }
+                return Arrays.copyOf(latencies, n);
+            }));
+        }
+        long start = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        running.set(false);
+        List<Long> all = new ArrayList<>();
+        for (Future<long[]> f : results) {
+            for (long l : f.get()) {
+                all.add(l);
+            }
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        clients.shutdown();
+        long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
+        return new Stats(sorted.length / elapsed, percentile(sorted, 0.50), percentile(sorted, 0.99), errors[0]);
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+    }
+
+    /** The deployed model's artifact, opened as the service opens it, predicting batches in process. */
+    private static double rawThroughput(Platform platform, String modelId, int batch, int seconds) throws Exception {
+        // the same network, retrained here from the same data: serving cost depends on the network, not the weights
+        ModelArtifact artifact = new MultimodalTrainer().train(SyntheticData.examples(200, 1), SyntheticData.LABELS,
+                new TrainingOptions(1, 16, 0.01, 1), TrainingListener.NONE).artifact();
+        Map<String, Object> payload = payload(modelId);
+        java.awt.image.BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(
+                Base64.getDecoder().decode((String) payload.get("imageBase64"))));
+        List<FusedClassifier.Input> inputs = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            inputs.add(new FusedClassifier.Input((String) payload.get("text"), image));
+        }
+        try (FusedClassifier classifier = FusedClassifier.load(artifact)) {
+            long warm = System.nanoTime() + 2_000_000_000L;
+            while (System.nanoTime() < warm) {
+                classifier.predict(inputs);
+            }
+            long start = System.nanoTime();
+            long done = 0;
+            while (System.nanoTime() - start < seconds * 1_000_000_000L) {
+                classifier.predict(inputs);
+                done += batch;
+            }
+            return done / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static HttpResponse<String> send(HttpClient http, String url, String key, Object body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
