@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code ./braid up | down | status}. */
+/** {@code ./braid up | down | status | demo}. */
 public final class Braid {
 
     private static final Logger log = LoggerFactory.getLogger(Braid.class);
@@ -26,8 +26,9 @@ public final class Braid {
             case "up" -> up();
             case "down" -> down();
             case "status" -> status();
+            case "demo" -> Demo.run(java.util.List.of(args).subList(1, args.length));
             default -> {
-                System.out.println("usage: braid up | down | status");
+                System.out.println("usage: braid up | down | status | demo");
                 yield command.equals("help") ? 0 : 2;
             }
         };

@@ -1,0 +1,283 @@
+package dev.braid.launcher;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+import javax.imageio.ImageIO;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code ./braid demo}: what Braid is for, end to end, through the public API only. Uses the
+ * running platform or starts one; generates a multimodal dataset where the text and the image
+ * each carry half of the label; ingests it twice (a dataset without a budget for the non-private
+ * model, one with a privacy budget for the DP model); trains both while printing their progress;
+ * deploys the better; predicts a held-out set through the batch endpoint; prints the table.
+ */
+final class Demo {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final List<String> LABELS = List.of("red-alpha", "blue-alpha", "red-beta", "blue-beta");
+    private static final String[] WORDS = {"please", "help", "with", "this", "order", "today", "again", "now", "the", "my",
+        "parcel", "invoice", "account", "refund", "quickly", "thanks"};
+    private static final int RECORDS = 1200;
+    private static final int HELD_OUT = 400;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String gateway;
+    private String key;
+
+    private Demo(String gateway) {
+        this.gateway = gateway;
+    }
+
+    static int run(List<String> args) throws Exception {
+        if (args.contains("--data")) {
+            String data = args.size() > args.indexOf("--data") + 1 ? args.get(args.indexOf("--data") + 1) : "";
+            if (!data.equals("generated")) {
+                System.err.println("--data " + data + " is not available in this version: only the generated dataset is. "
+                        + "(The emoji set, npm package emoji-datasource-google@16.0.0, is planned; with npm installed it "
+                        + "would be fetched with: npm pack emoji-datasource-google@16.0.0)");
+                return 2;
+            }
+        }
+        PlatformConfig config = PlatformConfig.fromEnvironment(System.getenv());
+        String url = "http://127.0.0.1:" + config.port("gateway-service");
+        Demo demo = new Demo(url);
+        if (demo.healthy()) {
+            System.out.println("Using the Braid running at " + url);
+            return demo.show(adminKey(config));
+        }
+        System.out.println("Starting Braid (./braid down is not needed afterwards: the demo stops what it started)...");
+        try (Platform platform = Platform.start(System.getenv())) {
+            return new Demo(platform.gatewayUrl()).show(adminKey(config));
+        }
+    }
+
+    private static String adminKey(PlatformConfig config) throws IOException {
+        if (config.adminKey() != null) {
+            return config.adminKey();
+        }
+        Path file = config.home().resolve("admin.key");
+        if (!Files.exists(file)) {
+            throw new IllegalStateException("no admin key: set BRAID_ADMIN_KEY to the platform's admin key");
+        }
+        return Files.readString(file, StandardCharsets.UTF_8).strip();
+    }
+
+    private boolean healthy() {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(gateway + "/actuator/health")).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        }
+        catch (IOException ex) {
+            return false;
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private int show(String adminKey) throws Exception {
+        long started = System.nanoTime();
+        key = post("/api/v1/admin/api-keys", adminKey, Map.of("tenant", "demo-" + Long.toHexString(System.currentTimeMillis()),
+                "role", "member")).path("key").stringValue();
+        System.out.println("Generating " + RECORDS + " records (text says alpha/beta, image is red/blue, the label is the pair) and "
+                + HELD_OUT + " held out");
+        byte[] records = ndjson(RECORDS, 1);
+        String open = post("/api/v1/datasets", key, Map.of("name", "demo (no budget)", "labels", LABELS)).path("id").stringValue();
+        String guarded = post("/api/v1/datasets", key, Map.of("name", "demo (privacy budget)", "labels", LABELS,
+                "privacy", Map.of("epsilonBudget", 8.0, "delta", 1e-5))).path("id").stringValue();
+        for (String dataset : List.of(open, guarded)) {
+            JsonNode report = send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/datasets/" + dataset + "/records"))
+                    .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofByteArray(records)), key);
+            System.out.printf(Locale.ROOT, "  ingested into %s: %d accepted, %d rejected%n", dataset,
+                    report.path("accepted").asLong(), report.path("rejected").size());
+        }
+
+        String plainJob = post("/api/v1/training-jobs", key, Map.of("datasetId", open, "epochs", 8, "batchSize", 32,
+                "learningRate", 0.01, "seed", 7)).path("id").stringValue();
+        JsonNode submitted = post("/api/v1/training-jobs", key, Map.of("datasetId", guarded, "epochs", 8, "batchSize", 96,
+                "learningRate", 0.05, "seed", 7, "privacy", Map.of("noiseMultiplier", 1.0, "maxGradNorm", 1.0)));
+        String privateJob = submitted.path("id").stringValue();
+        System.out.printf(Locale.ROOT, "Training a non-private model and a DP-SGD model (planned ε %.2f reserved)%n",
+                submitted.path("privacy").path("epsilon").asDouble());
+        Map<String, JsonNode> done = watch(Map.of("non-private", plainJob, "DP-SGD", privateJob));
+
+        JsonNode plain = done.get("non-private");
+        JsonNode dp = done.get("DP-SGD");
+        for (JsonNode job : List.of(plain, dp)) {
+            if (!"SUCCEEDED".equals(job.path("status").stringValue())) {
+                System.err.println("A job did not succeed: " + job);
+                return 1;
+            }
+        }
+        JsonNode better = fused(plain) >= fused(dp) ? plain : dp;
+        String modelId = better.path("modelId").stringValue();
+        post("/api/v1/models/" + modelId + "/deploy", key, Map.of());
+        String betterDataset = better.path("datasetId").stringValue();
+        System.out.println("Deployed the " + (better == plain ? "non-private" : "DP-SGD") + " model " + modelId
+                + "; predicting the held-out records through /predictions/batch");
+        double[] served = predictHeldOut(betterDataset);
+        JsonNode budget = send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/privacy/budgets/" + guarded)).GET(), key);
+
+        System.out.println();
+        System.out.println("                       text acc  text F1   image acc image F1  fused acc fused F1  alpha   ε spent");
+        row("non-private", plain, "-");
+        row("DP-SGD (σ 1.0, C 1.0)", dp, String.format(Locale.ROOT, "%.2f", dp.path("privacy").path("epsilon").asDouble()));
+        System.out.println();
+        System.out.printf(Locale.ROOT, "privacy budget of the DP dataset: ε %.2f spent of %.2f, %.2f remaining (δ = %.0e)%n",
+                budget.path("epsilonSpent").asDouble(), budget.path("epsilonBudget").asDouble(),
+                budget.path("epsilonRemaining").asDouble(), budget.path("delta").asDouble());
+        System.out.printf(Locale.ROOT, "held-out records predicted by the deployed model: accuracy %.3f, %.0f predictions/s "
+                + "(batches of 50 through the gateway)%n", served[0], served[1]);
+        System.out.printf(Locale.ROOT, "(metrics above are on each dataset's test split; the demo took %.0f s)%n",
+                (System.nanoTime() - started) / 1e9);
+        return 0;
+    }
+
+    private static double fused(JsonNode job) {
+        return job.path("metrics").path("fused").path("accuracy").asDouble();
+    }
+
+    private static void row(String name, JsonNode job, String epsilon) {
+        JsonNode m = job.path("metrics");
+        System.out.printf(Locale.ROOT, "%-22s %8.3f %8.3f %9.3f %8.3f %9.3f %8.3f %6.2f %9s%n", name,
+                m.path("text").path("accuracy").asDouble(), m.path("text").path("macroF1").asDouble(),
+                m.path("image").path("accuracy").asDouble(), m.path("image").path("macroF1").asDouble(),
+                m.path("fused").path("accuracy").asDouble(), m.path("fused").path("macroF1").asDouble(),
+                m.path("alpha").asDouble(), epsilon);
+    }
+
+    /** Polls the jobs, printing each one's progress as it changes, until all have ended. */
+    private Map<String, JsonNode> watch(Map<String, String> jobs) throws Exception {
+        Map<String, JsonNode> finished = new LinkedHashMap<>();
+        Map<String, String> shown = new LinkedHashMap<>();
+        while (finished.size() < jobs.size()) {
+            for (Map.Entry<String, String> job : jobs.entrySet()) {
+                if (finished.containsKey(job.getKey())) {
+                    continue;
+                }
+                JsonNode state = send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/training-jobs/" + job.getValue())).GET(), key);
+                String status = state.path("status").stringValue();
+                JsonNode p = state.path("progress");
+                String line = String.format(Locale.ROOT, "  %-11s %-9s epoch %d/%d  step %d/%d", job.getKey(), status,
+                        p.path("epoch").asInt(), p.path("epochs").asInt(), p.path("step").asInt(), p.path("steps").asInt());
+                if (!line.equals(shown.get(job.getKey()))) {
+                    System.out.println(line);
+                    shown.put(job.getKey(), line);
+                }
+                if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
+                    finished.put(job.getKey(), state);
+                }
+            }
+            Thread.sleep(1000);
+        }
+        return finished;
+    }
+
+    /** Accuracy and predictions per second on freshly generated records, in batches of 50. */
+    private double[] predictHeldOut(String datasetId) throws Exception {
+        List<Map<String, String>> inputs = new ArrayList<>();
+        List<String> truth = new ArrayList<>();
+        Random random = new Random(99);
+        for (int i = 0; i < HELD_OUT; i++) {
+            int label = i % LABELS.size();
+            inputs.add(Map.of("text", text(label, random), "imageBase64", image(label, random)));
+            truth.add(LABELS.get(label));
+        }
+        int correct = 0;
+        long start = System.nanoTime();
+        for (int from = 0; from < inputs.size(); from += 50) {
+            JsonNode results = post("/api/v1/predictions/batch", key, Map.of("datasetId", datasetId, "inputs",
+                    inputs.subList(from, Math.min(inputs.size(), from + 50)))).path("results");
+            for (int i = 0; i < results.size(); i++) {
+                correct += results.get(i).path("label").stringValue().equals(truth.get(from + i)) ? 1 : 0;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new double[] {(double) correct / inputs.size(), inputs.size() / seconds};
+    }
+
+    private static byte[] ndjson(int n, long seed) throws IOException {
+        Random random = new Random(seed);
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            int label = i % LABELS.size();
+            out.append(JSON.writeValueAsString(Map.of("id", "demo-" + i, "text", text(label, random), "imageBase64",
+                    image(label, random), "label", LABELS.get(label)))).append('\n');
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Filler words around "alpha" (the first two labels) or "beta": the text carries half the label. */
+    private static String text(int label, Random random) {
+        StringBuilder text = new StringBuilder();
+        int before = 1 + random.nextInt(3);
+        for (int i = 0; i < before; i++) {
+            text.append(WORDS[random.nextInt(WORDS.length)]).append(' ');
+        }
+        text.append(label < 2 ? "alpha" : "beta");
+        for (int i = 0; i < 1 + random.nextInt(3); i++) {
+            text.append(' ').append(WORDS[random.nextInt(WORDS.length)]);
+        }
+        return text.toString();
+    }
+
+    /** A 64×64 PNG, reddish (even labels) or bluish, with a few random grey squares: the image carries the other half. */
+    private static String image(int label, Random random) throws IOException {
+        BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setColor(label % 2 == 0 ? new Color(170 + random.nextInt(80), random.nextInt(90), random.nextInt(90))
+                    : new Color(random.nextInt(90), random.nextInt(90), 170 + random.nextInt(80)));
+            g.fillRect(0, 0, 64, 64);
+            for (int i = 0; i < 4; i++) {
+                int grey = random.nextInt(256);
+                g.setColor(new Color(grey, grey, grey));
+                g.fillRect(random.nextInt(56), random.nextInt(56), 4 + random.nextInt(8), 4 + random.nextInt(8));
+            }
+        }
+        finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", png);
+        return Base64.getEncoder().encodeToString(png.toByteArray());
+    }
+
+    private JsonNode post(String path, String apiKey, Object body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(gateway + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))), apiKey);
+    }
+
+    private JsonNode send(HttpRequest.Builder request, String apiKey) throws Exception {
+        HttpResponse<String> response = http.send(request.header("Authorization", "Bearer " + apiKey)
+                .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(request.build().uri().getPath() + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+    }
+}
