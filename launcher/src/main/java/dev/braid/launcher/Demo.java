@@ -42,35 +42,83 @@ final class Demo {
     private static final int RECORDS = 1200;
     private static final int HELD_OUT = 400;
 
+    private static final int DP_BATCH = 96;
+    private static final double TARGET_EPSILON = 3.0;
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String gateway;
     private String key;
+    private double sigma;
 
     private Demo(String gateway) {
         this.gateway = gateway;
     }
 
+    /** What the demo trains on: labels, the records to ingest (NDJSON) and held-out inputs with their labels. */
+    record DemoData(String description, List<String> labels, byte[] records, List<Map<String, String>> heldOut,
+            List<String> heldOutLabels, int epochs) {
+    }
+
     static int run(List<String> args) throws Exception {
-        if (args.contains("--data")) {
-            String data = args.size() > args.indexOf("--data") + 1 ? args.get(args.indexOf("--data") + 1) : "";
-            if (!data.equals("generated")) {
-                System.err.println("--data " + data + " is not available in this version: only the generated dataset is. "
-                        + "(The emoji set, npm package emoji-datasource-google@16.0.0, is planned; with npm installed it "
-                        + "would be fetched with: npm pack emoji-datasource-google@16.0.0)");
+        String source = args.contains("--data") && args.size() > args.indexOf("--data") + 1
+                ? args.get(args.indexOf("--data") + 1) : "generated";
+        PlatformConfig config = PlatformConfig.fromEnvironment(System.getenv());
+        DemoData data;
+        switch (source) {
+            case "generated" -> data = generated();
+            case "emoji" -> {
+                java.util.Optional<DemoData> emoji = EmojiData.load(config.home().resolve("data"));
+                if (emoji.isEmpty()) {
+                    return 2;
+                }
+                data = emoji.get();
+            }
+            case "fashion" -> {
+                java.util.Optional<DemoData> fashion = FashionData.load();
+                if (fashion.isEmpty()) {
+                    return 2;
+                }
+                data = fashion.get();
+            }
+            default -> {
+                System.err.println("unknown --data " + source + ": use generated (the default), emoji or fashion");
                 return 2;
             }
         }
-        PlatformConfig config = PlatformConfig.fromEnvironment(System.getenv());
         String url = "http://127.0.0.1:" + config.port("gateway-service");
+        try {
+            return run(config, url, data);
+        }
+        catch (IllegalStateException ex) {
+            System.err.println("The demo stopped: " + ex.getMessage());
+            return 1;
+        }
+    }
+
+    private static int run(PlatformConfig config, String url, DemoData data) throws Exception {
         Demo demo = new Demo(url);
         if (demo.healthy()) {
             System.out.println("Using the Braid running at " + url);
-            return demo.show(adminKey(config));
+            return demo.show(adminKey(config), data);
         }
         System.out.println("Starting Braid (./braid down is not needed afterwards: the demo stops what it started)...");
         try (Platform platform = Platform.start(System.getenv())) {
-            return new Demo(platform.gatewayUrl()).show(adminKey(config));
+            return new Demo(platform.gatewayUrl()).show(adminKey(config), data);
         }
+    }
+
+    /** The default: records where the text and the image each carry half of the label. */
+    static DemoData generated() throws IOException {
+        List<Map<String, String>> heldOut = new ArrayList<>();
+        List<String> truth = new ArrayList<>();
+        Random random = new Random(99);
+        for (int i = 0; i < HELD_OUT; i++) {
+            int label = i % LABELS.size();
+            heldOut.add(Map.of("text", text(label, random), "imageBase64", image(label, random)));
+            truth.add(LABELS.get(label));
+        }
+        return new DemoData(RECORDS + " generated records (the text says alpha or beta, the image is red or blue, the label is "
+                + "the pair) and " + HELD_OUT + " held out", LABELS, ndjson(RECORDS, 1), heldOut, truth, 8);
     }
 
     private static String adminKey(PlatformConfig config) throws IOException {
@@ -98,15 +146,14 @@ final class Demo {
         }
     }
 
-    private int show(String adminKey) throws Exception {
+    private int show(String adminKey, DemoData data) throws Exception {
         long started = System.nanoTime();
         key = post("/api/v1/admin/api-keys", adminKey, Map.of("tenant", "demo-" + Long.toHexString(System.currentTimeMillis()),
                 "role", "member")).path("key").stringValue();
-        System.out.println("Generating " + RECORDS + " records (text says alpha/beta, image is red/blue, the label is the pair) and "
-                + HELD_OUT + " held out");
-        byte[] records = ndjson(RECORDS, 1);
-        String open = post("/api/v1/datasets", key, Map.of("name", "demo (no budget)", "labels", LABELS)).path("id").stringValue();
-        String guarded = post("/api/v1/datasets", key, Map.of("name", "demo (privacy budget)", "labels", LABELS,
+        System.out.println("Data: " + data.description());
+        byte[] records = data.records();
+        String open = post("/api/v1/datasets", key, Map.of("name", "demo (no budget)", "labels", data.labels())).path("id").stringValue();
+        String guarded = post("/api/v1/datasets", key, Map.of("name", "demo (privacy budget)", "labels", data.labels(),
                 "privacy", Map.of("epsilonBudget", 8.0, "delta", 1e-5))).path("id").stringValue();
         for (String dataset : List.of(open, guarded)) {
             JsonNode report = send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/datasets/" + dataset + "/records"))
@@ -115,12 +162,23 @@ final class Demo {
                     report.path("accepted").asLong(), report.path("rejected").size());
         }
 
-        String plainJob = post("/api/v1/training-jobs", key, Map.of("datasetId", open, "epochs", 8, "batchSize", 32,
+        String plainJob = post("/api/v1/training-jobs", key, Map.of("datasetId", open, "epochs", data.epochs(), "batchSize", 32,
                 "learningRate", 0.01, "seed", 7)).path("id").stringValue();
-        JsonNode submitted = post("/api/v1/training-jobs", key, Map.of("datasetId", guarded, "epochs", 8, "batchSize", 96,
-                "learningRate", 0.05, "seed", 7, "privacy", Map.of("noiseMultiplier", 1.0, "maxGradNorm", 1.0)));
+        // the DP job's noise: the smallest σ whose DP-SGD ε stays near TARGET_EPSILON for this q and step count
+        long train = 0;
+        for (JsonNode count : send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/datasets/" + guarded)).GET(), key)
+                .path("splits").path("train")) {
+            train += count.asLong();
+        }
+        double q = Math.min(1.0, (double) DP_BATCH / train);
+        long steps = (long) data.epochs() * (long) Math.ceil(1 / q);
+        sigma = post("/api/v1/privacy/accountant/noise-multiplier", key, Map.of("targetEpsilon", TARGET_EPSILON, "delta", 1e-5,
+                "sampleRate", q, "steps", steps)).path("noiseMultiplier").asDouble();
+        JsonNode submitted = post("/api/v1/training-jobs", key, Map.of("datasetId", guarded, "epochs", data.epochs(),
+                "batchSize", DP_BATCH, "learningRate", 0.05, "seed", 7, "privacy", Map.of("noiseMultiplier", sigma, "maxGradNorm", 1.0)));
         String privateJob = submitted.path("id").stringValue();
-        System.out.printf(Locale.ROOT, "Training a non-private model and a DP-SGD model (planned ε %.2f reserved)%n",
+        System.out.printf(Locale.ROOT, "Training a non-private model and a DP-SGD model (q %.3f, %d steps, σ %.2f from the "
+                + "accountant for ε %.1f; planned ε %.2f with the private choice of α, reserved)%n", q, steps, sigma, TARGET_EPSILON,
                 submitted.path("privacy").path("epsilon").asDouble());
         Map<String, JsonNode> done = watch(Map.of("non-private", plainJob, "DP-SGD", privateJob));
 
@@ -138,13 +196,13 @@ final class Demo {
         String betterDataset = better.path("datasetId").stringValue();
         System.out.println("Deployed the " + (better == plain ? "non-private" : "DP-SGD") + " model " + modelId
                 + "; predicting the held-out records through /predictions/batch");
-        double[] served = predictHeldOut(betterDataset);
+        double[] served = predictHeldOut(betterDataset, data);
         JsonNode budget = send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/privacy/budgets/" + guarded)).GET(), key);
 
         System.out.println();
         System.out.println("                       text acc  text F1   image acc image F1  fused acc fused F1  alpha   ε spent");
         row("non-private", plain, "-");
-        row("DP-SGD (σ 1.0, C 1.0)", dp, String.format(Locale.ROOT, "%.2f", dp.path("privacy").path("epsilon").asDouble()));
+        row(String.format(Locale.ROOT, "DP-SGD (σ %.2f, C 1)", sigma), dp, String.format(Locale.ROOT, "%.2f", dp.path("privacy").path("epsilon").asDouble()));
         System.out.println();
         System.out.printf(Locale.ROOT, "privacy budget of the DP dataset: ε %.2f spent of %.2f, %.2f remaining (δ = %.0e)%n",
                 budget.path("epsilonSpent").asDouble(), budget.path("epsilonBudget").asDouble(),
@@ -196,16 +254,10 @@ final class Demo {
         return finished;
     }
 
-    /** Accuracy and predictions per second on freshly generated records, in batches of 50. */
-    private double[] predictHeldOut(String datasetId) throws Exception {
-        List<Map<String, String>> inputs = new ArrayList<>();
-        List<String> truth = new ArrayList<>();
-        Random random = new Random(99);
-        for (int i = 0; i < HELD_OUT; i++) {
-            int label = i % LABELS.size();
-            inputs.add(Map.of("text", text(label, random), "imageBase64", image(label, random)));
-            truth.add(LABELS.get(label));
-        }
+    /** Accuracy and predictions per second on the held-out records, in batches of 50. */
+    private double[] predictHeldOut(String datasetId, DemoData data) throws Exception {
+        List<Map<String, String>> inputs = data.heldOut();
+        List<String> truth = data.heldOutLabels();
         int correct = 0;
         long start = System.nanoTime();
         for (int from = 0; from < inputs.size(); from += 50) {
