@@ -163,7 +163,7 @@ final class Demo {
         }
 
         String plainJob = post("/api/v1/training-jobs", key, Map.of("datasetId", open, "epochs", data.epochs(), "batchSize", 32,
-                "learningRate", 0.01, "seed", 7)).path("id").stringValue();
+                "learningRate", 0.003, "seed", 7)).path("id").stringValue();
         // the DP job's noise: the smallest σ whose DP-SGD ε stays near TARGET_EPSILON for this q and step count
         long train = 0;
         for (JsonNode count : send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/datasets/" + guarded)).GET(), key)

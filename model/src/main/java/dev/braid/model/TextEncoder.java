@@ -114,6 +114,9 @@ public final class TextEncoder implements AutoCloseable {
      */
     public float[][] encode(List<String> texts) {
         float[][] out = new float[texts.size()][];
+        if (texts.isEmpty()) {
+            return out;
+        }
         if (texts.size() == 1) {
             out[0] = encodeBatch(texts)[0];
             return out;

@@ -44,6 +44,24 @@ class MultimodalTrainerTests {
     }
 
     @Test
+    void shouldTrainAndServeADatasetWithImagesOnly() throws Exception {
+        List<Example> imagesOnly = SyntheticData.examples(80, 5).stream()
+                .map(e -> new Example(null, e.image(), e.label(), e.split())).toList();
+
+        TrainingResult result = new MultimodalTrainer().train(imagesOnly, LABELS, new TrainingOptions(3, 16, 0.01, 7),
+                TrainingListener.NONE);
+
+        assertThat(result.artifact().hasText()).isFalse();
+        assertThat(result.artifact().hasImage()).isTrue();
+        assertThat(result.image().examples()).isPositive();
+        try (FusedClassifier classifier = FusedClassifier.load(ModelArtifact.fromBytes(result.artifact().toBytes()))) {
+            Prediction p = classifier.predict(List.of(new FusedClassifier.Input(null, imagesOnly.get(0).image()))).get(0);
+            assertThat(p.text()).isNull();
+            assertThat(p.probabilities()).isEqualTo(p.image().probabilities());
+        }
+    }
+
+    @Test
     void shouldStopWhenCancelled() {
         TrainingListener cancelAfterThree = new TrainingListener() {
             private long steps;

@@ -35,5 +35,6 @@ class TextEncoderTests {
                 + "in the same batch, well past its length", text))[1];
 
         assertThat(padded).containsExactly(alone);
+        assertThat(TextEncoder.shared().encode(List.of())).isEmpty();
     }
 }
