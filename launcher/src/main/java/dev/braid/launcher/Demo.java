@@ -102,8 +102,22 @@ final class Demo {
             return demo.show(adminKey(config), data);
         }
         System.out.println("Starting Braid (./braid down is not needed afterwards: the demo stops what it started)...");
-        try (Platform platform = Platform.start(System.getenv())) {
+        Platform platform = Platform.start(System.getenv());
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            if (closed.compareAndSet(false, true)) {
+                platform.close();
+            }
+        };
+        // Ctrl-C during the demo still stops the services and the database it started
+        Thread hook = new Thread(stop, "demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
             return new Demo(platform.gatewayUrl()).show(adminKey(config), data);
+        }
+        finally {
+            stop.run();
+            Runtime.getRuntime().removeShutdownHook(hook);
         }
     }
 
