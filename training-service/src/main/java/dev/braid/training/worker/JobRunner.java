@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
 
 import dev.braid.common.blob.BlobStore;
 import dev.braid.common.problem.ApiException;
+import dev.braid.common.problem.ServiceUnavailable;
 import dev.braid.common.security.Caller;
 import dev.braid.common.security.CallerContext;
 import dev.braid.common.security.Role;
@@ -111,11 +112,10 @@ class JobRunner {
                     + (job.error() == null ? "" : "; last error: " + job.error()));
             return;
         }
-        Checkpoint resume = null;
         try {
             DatasetClient.DatasetInfo dataset = datasets.dataset(job.datasetId());
             List<Example> examples = examples(dataset, datasets.records(job.datasetId()));
-            resume = resumePoint(job);
+            Checkpoint resume = resumePoint(job);
             TrainingResult result = new MultimodalTrainer().train(examples, dataset.labels(), options(job), listener(control),
                     resume);
             UUID modelId = UUID.nameUUIDFromBytes(("braid-model:" + job.id()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -141,22 +141,31 @@ class JobRunner {
                 log.info("Training job {} cancelled", job.id());
             }
         }
+        catch (ServiceUnavailable ex) {
+            // another service is down or restarting: worth another attempt, unlike the problems below
+            retryOrFail(control, ex.getMessage(), ex);
+        }
         catch (ApiException | IllegalArgumentException ex) {
             ledger.settle(job, null);
             jobs.finish(job.id(), control.worker, JobStatus.FAILED, ex.getMessage());
             log.warn("Training job {} failed: {}", job.id(), ex.getMessage());
         }
         catch (IOException | RuntimeException ex) {
-            String reason = ex.getClass().getSimpleName() + ": " + ex.getMessage();
-            if (job.attempt() < job.maxAttempts()) {
-                jobs.requeue(job.id(), control.worker, reason);
-                log.warn("Training job {} attempt {} failed, queued again: {}", job.id(), job.attempt(), reason, ex);
-            }
-            else {
-                ledger.settle(job, null);
-                jobs.finish(job.id(), control.worker, JobStatus.FAILED, reason);
-                log.error("Training job {} failed after {} attempts: {}", job.id(), job.attempt(), reason, ex);
-            }
+            retryOrFail(control, ex.getClass().getSimpleName() + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Queues the job again for a failure another attempt may not hit; FAILED once its attempts are used up. */
+    private void retryOrFail(Control control, String reason, Exception ex) {
+        TrainingJob job = control.job();
+        if (job.attempt() < job.maxAttempts()) {
+            jobs.requeue(job.id(), control.worker, reason);
+            log.warn("Training job {} attempt {} failed, queued again: {}", job.id(), job.attempt(), reason, ex);
+        }
+        else {
+            ledger.settle(job, null);
+            jobs.finish(job.id(), control.worker, JobStatus.FAILED, reason);
+            log.error("Training job {} failed after {} attempts: {}", job.id(), job.attempt(), reason, ex);
         }
     }
 
