@@ -16,6 +16,14 @@ public record Example(String text, BufferedImage image, int label, Split split) 
         }
     }
 
+    /**
+     * The image at the size the network reads (64×64 RGB, bilinear), for callers that hold many:
+     * training from it equals training from the original.
+     */
+    public static BufferedImage scaled(BufferedImage original) {
+        return ImageFeatures.scaled(original);
+    }
+
     boolean hasText() {
         return text != null && !text.isBlank();
     }

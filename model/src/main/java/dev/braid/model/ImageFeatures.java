@@ -22,7 +22,11 @@ final class ImageFeatures {
     private ImageFeatures() {
     }
 
-    static byte[] rgb(BufferedImage image) {
+    /** The image scaled to {@link #SIZE}×{@link #SIZE} RGB; one already that size and type is returned as it is. */
+    static BufferedImage scaled(BufferedImage image) {
+        if (image.getWidth() == SIZE && image.getHeight() == SIZE && image.getType() == BufferedImage.TYPE_INT_RGB) {
+            return image;
+        }
         BufferedImage scaled = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = scaled.createGraphics();
         try {
@@ -32,6 +36,11 @@ final class ImageFeatures {
         finally {
             g.dispose();
         }
+        return scaled;
+    }
+
+    static byte[] rgb(BufferedImage image) {
+        BufferedImage scaled = scaled(image);
         int[] argb = scaled.getRGB(0, 0, SIZE, SIZE, null, 0, SIZE);
         byte[] chw = new byte[PIXELS];
         int plane = SIZE * SIZE;

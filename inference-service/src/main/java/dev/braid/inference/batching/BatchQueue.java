@@ -104,7 +104,12 @@ public final class BatchQueue<I, O> implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                boolean alone = lastSize <= 1 && queue.isEmpty();
+                boolean alone;
+                synchronized (admission) {
+                    // a submission adds all its inputs under this lock: once we hold it, the rest of the
+                    // first input's submission is queued too, so its inputs are never split by accident
+                    alone = lastSize <= 1 && queue.isEmpty();
+                }
                 long deadline = alone ? 0 : first.enqueuedAt() + maxDelayNanos;
                 while (batch.size() < maxBatch) {
                     long wait = deadline - System.nanoTime();

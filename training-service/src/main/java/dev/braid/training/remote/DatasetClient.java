@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
@@ -53,9 +54,13 @@ public class DatasetClient {
         return new DatasetInfo(id, labels, body.hasNonNull("privacy"), train);
     }
 
-    /** Every record of the dataset, read line by line from the internal NDJSON stream. */
-    public List<RemoteRecord> records(UUID id) {
-        return http.get().uri("/internal/datasets/{id}/records", id).exchange((request, response) -> {
+    /**
+     * Every record of the dataset, read line by line from the internal NDJSON stream and handed to
+     * {@code each} as it arrives, so the caller keeps only what it makes of a record, never the
+     * whole stream.
+     */
+    public void records(UUID id, Consumer<RemoteRecord> each) {
+        http.get().uri("/internal/datasets/{id}/records", id).exchange((request, response) -> {
             HttpStatusCode status = response.getStatusCode();
             if (status.value() == 404) {
                 throw ApiException.notFound("Dataset", id);
@@ -63,15 +68,14 @@ public class DatasetClient {
             if (!status.is2xxSuccessful()) {
                 throw new IllegalStateException("dataset service answered " + status.value() + " for the records of " + id);
             }
-            List<RemoteRecord> records = new ArrayList<>();
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.getBody(), StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null;) {
                     if (!line.isBlank()) {
-                        records.add(JSON.readValue(line, RemoteRecord.class));
+                        each.accept(JSON.readValue(line, RemoteRecord.class));
                     }
                 }
             }
-            return records;
+            return null;
         });
     }
 }

@@ -114,7 +114,7 @@ class JobRunner {
         }
         try {
             DatasetClient.DatasetInfo dataset = datasets.dataset(job.datasetId());
-            List<Example> examples = examples(dataset, datasets.records(job.datasetId()));
+            List<Example> examples = examples(dataset, job.datasetId());
             Checkpoint resume = resumePoint(job);
             TrainingResult result = new MultimodalTrainer().train(examples, dataset.labels(), options(job), listener(control),
                     resume);
@@ -227,19 +227,30 @@ class JobRunner {
         };
     }
 
-    private static List<Example> examples(DatasetClient.DatasetInfo dataset, List<DatasetClient.RemoteRecord> records)
-            throws IOException {
-        List<Example> examples = new ArrayList<>(records.size());
-        for (DatasetClient.RemoteRecord r : records) {
+    /**
+     * The dataset's records as training examples, converted as they stream in: each image is
+     * decoded and at once scaled to the network's input size, so a job holds about 16 KB per image
+     * whatever size the originals are.
+     */
+    private List<Example> examples(DatasetClient.DatasetInfo dataset, UUID datasetId) {
+        List<Example> examples = new ArrayList<>();
+        datasets.records(datasetId, r -> {
             int label = dataset.labels().indexOf(r.label());
-            BufferedImage image = r.imageBase64() == null ? null
-                    : ImageIO.read(new ByteArrayInputStream(java.util.Base64.getDecoder().decode(r.imageBase64())));
             String text = r.text() == null || r.text().isBlank() ? null : r.text();
-            if (label < 0 || (text == null && image == null)) {
-                continue;
+            BufferedImage image = null;
+            if (r.imageBase64() != null) {
+                try {
+                    BufferedImage original = ImageIO.read(new ByteArrayInputStream(java.util.Base64.getDecoder().decode(r.imageBase64())));
+                    image = original == null ? null : Example.scaled(original);
+                }
+                catch (IOException ex) {
+                    image = null; // checked at ingestion; a record whose image no longer decodes trains on its text
+                }
             }
-            examples.add(new Example(text, image, label, Example.Split.valueOf(r.split().toUpperCase(java.util.Locale.ROOT))));
-        }
+            if (label >= 0 && (text != null || image != null)) {
+                examples.add(new Example(text, image, label, Example.Split.valueOf(r.split().toUpperCase(java.util.Locale.ROOT))));
+            }
+        });
         return examples;
     }
 
