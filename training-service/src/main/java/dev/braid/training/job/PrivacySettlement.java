@@ -69,5 +69,4 @@ public class PrivacySettlement {
         report.put("accounting", "RDP of the Poisson-subsampled Gaussian, composed over the job's mechanisms, at the budget's δ");
         return report;
     }
-
 }
