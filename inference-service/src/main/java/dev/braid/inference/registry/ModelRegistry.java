@@ -48,13 +48,6 @@ public class ModelRegistry {
         return repository.find(CallerContext.tenant(), id).orElseThrow(() -> ModelNotFound.forId(id));
     }
 
-    /** The model serving the dataset's predictions. */
-    public ModelVersion deployedFor(UUID datasetId) {
-        UUID modelId = repository.deployedModel(CallerContext.tenant(), datasetId)
-                .orElseThrow(() -> ModelNotFound.deployedFor(datasetId));
-        return get(modelId);
-    }
-
     List<ModelVersion> list(UUID datasetId, int page, int size) {
         return repository.list(CallerContext.tenant(), datasetId, page, size);
     }
