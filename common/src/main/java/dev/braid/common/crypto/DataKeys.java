@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.google.crypto.tink.Aead;
-import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 
@@ -59,20 +58,21 @@ public final class DataKeys {
         }
     }
 
-    private byte[] unwrap(UUID datasetId) {
-        try {
-            JsonNode body = privacy.post().uri("/internal/keys/data-keys/{id}/unwrap", datasetId)
-                    .body(Map.of())
-                    .retrieve()
-                    .onStatus(status -> status.value() == 410 || status.value() == 404, (request, response) -> {
-                        throw ApiException.conflict("data-key-unavailable",
-                                "The data key of dataset " + datasetId + " is gone; what was sealed with it can no longer be read");
-                    })
-                    .body(JsonNode.class);
-            return Base64.getDecoder().decode(body.path("dataKey").stringValue());
-        }
-        catch (ResourceAccessException ex) {
-            throw ServiceUnavailable.of("privacy service");
-        }
+    /**
+     * The dataset's plaintext data key, or 409 {@code data-key-unavailable} once it is destroyed.
+     * The caller keeps it in memory only, for as long as it needs it, and wipes it.
+     */
+    public byte[] unwrap(UUID datasetId) {
+        JsonNode body = ServiceUnavailable.whenUnreachable("privacy service", () -> privacy.post()
+                .uri("/internal/keys/data-keys/{id}/unwrap", datasetId)
+                .body(Map.of())
+                .retrieve()
+                .onStatus(status -> status.value() == 410 || status.value() == 404, (request, response) -> {
+                    throw ApiException.conflict("data-key-unavailable",
+                            "The data key of dataset " + datasetId
+                                    + " is gone; its records and everything sealed with it can no longer be read");
+                })
+                .body(JsonNode.class));
+        return Base64.getDecoder().decode(body.path("dataKey").stringValue());
     }
 }

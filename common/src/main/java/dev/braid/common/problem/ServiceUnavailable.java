@@ -13,6 +13,16 @@ public final class ServiceUnavailable extends ApiException {
         return new ServiceUnavailable("The " + service + " is not available; try again shortly");
     }
 
+    /** Runs a call to another service; a connection that cannot be made becomes this 503. */
+    public static <T> T whenUnreachable(String service, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        }
+        catch (org.springframework.web.client.ResourceAccessException ex) {
+            throw of(service);
+        }
+    }
+
     @Override
     public long retryAfterSeconds() {
         return 5;

@@ -1,15 +1,12 @@
 package dev.braid.dataset.privacy;
 
-import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
-import tools.jackson.databind.JsonNode;
 
-import dev.braid.common.problem.ApiException;
+import dev.braid.common.crypto.DataKeys;
 import dev.braid.common.problem.ServiceUnavailable;
 import dev.braid.common.web.ServiceClients;
 import dev.braid.dataset.DatasetProperties;
@@ -19,9 +16,11 @@ import dev.braid.dataset.DatasetProperties;
 public class PrivacyClient {
 
     private final RestClient http;
+    private final DataKeys keys;
 
     PrivacyClient(ServiceClients clients, DatasetProperties properties) {
         this.http = clients.forBaseUrl(properties.services().privacy());
+        this.keys = new DataKeys(http);
     }
 
     /** Opens the dataset's privacy budget ledger; idempotent for the same budget. */
@@ -39,15 +38,7 @@ public class PrivacyClient {
 
     /** The plaintext data key; the caller must keep it in memory only, and only for as long as it needs it. */
     public byte[] dataKey(UUID datasetId) {
-        JsonNode body = call(() -> http.post().uri("/internal/keys/data-keys/{id}/unwrap", datasetId)
-                .body(Map.of())
-                .retrieve()
-                .onStatus(status -> status.value() == 410 || status.value() == 404, (request, response) -> {
-                    throw ApiException.conflict("data-key-unavailable",
-                            "The data key of dataset " + datasetId + " is gone; its records can no longer be read");
-                })
-                .body(JsonNode.class));
-        return Base64.getDecoder().decode(body.path("dataKey").stringValue());
+        return keys.unwrap(datasetId);
     }
 
     /** Crypto-shredding: after this, the dataset's ciphertext can never be decrypted. Idempotent. */
@@ -56,11 +47,6 @@ public class PrivacyClient {
     }
 
     private static <T> T call(java.util.function.Supplier<T> request) {
-        try {
-            return request.get();
-        }
-        catch (ResourceAccessException ex) {
-            throw ServiceUnavailable.of("privacy service");
-        }
+        return ServiceUnavailable.whenUnreachable("privacy service", request);
     }
 }

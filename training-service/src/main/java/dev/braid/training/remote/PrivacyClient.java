@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 
@@ -84,11 +83,6 @@ public class PrivacyClient {
     }
 
     private static <T> T call(java.util.function.Supplier<T> request) {
-        try {
-            return request.get();
-        }
-        catch (ResourceAccessException ex) {
-            throw ServiceUnavailable.of("privacy service");
-        }
+        return ServiceUnavailable.whenUnreachable("privacy service", request);
     }
 }
