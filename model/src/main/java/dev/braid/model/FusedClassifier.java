@@ -103,20 +103,12 @@ public final class FusedClassifier implements AutoCloseable {
             List<Integer> textAt = present(inputs, true);
             if (textParams != null && !textAt.isEmpty()) {
                 float[][] embeddings = TextEncoder.shared().encode(textAt.stream().map(i -> inputs.get(i).text()).toList());
-                float[] flat = new float[embeddings.length * TextEncoder.DIMENSIONS];
-                for (int i = 0; i < embeddings.length; i++) {
-                    System.arraycopy(embeddings[i], 0, flat, i * TextEncoder.DIMENSIONS, TextEncoder.DIMENSIONS);
-                }
-                NDArray x = scope.create(flat, new Shape(embeddings.length, TextEncoder.DIMENSIONS));
+                NDArray x = Network.textBatch(scope, java.util.Arrays.asList(embeddings));
                 scatter(text, textAt, Logits.rows(Network.forward(Network.Kind.TEXT, x, textParams, false)), textTemperature);
             }
             List<Integer> imageAt = present(inputs, false);
             if (imageParams != null && !imageAt.isEmpty()) {
-                float[] flat = new float[imageAt.size() * ImageFeatures.PIXELS];
-                for (int i = 0; i < imageAt.size(); i++) {
-                    ImageFeatures.normalise(ImageFeatures.rgb(inputs.get(imageAt.get(i)).image()), flat, i * ImageFeatures.PIXELS, null);
-                }
-                NDArray x = scope.create(flat, new Shape(imageAt.size(), 3, ImageFeatures.SIZE, ImageFeatures.SIZE));
+                NDArray x = Network.imageBatch(scope, imageAt.stream().map(i -> ImageFeatures.rgb(inputs.get(i).image())).toList(), null);
                 scatter(image, imageAt, Logits.rows(Network.forward(Network.Kind.IMAGE, x, imageParams, false)), imageTemperature);
             }
         }

@@ -265,22 +265,29 @@ public final class MultimodalTrainer {
             NDList imageLeaves = leaves(scope, state.imageParams, 0);
             double loss;
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                NDArray total = null;
-                if (textX != null) {
-                    total = Network.losses(Network.forward(Network.Kind.TEXT, textX, textLeaves, false), labels(scope, texts), classes).sum();
-                }
-                if (imageX != null) {
-                    NDArray imageLoss = Network.losses(Network.forward(Network.Kind.IMAGE, imageX, imageLeaves, false),
-                            labels(scope, images), classes).sum();
-                    total = total == null ? imageLoss : total.add(imageLoss);
-                }
-                NDArray mean = total.div(batchSize);
+                NDArray mean = summedLoss(scope, texts, textX, textLeaves, images, imageX, imageLeaves, false).div(batchSize);
                 collector.backward(mean);
                 loss = mean.getFloat();
             }
             update(scope, state.textParams, state.textAdam, textLeaves, textX != null, t);
             update(scope, state.imageParams, state.imageAdam, imageLeaves, imageX != null, t);
             return loss;
+        }
+
+        /** The batch's loss summed over its examples: each one's text loss plus its image loss, for those it has. */
+        private NDArray summedLoss(NDManager scope, List<Item> texts, NDArray textX, NDList textLeaves, List<Item> images,
+                NDArray imageX, NDList imageLeaves, boolean perExample) {
+            NDArray total = null;
+            if (textX != null) {
+                total = Network.losses(Network.forward(Network.Kind.TEXT, textX, textLeaves, perExample), labels(scope, texts),
+                        classes).sum();
+            }
+            if (imageX != null) {
+                NDArray imageLoss = Network.losses(Network.forward(Network.Kind.IMAGE, imageX, imageLeaves, perExample),
+                        labels(scope, images), classes).sum();
+                total = total == null ? imageLoss : total.add(imageLoss);
+            }
+            return total;
         }
 
         private void update(NDManager scope, NDList params, Adam adam, NDList leaves, boolean used, long t) {
@@ -306,15 +313,7 @@ public final class MultimodalTrainer {
             double lossSum = 0;
             if (!batch.isEmpty()) {
                 try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                    NDArray total = null;
-                    if (textX != null) {
-                        total = Network.losses(Network.forward(Network.Kind.TEXT, textX, textLeaves, true), labels(scope, texts), classes).sum();
-                    }
-                    if (imageX != null) {
-                        NDArray imageLoss = Network.losses(Network.forward(Network.Kind.IMAGE, imageX, imageLeaves, true),
-                                labels(scope, images), classes).sum();
-                        total = total == null ? imageLoss : total.add(imageLoss);
-                    }
+                    NDArray total = summedLoss(scope, texts, textX, textLeaves, images, imageX, imageLeaves, true);
                     collector.backward(total);
                     lossSum = total.getFloat();
                 }
@@ -427,19 +426,11 @@ public final class MultimodalTrainer {
         }
 
         private static NDArray textBatch(NDManager scope, List<Item> items) {
-            float[] all = new float[items.size() * TextEncoder.DIMENSIONS];
-            for (int i = 0; i < items.size(); i++) {
-                System.arraycopy(items.get(i).embedding(), 0, all, i * TextEncoder.DIMENSIONS, TextEncoder.DIMENSIONS);
-            }
-            return scope.create(all, new Shape(items.size(), TextEncoder.DIMENSIONS));
+            return Network.textBatch(scope, items.stream().map(Item::embedding).toList());
         }
 
         private static NDArray imageBatch(NDManager scope, List<Item> items, RandomGenerator augment) {
-            float[] all = new float[items.size() * ImageFeatures.PIXELS];
-            for (int i = 0; i < items.size(); i++) {
-                ImageFeatures.normalise(items.get(i).pixels(), all, i * ImageFeatures.PIXELS, augment);
-            }
-            return scope.create(all, new Shape(items.size(), 3, ImageFeatures.SIZE, ImageFeatures.SIZE));
+            return Network.imageBatch(scope, items.stream().map(Item::pixels).toList(), augment);
         }
 
         /** Each branch's logits on these records (null where a record lacks the modality or the branch does not exist). */

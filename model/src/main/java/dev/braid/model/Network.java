@@ -73,6 +73,24 @@ final class Network {
         return manager.create(values, shape);
     }
 
+    /** Text head input: the embeddings as one (batch × 384) array. */
+    static NDArray textBatch(NDManager manager, List<float[]> embeddings) {
+        float[] all = new float[embeddings.size() * TextEncoder.DIMENSIONS];
+        for (int i = 0; i < embeddings.size(); i++) {
+            System.arraycopy(embeddings.get(i), 0, all, i * TextEncoder.DIMENSIONS, TextEncoder.DIMENSIONS);
+        }
+        return manager.create(all, new Shape(embeddings.size(), TextEncoder.DIMENSIONS));
+    }
+
+    /** Image network input: the images' pixels (see {@link ImageFeatures#rgb}) normalised, augmented when {@code augment} is given. */
+    static NDArray imageBatch(NDManager manager, List<byte[]> pixels, RandomGenerator augment) {
+        float[] all = new float[pixels.size() * ImageFeatures.PIXELS];
+        for (int i = 0; i < pixels.size(); i++) {
+            ImageFeatures.normalise(pixels.get(i), all, i * ImageFeatures.PIXELS, augment);
+        }
+        return manager.create(all, new Shape(pixels.size(), 3, ImageFeatures.SIZE, ImageFeatures.SIZE));
+    }
+
     /** Logits (batch × classes). */
     static NDArray forward(Kind kind, NDArray x, NDList params, boolean perExample) {
         return kind == Kind.TEXT ? text(x, params, perExample) : image(x, params, perExample);
