@@ -29,9 +29,16 @@ public record PrivacyProperties(String masterKey, @Valid @DefaultValue Rewrap re
     }
 
     /**
+     * Each mechanism costs one series per order, at most a few milliseconds each (large q with a
+     * very large σ is the slow end), so these bound the work of one request; the order values and
+     * the search tolerance are bounded in the request's own validation.
+     *
      * @param maxMechanisms mechanisms one request may compose
      * @param maxOrders RDP orders one request may give
+     * @param maxSeries mechanisms × orders one request may cost: 2,048 is 13 mechanisms at the 151
+     *        default orders, a few seconds of one core at worst
      */
-    public record Accountant(@DefaultValue("1000") @Min(1) int maxMechanisms, @DefaultValue("1000") @Min(1) int maxOrders) {
+    public record Accountant(@DefaultValue("64") @Min(1) int maxMechanisms, @DefaultValue("256") @Min(1) int maxOrders,
+            @DefaultValue("2048") @Min(1) int maxSeries) {
     }
 }

@@ -17,6 +17,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/privacy/accountant")
 class AccountantController {
 
+    /** The largest RDP order a request may ask for: an integer order α sums α + 1 terms per mechanism. */
+    static final String MAX_ORDER = "1024";
+
+    /** The finest ε tolerance of a σ search; finer would only spin on the last bits of a double. */
+    static final String MIN_TOLERANCE = "1e-6";
+
     private final AccountantService accountant;
 
     AccountantController(AccountantService accountant) {
@@ -31,7 +37,7 @@ class AccountantController {
 
     record EpsilonRequest(@NotEmpty List<@NotNull @Valid MechanismRequest> mechanisms,
             @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false) Double delta,
-            List<@NotNull @DecimalMin(value = "1", inclusive = false) @DecimalMax("100000") Double> orders) {
+            List<@NotNull @DecimalMin(value = "1", inclusive = false) @DecimalMax(MAX_ORDER) Double> orders) {
     }
 
     record EpsilonResponse(double epsilon, double order) {
@@ -42,7 +48,7 @@ class AccountantController {
             @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false) Double delta,
             @NotNull @DecimalMin("0") @DecimalMax("1") Double sampleRate,
             @NotNull @Min(0) Long steps,
-            @DecimalMin(value = "0", inclusive = false) @DecimalMax("100") Double epsilonTolerance) {
+            @DecimalMin(MIN_TOLERANCE) @DecimalMax("100") Double epsilonTolerance) {
     }
 
     record NoiseResponse(double noiseMultiplier, double epsilon) {

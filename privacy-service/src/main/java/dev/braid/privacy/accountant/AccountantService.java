@@ -28,12 +28,19 @@ public class AccountantService {
 
     public RdpAccountant.Epsilon epsilon(List<RdpAccountant.Mechanism> mechanisms, double delta, List<Double> orders) {
         if (mechanisms.size() > properties.accountant().maxMechanisms()) {
-            throw ApiException.unprocessable("too-many-mechanisms",
-                    "at most " + properties.accountant().maxMechanisms() + " mechanisms per request");
+            throw ApiException.badRequest("too-many-mechanisms",
+                    "At most " + properties.accountant().maxMechanisms() + " mechanisms per request, not " + mechanisms.size());
         }
         List<Double> effectiveOrders = orders == null || orders.isEmpty() ? RdpAccountant.DEFAULT_ORDERS : orders;
         if (effectiveOrders.size() > properties.accountant().maxOrders()) {
-            throw ApiException.unprocessable("too-many-orders", "at most " + properties.accountant().maxOrders() + " orders");
+            throw ApiException.badRequest("too-many-orders",
+                    "At most " + properties.accountant().maxOrders() + " orders per request, not " + effectiveOrders.size());
+        }
+        long series = (long) mechanisms.size() * effectiveOrders.size();
+        if (series > properties.accountant().maxSeries()) {
+            throw ApiException.badRequest("too-much-work", "At most " + properties.accountant().maxSeries()
+                    + " mechanism-order pairs per request (" + mechanisms.size() + " mechanisms × " + effectiveOrders.size()
+                    + " orders asked)");
         }
         RdpAccountant.Epsilon result = RdpAccountant.epsilon(mechanisms, delta, effectiveOrders);
         if (Double.isInfinite(result.epsilon()) || Double.isNaN(result.epsilon())) {

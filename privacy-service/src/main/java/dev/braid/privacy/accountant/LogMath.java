@@ -7,6 +7,7 @@ package dev.braid.privacy.accountant;
 final class LogMath {
 
     private static final double LOG_SQRT_PI = 0.5 * Math.log(Math.PI);
+    private static final double LN_2 = Math.log(2);
 
     private LogMath() {
     }
@@ -35,32 +36,31 @@ final class LogMath {
         return a + Math.log(-Math.expm1(b - a));
     }
 
-    /** log C(n, k) for integers, summed exactly as logs of the product's factors. */
-    static double logBinomial(int n, int k) {
-        double sum = 0;
-        for (int i = 1; i <= k; i++) {
-            sum += Math.log((double) (n - k + i) / i);
-        }
-        return sum;
-    }
-
     /**
-     * log(erfc(x)). For x below 2, erfc = 1 - erf with erf from its all-positive series (no
-     * cancellation in the series; 1 - erf(2) still keeps 13 digits). From 2 up, the continued
-     * fraction erfc(x) = e^{-x²}/√π · 1/(x + ½/(x + 1/(x + 3/2/(x + …)))) in log space, which
-     * never underflows.
+     * log(erfc(x)) over the whole real line. From 0 to 2, erfc = 1 - erf with erf from its
+     * all-positive series (no cancellation in the series; 1 - erf(2) still keeps 13 digits). From 2
+     * up, the continued fraction erfc(x) = e^{-x²}/√π · 1/(x + ½/(x + 1/(x + 3/2/(x + …)))) in log
+     * space, which never underflows. Below 0, erfc(x) = 2 - erfc(|x|), taken as
+     * ln 2 + log1p(-erfc(|x|)/2) so that the lower tail tends to ln 2 instead of summing a series
+     * whose terms outgrow a double.
      */
     static double logErfc(double x) {
         if (Double.isNaN(x)) {
             return Double.NaN;
         }
+        if (x == Double.POSITIVE_INFINITY) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        if (x < 0) {
+            return LN_2 + Math.log1p(-Math.exp(logErfc(-x)) / 2);
+        }
         if (x < 2) {
-            return Math.log(x >= 0 ? 1 - erfSeries(x) : 1 + erfSeries(-x));
+            return Math.log(1 - erfSeries(x));
         }
         return -x * x - LOG_SQRT_PI - Math.log(continuedFraction(x));
     }
 
-    /** erf(x) = 2/√π · e^{-x²} · Σ 2ⁿ x^{2n+1} / (1·3·…·(2n+1)), for x ≥ 0. */
+    /** erf(x) = 2/√π · e^{-x²} · Σ 2ⁿ x^{2n+1} / (1·3·…·(2n+1)), for 0 ≤ x < 2, where it converges in under 60 terms. */
     private static double erfSeries(double x) {
         double term = x;
         double sum = x;

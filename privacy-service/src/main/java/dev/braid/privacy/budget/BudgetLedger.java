@@ -69,7 +69,7 @@ public class BudgetLedger {
             }
             return new Reservation(jobId, e.epsilonPlanned(), budget.epsilonBudget() - epsilon(held, budget));
         }
-        double[] curve = RdpAccountant.rdp(mechanisms(q, sigma, steps, selectionSigma), ORDERS);
+        double[] curve = composable(RdpAccountant.rdp(mechanisms(q, sigma, steps, selectionSigma), ORDERS), jobId);
         double planned = epsilon(curve, budget);
         double[] withJob = add(held, curve);
         double after = epsilon(withJob, budget);
@@ -102,8 +102,8 @@ public class BudgetLedger {
         if (selectionRun && entry.selectionNoiseMultiplier() == null) {
             throw ApiException.unprocessable("selection-not-reserved", "Job " + jobId + " reserved no selection mechanism");
         }
-        double[] curve = RdpAccountant.rdp(mechanisms(entry.sampleRate(), entry.noiseMultiplier(), stepsRun,
-                selectionRun ? entry.selectionNoiseMultiplier() : null), ORDERS);
+        double[] curve = composable(RdpAccountant.rdp(mechanisms(entry.sampleRate(), entry.noiseMultiplier(), stepsRun,
+                selectionRun ? entry.selectionNoiseMultiplier() : null), ORDERS), jobId);
         repository.commit(datasetId, jobId, stepsRun, selectionRun, epsilon(curve, budget), curve);
         return entry(datasetId, jobId);
     }
@@ -129,7 +129,7 @@ public class BudgetLedger {
         double sum = 0;
         for (LedgerEntry e : entries) {
             if (e.state() == LedgerEntry.State.COMMITTED) {
-                committed = add(committed, e.rdp());
+                committed = add(committed, curveOf(e));
                 sum += e.epsilonSpent();
             }
         }
@@ -165,10 +165,44 @@ public class BudgetLedger {
         double[] total = new double[ORDERS.size()];
         for (LedgerEntry e : entries) {
             if (e.holdsBudget()) {
-                total = add(total, e.rdp());
+                total = add(total, curveOf(e));
             }
         }
         return total;
+    }
+
+    /**
+     * The ledger composes only curves whose every order is finite and ≥ 0: a negative order would
+     * let the next job overspend behind it, and an infinite one admits no job at all.
+     */
+    private static double[] composable(double[] curve, UUID jobId) {
+        if (!RdpAccountant.isComposable(curve)) {
+            throw ApiException.unprocessable("invalid-privacy-curve", "The accountant gives job " + jobId
+                    + " no finite, non-negative RDP curve for these parameters; nothing was reserved or charged");
+        }
+        return curve;
+    }
+
+    /**
+     * An entry's curve as the ledger composes it. A stored curve that is not finite and ≥ 0 (a row
+     * written before the accountant's lower tail was fixed, or tampered with) is never composed as it
+     * stands: it is computed again from the entry's own parameters, and an order that still gives no
+     * valid value counts as +∞, which can only narrow what fits.
+     */
+    private static double[] curveOf(LedgerEntry e) {
+        if (RdpAccountant.isComposable(e.rdp()) && e.rdp().length == ORDERS.size()) {
+            return e.rdp();
+        }
+        boolean committed = e.state() == LedgerEntry.State.COMMITTED;
+        double[] curve = RdpAccountant.rdp(mechanisms(e.sampleRate(), e.noiseMultiplier(),
+                committed ? e.spentSteps() : e.plannedSteps(),
+                committed && !Boolean.TRUE.equals(e.selectionRun()) ? null : e.selectionNoiseMultiplier()), ORDERS);
+        for (int i = 0; i < curve.length; i++) {
+            if (!(curve[i] >= 0)) {
+                curve[i] = Double.POSITIVE_INFINITY;
+            }
+        }
+        return curve;
     }
 
     private static double[] add(double[] a, double[] b) {

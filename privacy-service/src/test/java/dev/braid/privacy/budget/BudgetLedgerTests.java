@@ -37,6 +37,9 @@ class BudgetLedgerTests {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     @BeforeAll
     static void startSecondInstance() {
         secondInstance = new SpringApplicationBuilder(PrivacyApplication.class)
@@ -159,6 +162,34 @@ class BudgetLedgerTests {
                 new RdpAccountant.Mechanism(0.05, 1.0, 150), new RdpAccountant.Mechanism(1, 4.0, 1))), withPercentage(1e-6))
                 .isGreaterThan(sgdOnly);
         assertThat(without.path("epsilon").asDouble()).isCloseTo(sgdOnly, withPercentage(1e-6));
+    }
+
+    @Test
+    void shouldNeverLetATailJobOrAnInvalidCurveOpenRoomForAnOverspend() {
+        ServiceTestClient client = new ServiceTestClient(port);
+        UUID dataset = budget(client, "acme", 1.0);
+        // q = 0.004 at σ = 6 is deep in log-erfc's lower tail; its curve once came out negative
+        UUID tail = UUID.randomUUID();
+        ServiceTestClient.Response reserved = client.postJson("/internal/budgets/" + dataset + "/reservations", "acme",
+                Map.of("jobId", tail, "sampleRate", 0.004, "noiseMultiplier", 6, "steps", 250));
+        assertThat(reserved.status()).isEqualTo(201);
+        assertThat(reserved.json().path("epsilon").asDouble()).isBetween(0.09, 0.12);
+
+        ServiceTestClient.Response noNoise = client.postJson("/internal/budgets/" + dataset + "/reservations", "acme",
+                Map.of("jobId", UUID.randomUUID(), "sampleRate", 0.1, "noiseMultiplier", 0, "steps", 10));
+        assertThat(noNoise.status()).isEqualTo(422);
+        assertThat(noNoise.json().path("type").stringValue()).endsWith("/invalid-privacy-curve");
+
+        // a stored curve that is not finite and >= 0 (an old accountant's, or a tampered row) is never composed as it stands
+        jdbc.sql("update privacy.ledger_entry set rdp = array_fill(-1e6::float8, array[cardinality(rdp)]) where job_id = ?")
+                .param(tail).update();
+        ServiceTestClient.Response next = client.postJson("/internal/budgets/" + dataset + "/reservations", "acme",
+                Map.of("jobId", UUID.randomUUID(), "sampleRate", 0.1, "noiseMultiplier", 0.8, "steps", 10_000));
+        assertThat(next.status()).isEqualTo(409);
+        JsonNode report = client.get("/api/v1/privacy/budgets/" + dataset, "acme").json();
+        assertThat(report.path("entries").size()).isEqualTo(1);
+        assertThat(report.path("epsilonRemaining").asDouble()).as("the tampered curve is computed again from its parameters")
+                .isCloseTo(1.0 - epsilon(List.of(new RdpAccountant.Mechanism(0.004, 6, 250))), withPercentage(1e-6));
     }
 
     private static double epsilon(List<RdpAccountant.Mechanism> mechanisms) {
