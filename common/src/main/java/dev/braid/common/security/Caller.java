@@ -25,6 +25,10 @@ public record Caller(String tenant, Role role, String subject, String requestId,
     }
 
     public boolean isAdmin() {
-        return role == Role.ADMIN;
+        return role.isAdmin();
+    }
+
+    public boolean isOperator() {
+        return role == Role.OPERATOR;
     }
 }

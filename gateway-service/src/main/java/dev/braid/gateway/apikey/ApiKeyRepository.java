@@ -21,7 +21,12 @@ class ApiKeyRepository {
         this.jdbc = jdbc;
     }
 
-    record StoredKey(UUID id, String tenant, Role role, String name, Instant createdAt, Instant revokedAt) {
+    record StoredKey(UUID id, String tenant, Role role, String name, Instant createdAt, Instant revokedAt,
+            ApiKeyPrincipal.RateLimit rateLimit) {
+
+        ApiKeyPrincipal principal() {
+            return new ApiKeyPrincipal(id, tenant, role, rateLimit);
+        }
     }
 
     Optional<StoredKey> findActiveByHash(byte[] hash) {
@@ -32,11 +37,25 @@ class ApiKeyRepository {
     }
 
     /** Inserts unless a key with this hash exists; true when inserted. */
-    boolean insert(UUID id, String tenant, Role role, String name, byte[] hash) {
+    boolean insert(UUID id, String tenant, Role role, String name, byte[] hash, ApiKeyPrincipal.RateLimit limit) {
         return jdbc.sql("""
-                insert into gateway.api_key (id, tenant_id, role, name, key_hash)
-                values (?, ?, ?, ?, ?) on conflict (key_hash) do nothing""")
-                .params(id, tenant, role.name(), name, hash)
+                insert into gateway.api_key (id, tenant_id, role, name, key_hash, rate_limit_per_second, rate_limit_burst)
+                values (?, ?, ?, ?, ?, ?, ?) on conflict (key_hash) do nothing""")
+                .params(id, tenant, role.name(), name, hash, limit == null ? null : limit.requestsPerSecond(),
+                        limit == null ? null : limit.burst())
+                .update() == 1;
+    }
+
+    /** Makes the active key with this hash the platform operator; true when there is one. */
+    boolean promoteToOperator(byte[] hash) {
+        return jdbc.sql("update gateway.api_key set role = 'OPERATOR' where key_hash = ? and revoked_at is null")
+                .param(hash).update() == 1;
+    }
+
+    /** Sets the key's own rate limit, or back to the default with {@code null}; false when the key is not active. */
+    boolean updateRateLimit(UUID id, ApiKeyPrincipal.RateLimit limit) {
+        return jdbc.sql("update gateway.api_key set rate_limit_per_second = ?, rate_limit_burst = ? where id = ? and revoked_at is null")
+                .params(limit == null ? null : limit.requestsPerSecond(), limit == null ? null : limit.burst(), id)
                 .update() == 1;
     }
 
@@ -44,8 +63,8 @@ class ApiKeyRepository {
         return jdbc.sql("select * from gateway.api_key where id = ?").param(id).query(ApiKeyRepository::map).optional();
     }
 
-    boolean anyActiveAdmin() {
-        return jdbc.sql("select exists(select 1 from gateway.api_key where role = 'ADMIN' and revoked_at is null)")
+    boolean anyActiveOperator() {
+        return jdbc.sql("select exists(select 1 from gateway.api_key where role = 'OPERATOR' and revoked_at is null)")
                 .query(Boolean.class).single();
     }
 
@@ -72,8 +91,11 @@ class ApiKeyRepository {
 
     private static StoredKey map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         OffsetDateTime revoked = rs.getObject("revoked_at", OffsetDateTime.class);
+        Integer perSecond = rs.getObject("rate_limit_per_second", Integer.class);
+        Integer burst = rs.getObject("rate_limit_burst", Integer.class);
         return new StoredKey(rs.getObject("id", UUID.class), rs.getString("tenant_id"), Role.valueOf(rs.getString("role")),
                 rs.getString("name"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                revoked == null ? null : revoked.toInstant());
+                revoked == null ? null : revoked.toInstant(),
+                perSecond == null || burst == null ? null : new ApiKeyPrincipal.RateLimit(perSecond, burst));
     }
 }

@@ -32,14 +32,15 @@ public class ApiKeyService {
                 .build();
     }
 
-    public record CreatedKey(UUID id, String tenant, Role role, String name, String key, java.time.Instant createdAt) {
+    public record CreatedKey(UUID id, String tenant, Role role, String name, String key, java.time.Instant createdAt,
+            ApiKeyPrincipal.RateLimit rateLimit) {
     }
 
     /** The principal for a presented key, if it is known and not revoked (may block on the database). */
     Optional<ApiKeyPrincipal> authenticate(String presentedKey) {
         byte[] hash = ApiKeys.hash(presentedKey);
-        return cache.get(java.util.HexFormat.of().formatHex(hash), ignored -> repository.findActiveByHash(hash)
-                .map(k -> new ApiKeyPrincipal(k.id(), k.tenant(), k.role())));
+        return cache.get(java.util.HexFormat.of().formatHex(hash),
+                ignored -> repository.findActiveByHash(hash).map(ApiKeyRepository.StoredKey::principal));
     }
 
     /** A cached answer for the key, without touching the database; null when not cached. */
@@ -47,19 +48,28 @@ public class ApiKeyService {
         return cache.getIfPresent(java.util.HexFormat.of().formatHex(ApiKeys.hash(presentedKey)));
     }
 
-    CreatedKey create(String tenant, Role role, String name) {
+    /**
+     * A new key for the tenant. An admin mints keys for its own tenant only and never an operator
+     * key; the operator may mint any key for any tenant.
+     */
+    CreatedKey create(ApiKeyPrincipal caller, String tenant, Role role, String name, ApiKeyPrincipal.RateLimit limit) {
         if (!Caller.isValidTenant(tenant)) {
             throw ApiException.unprocessable("invalid-tenant",
                     "tenant must be 1-63 lowercase letters, digits or '-', starting with a letter or digit");
         }
+        requireAdministers(caller, tenant);
+        if (role == Role.OPERATOR && caller.role() != Role.OPERATOR) {
+            throw ApiException.forbidden("only the platform operator can create operator keys");
+        }
         String key = ApiKeys.generate();
         UUID id = UUID.randomUUID();
-        repository.insert(id, tenant, role, name, ApiKeys.hash(key));
+        repository.insert(id, tenant, role, name, ApiKeys.hash(key), limit);
         ApiKeyRepository.StoredKey stored = repository.findById(id).orElseThrow();
-        return new CreatedKey(id, tenant, role, name, key, stored.createdAt());
+        return new CreatedKey(id, tenant, role, name, key, stored.createdAt(), stored.rateLimit());
     }
 
-    List<ApiKeyRepository.StoredKey> list(String tenant, int page, int size) {
+    List<ApiKeyRepository.StoredKey> list(ApiKeyPrincipal caller, String tenant, int page, int size) {
+        requireAdministers(caller, tenant);
         return repository.findByTenant(tenant, page, size);
     }
 
@@ -67,10 +77,39 @@ public class ApiKeyService {
         return repository.countByTenant(tenant);
     }
 
-    void revoke(UUID id) {
+    void revoke(ApiKeyPrincipal caller, UUID id) {
+        administered(caller, id);
         if (!repository.revoke(id)) {
             throw ApiException.notFound("API key", id);
         }
+        forget(id);
+    }
+
+    /** Sets the key's own rate limit ({@code null}: the gateway's default); bites at once here, elsewhere within the key cache's time. */
+    ApiKeyRepository.StoredKey updateRateLimit(ApiKeyPrincipal caller, UUID id, ApiKeyPrincipal.RateLimit limit) {
+        administered(caller, id);
+        if (!repository.updateRateLimit(id, limit)) {
+            throw ApiException.notFound("API key", id);
+        }
+        forget(id);
+        return repository.findById(id).orElseThrow();
+    }
+
+    /** The key, when the caller administers its tenant; another tenant's key is reported as not existing at all. */
+    private ApiKeyRepository.StoredKey administered(ApiKeyPrincipal caller, UUID id) {
+        return repository.findById(id).filter(k -> caller.mayAdminister(k.tenant()))
+                .orElseThrow(() -> ApiException.notFound("API key", id));
+    }
+
+    private static void requireAdministers(ApiKeyPrincipal caller, String tenant) {
+        if (!caller.mayAdminister(tenant)) {
+            throw ApiException.forbidden(caller.role().isAdmin()
+                    ? "An admin key manages its own tenant's keys only; other tenants need the platform operator"
+                    : "Managing API keys needs an admin key");
+        }
+    }
+
+    private void forget(UUID id) {
         cache.asMap().entrySet().removeIf(e -> e.getValue().map(p -> p.keyId().equals(id)).orElse(false));
     }
 }

@@ -20,10 +20,12 @@ import dev.braid.common.security.Role;
 import dev.braid.gateway.GatewayProperties;
 
 /**
- * Makes sure an admin can get in on first start, before the gateway serves anything: the key
- * given in {@code BRAID_ADMIN_KEY} is registered (idempotently), or, when none is given and no
- * admin key exists yet, a random one is created and written to {@code $BRAID_HOME/admin.key}
- * with mode 0600. The key itself is shown on the console only when one is attached, never logged.
+ * Makes sure the platform operator can get in on first start, before the gateway serves anything:
+ * the key given in {@code BRAID_ADMIN_KEY} is registered (idempotently) with the operator role, or,
+ * when none is given and no operator key exists yet, a random one is created and written to
+ * {@code $BRAID_HOME/admin.key} with mode 0600 (a key from that file that predates the operator
+ * role is promoted to it). The key itself is shown on the console only when one is attached,
+ * never logged.
  */
 @Component
 class BootstrapAdminKey implements SmartInitializingSingleton {
@@ -47,28 +49,47 @@ class BootstrapAdminKey implements SmartInitializingSingleton {
     public void afterSingletonsInstantiated() {
         String configured = gateway.adminKey();
         if (configured != null && !configured.isBlank()) {
-            if (repository.insert(UUID.randomUUID(), gateway.bootstrapTenant(), Role.ADMIN, "bootstrap (BRAID_ADMIN_KEY)",
-                    ApiKeys.hash(configured.strip()))) {
-                log.info("Registered the admin key from BRAID_ADMIN_KEY for tenant '{}'", gateway.bootstrapTenant());
+            byte[] hash = ApiKeys.hash(configured.strip());
+            if (repository.insert(UUID.randomUUID(), gateway.bootstrapTenant(), Role.OPERATOR, "bootstrap (BRAID_ADMIN_KEY)", hash,
+                    null)) {
+                log.info("Registered the operator key from BRAID_ADMIN_KEY for tenant '{}'", gateway.bootstrapTenant());
+            }
+            else {
+                repository.promoteToOperator(hash); // registered as a plain admin before the operator role existed
             }
             return;
         }
         String created = transactions.execute(status -> {
             repository.lockBootstrap();
-            if (repository.anyActiveAdmin()) {
+            String existing = readKeyFile();
+            if (existing != null && repository.promoteToOperator(ApiKeys.hash(existing))) {
+                return null;
+            }
+            if (repository.anyActiveOperator()) {
                 return null;
             }
             String key = ApiKeys.generate();
-            repository.insert(UUID.randomUUID(), gateway.bootstrapTenant(), Role.ADMIN, "bootstrap", ApiKeys.hash(key));
+            repository.insert(UUID.randomUUID(), gateway.bootstrapTenant(), Role.OPERATOR, "bootstrap", ApiKeys.hash(key), null);
             writeKeyFile(key);
             return key;
         });
         if (created != null) {
             Path file = keyFile();
-            log.warn("Created the bootstrap admin key for tenant '{}'; it is in {} (mode 0600)", gateway.bootstrapTenant(), file);
+            log.warn("Created the bootstrap operator key for tenant '{}'; it is in {} (mode 0600)", gateway.bootstrapTenant(), file);
             if (System.console() != null) {
-                System.console().printf("%nBraid bootstrap admin key (shown once): %s%n%n", created);
+                System.console().printf("%nBraid bootstrap operator key (shown once): %s%n%n", created);
             }
+        }
+    }
+
+    /** The key a previous start wrote, if its file is there. */
+    private String readKeyFile() {
+        Path file = keyFile();
+        try {
+            return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : null;
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("could not read the bootstrap admin key in " + file, ex);
         }
     }
 

@@ -22,21 +22,26 @@ import dev.braid.gateway.web.FilterOrder;
 import dev.braid.gateway.web.ProblemResponses;
 
 /**
- * A token bucket per API key (Bucket4j): over the limit, 429 with {@code Retry-After} in whole
- * seconds. Buckets live in this gateway instance; with N instances behind a load balancer a key
- * gets up to N times the rate, which is the documented trade for keeping the hot path local.
+ * A token bucket per API key (Bucket4j), sized by the key's own limit or the gateway's default:
+ * over it, 429 with {@code Retry-After} in whole seconds. Buckets live in this gateway instance;
+ * with N instances behind a load balancer a key gets up to N times the rate, the documented trade
+ * for keeping the hot path free of a database round trip. A changed limit starts a fresh bucket.
  */
 @Component
 class RateLimitFilter implements WebFilter, Ordered {
 
-    private final GatewayProperties.RateLimit limit;
-    private final Cache<UUID, Bucket> buckets = Caffeine.newBuilder()
+    private record BucketKey(UUID keyId, ApiKeyPrincipal.RateLimit limit) {
+    }
+
+    private final ApiKeyPrincipal.RateLimit defaultLimit;
+    private final Cache<BucketKey, Bucket> buckets = Caffeine.newBuilder()
             .expireAfterAccess(Duration.ofMinutes(10))
             .maximumSize(100_000)
             .build();
 
     RateLimitFilter(GatewayProperties properties) {
-        this.limit = properties.rateLimit();
+        this.defaultLimit = new ApiKeyPrincipal.RateLimit(properties.rateLimit().requestsPerSecond(),
+                properties.rateLimit().burst());
     }
 
     @Override
@@ -50,7 +55,8 @@ class RateLimitFilter implements WebFilter, Ordered {
         if (principal == null) {
             return chain.filter(exchange);
         }
-        Bucket bucket = buckets.get(principal.keyId(), id -> newBucket());
+        ApiKeyPrincipal.RateLimit limit = principal.rateLimit() != null ? principal.rateLimit() : defaultLimit;
+        Bucket bucket = buckets.get(new BucketKey(principal.keyId(), limit), key -> newBucket(key.limit()));
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         exchange.getResponse().getHeaders().set("X-RateLimit-Remaining", Long.toString(probe.getRemainingTokens()));
         if (probe.isConsumed()) {
@@ -63,7 +69,7 @@ class RateLimitFilter implements WebFilter, Ordered {
                         + seconds + " s");
     }
 
-    private Bucket newBucket() {
+    private static Bucket newBucket(ApiKeyPrincipal.RateLimit limit) {
         return Bucket.builder()
                 .addLimit(Bandwidth.builder()
                         .capacity(limit.burst())

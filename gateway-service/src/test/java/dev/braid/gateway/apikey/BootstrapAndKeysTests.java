@@ -52,13 +52,15 @@ class BootstrapAndKeysTests {
     }
 
     @Test
-    void shouldCreateARandomAdminKeyOnceInAnOwnerOnlyFileAndStoreOnlyItsHash() throws Exception {
+    void shouldCreateARandomOperatorKeyOnceInAnOwnerOnlyFileAndStoreOnlyItsHash() throws Exception {
         Path file = home.resolve("admin.key");
         String key = Files.readString(file).strip();
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(key).startsWith("braid_").hasSizeGreaterThan(40);
         assertThat(send("GET", "/api/v1/admin/api-keys?tenant=default", key, null).statusCode()).isEqualTo(200);
+        assertThat(jdbc.sql("select role from gateway.api_key where name = 'bootstrap'").query(String.class).single())
+                .isEqualTo("OPERATOR");
         assertThat(jdbc.sql("select count(*) from gateway.api_key where encode(key_hash, 'escape') like ?")
                 .param("%" + key + "%").query(Long.class).single()).isZero();
     }
@@ -78,6 +80,65 @@ class BootstrapAndKeysTests {
         assertThat(send("DELETE", "/api/v1/admin/api-keys/" + body.path("id").stringValue(), admin, null).statusCode())
                 .isEqualTo(204);
         assertThat(send("GET", "/api/v1/datasets", member, null).statusCode()).as("revoked").isEqualTo(401);
+    }
+
+    @Test
+    void shouldKeepATenantsAdminToItsOwnTenantsKeys() throws Exception {
+        String operator = Files.readString(home.resolve("admin.key")).strip();
+        JsonNode acmeAdmin = JSON.readTree(send("POST", "/api/v1/admin/api-keys", operator,
+                "{\"tenant\":\"acme\",\"role\":\"admin\"}").body());
+        String admin = acmeAdmin.path("key").stringValue();
+        JsonNode defaultMember = JSON.readTree(send("POST", "/api/v1/admin/api-keys", operator,
+                "{\"tenant\":\"default\",\"role\":\"member\"}").body());
+
+        HttpResponse<String> own = send("POST", "/api/v1/admin/api-keys", admin, "{\"role\":\"member\"}");
+        assertThat(own.statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(own.body()).path("tenant").stringValue()).as("the caller's tenant by default").isEqualTo("acme");
+        assertThat(send("POST", "/api/v1/admin/api-keys", admin, "{\"tenant\":\"default\",\"role\":\"admin\"}").statusCode())
+                .as("an admin key for another tenant").isEqualTo(403);
+        assertThat(send("POST", "/api/v1/admin/api-keys", admin, "{\"tenant\":\"acme\",\"role\":\"operator\"}").statusCode())
+                .as("an operator key from a tenant admin").isEqualTo(403);
+
+        JsonNode listed = JSON.readTree(send("GET", "/api/v1/admin/api-keys", admin, null).body());
+        assertThat(listed.path("items").findValuesAsString("tenant")).isNotEmpty().allMatch("acme"::equals);
+        assertThat(send("GET", "/api/v1/admin/api-keys?tenant=default", admin, null).statusCode()).isEqualTo(403);
+        String otherId = defaultMember.path("id").stringValue();
+        assertThat(send("DELETE", "/api/v1/admin/api-keys/" + otherId, admin, null).statusCode())
+                .as("another tenant's key does not exist for this admin").isEqualTo(404);
+        assertThat(send("PATCH", "/api/v1/admin/api-keys/" + otherId, admin,
+                "{\"rateLimit\":{\"requestsPerSecond\":1,\"burst\":1}}").statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/api/v1/datasets", defaultMember.path("key").stringValue(), null).statusCode())
+                .as("still active: the refusals changed nothing").isEqualTo(503);
+
+        assertThat(send("GET", "/api/v1/admin/api-keys?tenant=acme", operator, null).statusCode()).isEqualTo(200);
+        assertThat(send("DELETE", "/api/v1/admin/api-keys/" + acmeAdmin.path("id").stringValue(), operator, null).statusCode())
+                .as("the operator administers every tenant").isEqualTo(204);
+    }
+
+    @Test
+    void shouldThrottleAKeyByTheLimitItsAdminSetAndLiftItAgain() throws Exception {
+        String operator = Files.readString(home.resolve("admin.key")).strip();
+        JsonNode created = JSON.readTree(send("POST", "/api/v1/admin/api-keys", operator,
+                "{\"tenant\":\"acme\",\"role\":\"member\",\"rateLimit\":{\"requestsPerSecond\":1,\"burst\":2}}").body());
+        assertThat(created.path("rateLimit").path("requestsPerSecond").asLong()).isEqualTo(1);
+        String key = created.path("key").stringValue();
+
+        HttpResponse<String> limited = null;
+        for (int i = 0; i < 50 && limited == null; i++) {
+            HttpResponse<String> r = send("GET", "/api/v1/datasets", key, null);
+            limited = r.statusCode() == 429 ? r : null;
+        }
+        assertThat(limited).as("50 requests at 1 per second with a burst of 2").isNotNull();
+        assertThat(limited.body()).contains("limit of 1 requests per second");
+        assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+
+        HttpResponse<String> lifted = send("PATCH", "/api/v1/admin/api-keys/" + created.path("id").stringValue(), operator,
+                "{\"rateLimit\":null}");
+        assertThat(lifted.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(lifted.body()).has("rateLimit")).as("back to the default").isFalse();
+        for (int i = 0; i < 20; i++) {
+            assertThat(send("GET", "/api/v1/datasets", key, null).statusCode()).isEqualTo(503);
+        }
     }
 
     @Test

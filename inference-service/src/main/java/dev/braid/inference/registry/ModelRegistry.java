@@ -52,6 +52,11 @@ public class ModelRegistry {
         return repository.list(CallerContext.tenant(), datasetId, page, size);
     }
 
+    /** The ids of every model of the caller's tenant. */
+    public java.util.Set<UUID> modelIds() {
+        return repository.ids(CallerContext.tenant());
+    }
+
     long count(UUID datasetId) {
         return repository.count(CallerContext.tenant(), datasetId);
     }

@@ -48,6 +48,10 @@ class ModelRepository {
                 .params(tenant, datasetId, datasetId, size, (long) page * size).query(ModelRepository::map).list();
     }
 
+    java.util.Set<UUID> ids(String tenant) {
+        return java.util.Set.copyOf(jdbc.sql("select id from inference.model where tenant_id = ?").param(tenant).query(UUID.class).list());
+    }
+
     long count(String tenant, UUID datasetId) {
         return jdbc.sql("select count(*) from inference.model where tenant_id = ? and (?::uuid is null or dataset_id = ?)")
                 .params(tenant, datasetId, datasetId).query(Long.class).single();
