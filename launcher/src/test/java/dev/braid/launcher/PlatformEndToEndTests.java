@@ -360,9 +360,13 @@ class PlatformEndToEndTests {
         assertThat(new String(ciphertext, StandardCharsets.ISO_8859_1)).doesNotContain("marmalade");
         Http privacy = new Http("http://localhost:" + platform.port("privacy-service"));
         InternalTokenCodec codec = new InternalTokenCodec("e2e-internal-secret-long-enough-for-hmac", Duration.ofMinutes(1));
-        String token = codec.issue("acme", Role.MEMBER, "e2e", null);
+        String token = codec.issueForService(new dev.braid.common.security.Caller("acme", Role.MEMBER, "e2e", null,
+                java.time.Instant.now()));
         assertThat(privacy.postJson("/internal/keys/data-keys/" + shredId + "/unwrap", null, "{}", InternalTokenCodec.HEADER, token)
                 .status()).isEqualTo(200);
+        String clientToken = codec.issue("acme", Role.MEMBER, "e2e", null);
+        assertThat(privacy.postJson("/internal/keys/data-keys/" + shredId + "/unwrap", null, "{}", InternalTokenCodec.HEADER,
+                clientToken).status()).as("a client's token, as the gateway forwards it, never opens an internal endpoint").isEqualTo(403);
 
         assertThat(gateway.get("/api/v1/datasets/" + shredId, acmeKey).status()).isEqualTo(200);
         assertThat(gateway.delete("/api/v1/datasets/" + shredId, acmeKey).status()).isEqualTo(204);

@@ -28,6 +28,8 @@ public final class InternalTokenCodec {
     public static final String HEADER = "Braid-Internal-Token";
 
     private static final String VERSION = "v1";
+    private static final String KIND_CLIENT = "client";
+    private static final String KIND_SERVICE = "service";
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
@@ -51,8 +53,17 @@ public final class InternalTokenCodec {
         this(secret, ttl, Clock.systemUTC());
     }
 
-    /** A token for this tenant and role, valid for the configured time to live. */
+    /** A token for a client request of this tenant and role (the gateway's), valid for the configured time to live. */
     public String issue(String tenant, Role role, String subject, String requestId) {
+        return issue(tenant, role, subject, requestId, false);
+    }
+
+    /** A token for a call from one service to another on behalf of the caller; only these reach {@code /internal/**}. */
+    public String issueForService(Caller caller) {
+        return issue(caller.tenant(), caller.role(), caller.subject(), caller.requestId(), true);
+    }
+
+    private String issue(String tenant, Role role, String subject, String requestId, boolean service) {
         Instant expires = clock.instant().plus(ttl);
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("t", tenant);
@@ -60,13 +71,10 @@ public final class InternalTokenCodec {
         claims.put("s", subject);
         claims.put("q", requestId == null ? "" : requestId);
         claims.put("e", expires.getEpochSecond());
-        new Caller(tenant, role, subject, requestId, expires); // validates before signing
+        claims.put("k", service ? KIND_SERVICE : KIND_CLIENT);
+        new Caller(tenant, role, subject, requestId, expires, service); // validates before signing
         String payload = B64.encodeToString(JSON.writeValueAsBytes(claims));
         return VERSION + "." + payload + "." + B64.encodeToString(mac(payload));
-    }
-
-    public String issue(Caller caller) {
-        return issue(caller.tenant(), caller.role(), caller.subject(), caller.requestId());
     }
 
     /** The caller the token vouches for, or empty when it is malformed, forged or expired. */
@@ -90,7 +98,8 @@ public final class InternalTokenCodec {
             }
             String requestId = (String) claims.get("q");
             return Optional.of(new Caller((String) claims.get("t"), Role.valueOf((String) claims.get("r")),
-                    (String) claims.get("s"), requestId == null || requestId.isEmpty() ? null : requestId, expires));
+                    (String) claims.get("s"), requestId == null || requestId.isEmpty() ? null : requestId, expires,
+                    KIND_SERVICE.equals(claims.get("k"))));
         }
         catch (RuntimeException ex) {
             return Optional.empty();

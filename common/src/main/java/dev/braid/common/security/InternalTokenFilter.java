@@ -15,7 +15,10 @@ import dev.braid.common.problem.ProblemTypes;
 
 /**
  * Lets a request in only with a valid internal token, so a service port called directly, without
- * the gateway, answers 401. Health probes stay open (status only), as orchestrators need them.
+ * the gateway, answers 401. {@code /internal/**} takes only tokens a service minted for a
+ * service-to-service call: a client's token, forwarded by the gateway, gets 403 there whatever
+ * route its request took. Health probes stay open (status only), as orchestrators need them. Both
+ * decisions are made on the path as the server resolves it ({@link RequestPaths#normalise}).
  */
 public final class InternalTokenFilter extends OncePerRequestFilter {
 
@@ -27,8 +30,7 @@ public final class InternalTokenFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        return path.equals("/actuator/health") || path.startsWith("/actuator/health/");
+        return RequestPaths.isUnder(RequestPaths.normalise(request.getRequestURI()), "/actuator/health");
     }
 
     @Override
@@ -40,6 +42,13 @@ public final class InternalTokenFilter extends OncePerRequestFilter {
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.getWriter().write("{\"type\":\"" + ProblemTypes.BASE + "unauthenticated\",\"title\":\"Unauthorized\","
                     + "\"status\":401,\"detail\":\"Requests must come through the Braid gateway with a valid API key\"}");
+            return;
+        }
+        if (!caller.get().service() && RequestPaths.isUnder(RequestPaths.normalise(request.getRequestURI()), "/internal")) {
+            response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            response.getWriter().write("{\"type\":\"" + ProblemTypes.BASE + "internal-only\",\"title\":\"Forbidden\","
+                    + "\"status\":403,\"detail\":\"This endpoint is for calls between Braid services only\"}");
             return;
         }
         CallerContext.set(caller.get());

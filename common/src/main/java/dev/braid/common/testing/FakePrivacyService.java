@@ -73,6 +73,10 @@ public final class FakePrivacyService implements AutoCloseable {
             respond(exchange, 401, "{}");
             return;
         }
+        if (!caller.get().service()) {
+            respond(exchange, 403, "{}"); // as the real service: internal endpoints take service tokens only
+            return;
+        }
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
         exchange.getRequestBody().readAllBytes();

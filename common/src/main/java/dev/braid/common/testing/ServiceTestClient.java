@@ -11,7 +11,9 @@ import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.braid.common.security.Caller;
 import dev.braid.common.security.InternalTokenCodec;
+import dev.braid.common.security.RequestPaths;
 import dev.braid.common.security.Role;
 
 /**
@@ -75,10 +77,25 @@ public final class ServiceTestClient {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
     }
 
+    /**
+     * A POST to an {@code /internal/**} path with a client's token, as the gateway forwards one: the
+     * service must refuse it, however the request got there.
+     */
+    public Response postJsonWithClientToken(String path, String tenant, Object body) {
+        String json = body instanceof String s ? s : JSON.writeValueAsString(body);
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
+                .header(InternalTokenCodec.HEADER, codec.issue(tenant, Role.MEMBER, "test-key", "test-request"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** A request with the token its path would carry in the platform: a service's under /internal, a client's elsewhere. */
     private HttpRequest.Builder request(String path, String tenant, Role role) {
+        boolean internal = RequestPaths.isUnder(RequestPaths.normalise(URI.create(path).getRawPath()), "/internal");
+        Caller caller = new Caller(tenant, role, "test-key", "test-request", java.time.Instant.now());
         return HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(60))
-                .header(InternalTokenCodec.HEADER, codec.issue(tenant, role, "test-key", "test-request"));
+                .header(InternalTokenCodec.HEADER, internal ? codec.issueForService(caller)
+                        : codec.issue(tenant, role, "test-key", "test-request"));
     }
 
     private Response send(HttpRequest.Builder builder) {

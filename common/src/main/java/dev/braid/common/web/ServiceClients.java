@@ -24,7 +24,7 @@ public final class ServiceClients {
                 .baseUrl(baseUrl)
                 .requestFactory(new JdkClientHttpRequestFactory())
                 .requestInterceptor((request, body, execution) -> {
-                    request.getHeaders().set(InternalTokenCodec.HEADER, codec.issue(CallerContext.current()));
+                    request.getHeaders().set(InternalTokenCodec.HEADER, codec.issueForService(CallerContext.current()));
                     String requestId = MDC.get(RequestIds.MDC_KEY);
                     if (requestId != null) {
                         request.getHeaders().set(RequestIds.HEADER, requestId);

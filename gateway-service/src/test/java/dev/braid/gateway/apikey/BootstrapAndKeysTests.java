@@ -142,6 +142,20 @@ class BootstrapAndKeysTests {
     }
 
     @Test
+    void shouldRefuseEveryPathThatCouldResolveElsewhereBeforeLookingAtTheKey() throws Exception {
+        String operator = Files.readString(home.resolve("admin.key")).strip();
+        for (String path : java.util.List.of("/api/v1/privacy/../../../internal/keys", "/api/v1/privacy/%2e%2e/%2e%2e/%2e%2e/internal/keys",
+                "/api/v1/privacy/..;/..;/internal/keys", "/api/v1/datasets/..%2f..%2finternal/records", "/api/v1/privacy/..%5cinternal",
+                "/api/v1/privacy/%252e%252e/internal", "/actuator/health/%2e%2e/%2e%2e/internal/keys", "/api/v1/models;a=b")) {
+            for (String key : new String[] {operator, "not-a-key"}) {
+                HttpResponse<String> refused = send("GET", path, key, null);
+                assertThat(refused.statusCode()).as(path).isEqualTo(400);
+                assertThat(JSON.readTree(refused.body()).path("type").stringValue()).as(path).endsWith("/invalid-path");
+            }
+        }
+    }
+
+    @Test
     void shouldAnswerProblemsForUnknownPathsAndServicesThatAreDown() throws Exception {
         String admin = Files.readString(home.resolve("admin.key")).strip();
 
