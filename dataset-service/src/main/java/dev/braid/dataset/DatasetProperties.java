@@ -39,6 +39,12 @@ public record DatasetProperties(
             @DefaultValue("1000000") @Min(1) int maxEntries) {
     }
 
-    public record Services(@jakarta.validation.constraints.NotBlank String privacy) {
+    /**
+     * @param privacy keys and budgets
+     * @param training told to cancel a deleted dataset's jobs and drop their checkpoints
+     * @param inference told to revoke a deleted dataset's models
+     */
+    public record Services(@jakarta.validation.constraints.NotBlank String privacy,
+            @jakarta.validation.constraints.NotBlank String training, @jakarta.validation.constraints.NotBlank String inference) {
     }
 }

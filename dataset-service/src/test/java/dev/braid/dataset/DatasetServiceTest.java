@@ -33,6 +33,8 @@ public abstract class DatasetServiceTest {
     @DynamicPropertySource
     static void privacyService(DynamicPropertyRegistry registry) {
         registry.add("braid.dataset.services.privacy", privacy::url);
+        registry.add("braid.dataset.services.training", privacy::url);
+        registry.add("braid.dataset.services.inference", privacy::url);
     }
 
     protected ServiceTestClient client() {

@@ -124,6 +124,33 @@ class PlatformEndToEndTests {
         Http.Response listed = gateway.get("/api/v1/admin/api-keys?tenant=acme", ADMIN_KEY);
         assertThat(listed.status()).isEqualTo(200);
         assertThat(listed.json().path("items").get(0).has("key")).isFalse();
+
+        // another tenant's admin, thinking like an attacker: mint, list, revoke across the tenant line
+        String acmeAdmin = createKey("acme", "admin");
+        assertThat(gateway.postJson("/api/v1/admin/api-keys", acmeAdmin, Map.of("tenant", "default", "role", "admin")).status())
+                .isEqualTo(403);
+        assertThat(gateway.postJson("/api/v1/admin/api-keys", acmeAdmin, Map.of("role", "operator")).status()).isEqualTo(403);
+        assertThat(gateway.get("/api/v1/admin/api-keys?tenant=globex", acmeAdmin).status()).isEqualTo(403);
+        String globexKeyId = gateway.get("/api/v1/admin/api-keys?tenant=globex", ADMIN_KEY).json().path("items").get(0).path("id")
+                .stringValue();
+        assertThat(gateway.delete("/api/v1/admin/api-keys/" + globexKeyId, acmeAdmin).status()).isEqualTo(404);
+        assertThat(gateway.get("/api/v1/datasets", globexKey).status()).as("globex's key still works").isEqualTo(200);
+        assertThat(gateway.get("/api/v1/admin/api-keys", acmeAdmin).json().path("items").findValuesAsString("tenant"))
+                .allMatch("acme"::equals);
+        assertThat(gateway.get("/api/v1/admin/metrics/inference", acmeAdmin).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(2)
+    void shouldRefusePathsThatCouldResolveToInternalEndpoints() {
+        for (String path : List.of("/api/v1/privacy/%2e%2e/%2e%2e/%2e%2e/internal/keys", "/api/v1/privacy/..;/..;/..;/internal/keys",
+                "/api/v1/privacy/../../../internal/keys", "/api/v1/datasets/..%2f..%2f..%2finternal%2fdatasets",
+                "/api/v1/privacy/..%5c..%5c..%5cinternal%5ckeys", "/api/v1/privacy/%252e%252e/%252e%252e/internal/keys",
+                "/api/v1/models/x;/../../../internal/models")) {
+            Http.Response refused = gateway.get(path, ADMIN_KEY);
+            assertThat(refused.status()).as(path).isEqualTo(400);
+            assertThat(refused.json().path("type").stringValue()).as(path).endsWith("/invalid-path");
+        }
     }
 
     @Test
@@ -467,6 +494,44 @@ class PlatformEndToEndTests {
         finally {
             second.destroyForcibly().waitFor();
         }
+    }
+
+    @Test
+    @Order(13)
+    void shouldRevokeADeletedDatasetsModelsSoTheyServeNothing() throws InterruptedException {
+        assertThat(gateway.postJson("/api/v1/predictions", acmeKey, Map.of("datasetId", datasetId, "text", "alpha")).status())
+                .isEqualTo(200);
+        // the kill -9 test may have killed the platform's own training instance: a delete while it restarts is a 503, retried
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        int status;
+        while ((status = gateway.delete("/api/v1/datasets/" + datasetId, acmeKey).status()) == 503) {
+            assertThat(System.nanoTime()).as("the training service came back").isLessThan(deadline);
+            Thread.sleep(500);
+        }
+        assertThat(status).isEqualTo(204);
+
+        for (Map<String, Object> request : List.<Map<String, Object>>of(Map.of("datasetId", datasetId, "text", "alpha"),
+                Map.of("modelId", modelId, "text", "alpha"))) {
+            Http.Response refused = gateway.postJson("/api/v1/predictions", acmeKey, request);
+            assertThat(refused.status()).as(request.toString()).isEqualTo(410);
+            assertThat(refused.json().path("type").stringValue()).endsWith("/dataset-deleted");
+        }
+        assertThat(gateway.get("/api/v1/models/" + modelId, acmeKey).status()).isEqualTo(410);
+        assertThat(gateway.get("/api/v1/models?datasetId=" + datasetId, acmeKey).json().path("total").asLong()).isZero();
+        try (var db = java.sql.DriverManager.getConnection(EmbeddedPostgresExtension.jdbcUrl(), "postgres", "postgres");
+                var query = db.prepareStatement("""
+                        select count(*) from training.checkpoint c join training.job j on j.id = c.job_id
+                        where j.dataset_id = ?::uuid""")) {
+            query.setString(1, datasetId);
+            var rows = query.executeQuery();
+            rows.next();
+            assertThat(rows.getLong(1)).as("no checkpoint of the dataset's jobs is left").isZero();
+        }
+        catch (java.sql.SQLException ex) {
+            throw new IllegalStateException(ex);
+        }
+        Path artifacts = platform.home().resolve("blobs/models/acme/" + modelId);
+        assertThat(Files.exists(artifacts) && artifacts.toFile().list().length > 0).as("the model's artifact is deleted").isFalse();
     }
 
     private static void awaitHealthy(int port) throws InterruptedException {

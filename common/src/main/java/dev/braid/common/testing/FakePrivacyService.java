@@ -20,7 +20,9 @@ import dev.braid.common.security.InternalTokenCodec;
 /**
  * A stand-in for the privacy service's internal key and budget API, so a service that needs data
  * keys (dataset, inference) can be tested on its own over real HTTP. It checks the internal token like the real one and keeps keys
- * per tenant and dataset. The end-to-end test runs against the real privacy service.
+ * per tenant and dataset. It also takes the training and inference services' revocation call for
+ * a deleted dataset ({@code /internal/datasets/{id}/revoke}) and remembers it, so the dataset
+ * service's deletion can be tested alone too. The end-to-end test runs against the real services.
  */
 public final class FakePrivacyService implements AutoCloseable {
 
@@ -28,6 +30,7 @@ public final class FakePrivacyService implements AutoCloseable {
     private final InternalTokenCodec codec = new InternalTokenCodec(ServiceTestClient.SECRET, Duration.ofMinutes(1));
     private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
     private final Map<String, Boolean> destroyed = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> revoked = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private static FakePrivacyService shared;
 
@@ -63,6 +66,11 @@ public final class FakePrivacyService implements AutoCloseable {
         }).clone();
     }
 
+    /** Whether the dataset's models and jobs were revoked, before its key was destroyed. */
+    public boolean wasRevokedBeforeItsKeyWasDestroyed(String tenant, String datasetId) {
+        return Boolean.FALSE.equals(revoked.get(tenant + "/" + datasetId));
+    }
+
     public boolean isDestroyed(String tenant, String datasetId) {
         return destroyed.containsKey(tenant + "/" + datasetId);
     }
@@ -85,6 +93,12 @@ public final class FakePrivacyService implements AutoCloseable {
             return;
         }
         String[] parts = path.split("/");
+        if (parts.length == 5 && parts[2].equals("datasets") && parts[4].equals("revoke") && method.equals("POST")) {
+            String dataset = caller.get().tenant() + "/" + parts[3];
+            revoked.put(dataset, destroyed.containsKey(dataset)); // false: revoked while the key still existed
+            respond(exchange, 200, "{}");
+            return;
+        }
         if (parts.length < 5 || !parts[3].equals("data-keys")) {
             respond(exchange, 404, "{}");
             return;

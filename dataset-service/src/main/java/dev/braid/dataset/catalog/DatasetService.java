@@ -18,10 +18,12 @@ public class DatasetService {
 
     private final DatasetRepository repository;
     private final PrivacyClient privacy;
+    private final DependentServices dependents;
 
-    DatasetService(DatasetRepository repository, PrivacyClient privacy) {
+    DatasetService(DatasetRepository repository, PrivacyClient privacy, DependentServices dependents) {
         this.repository = repository;
         this.privacy = privacy;
+        this.dependents = dependents;
     }
 
     /**
@@ -61,12 +63,16 @@ public class DatasetService {
     }
 
     /**
-     * Crypto-shreds the dataset, then removes it: once the data key is destroyed no copy of its
-     * ciphertext (backups, replicas, a disk sold on) can ever be read, whatever happens to the rows.
+     * Revokes what was made from the dataset, crypto-shreds it, then removes it. Its models stop
+     * serving and their artifacts go, its jobs are cancelled and their checkpoints go (both
+     * before the key, so a service that is down leaves the dataset whole: 503, and a retried
+     * delete finishes the work); then once the data key is destroyed no copy of its ciphertext
+     * (backups, replicas, a disk sold on) can be read, whatever happens to the rows.
      */
     @Transactional
     public void delete(UUID id) {
         get(id);
+        dependents.revoke(id);
         privacy.destroyDataKey(id);
         if (!repository.delete(CallerContext.tenant(), id)) {
             throw DatasetNotFound.forId(id);

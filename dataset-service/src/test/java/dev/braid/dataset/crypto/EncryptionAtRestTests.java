@@ -60,6 +60,8 @@ class EncryptionAtRestTests extends DatasetServiceTest {
         assertThat(client.delete("/api/v1/datasets/" + dataset, "acme").status()).isEqualTo(204);
 
         assertThat(privacy.isDestroyed("acme", dataset)).isTrue();
+        assertThat(privacy.wasRevokedBeforeItsKeyWasDestroyed("acme", dataset))
+                .as("inference and training were told to revoke its models and jobs first").isTrue();
         assertThat(recordCount(dataset)).isZero();
         assertThat(client.get("/api/v1/datasets/" + dataset, "acme").status()).isEqualTo(404);
     }

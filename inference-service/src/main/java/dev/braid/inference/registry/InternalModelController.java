@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -48,5 +49,14 @@ class InternalModelController {
         ModelVersion registered = registry.register(new ModelVersion(request.id(), tenant, request.datasetId(),
                 request.jobId(), request.labels(), request.metrics(), request.artifactKey(), null, false));
         return ModelController.ModelResponse.of(registered);
+    }
+
+    record RevokedResponse(UUID datasetId, int modelsRevoked) {
+    }
+
+    /** The dataset service's call when a dataset is deleted: its models stop serving and their artifacts go. */
+    @PostMapping("/internal/datasets/{datasetId}/revoke")
+    RevokedResponse revokeDataset(@PathVariable UUID datasetId) {
+        return new RevokedResponse(datasetId, registry.revokeDataset(datasetId));
     }
 }

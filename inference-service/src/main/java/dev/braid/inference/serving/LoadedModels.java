@@ -64,6 +64,16 @@ public class LoadedModels {
         return loaded.get(modelId, id -> load(id, datasetId, artifactKey));
     }
 
+    /** Takes the model out of service: no new predictions reach it; those it queued finish within the grace period. */
+    public void unload(UUID modelId) {
+        loaded.invalidate(modelId);
+    }
+
+    /** The models loaded on this instance now. */
+    public java.util.Set<UUID> loadedIds() {
+        return java.util.Set.copyOf(loaded.asMap().keySet());
+    }
+
     private ModelServer load(UUID id, UUID datasetId, String artifactKey) {
         long start = System.nanoTime();
         try (InputStream in = blobs.open(artifactKey)) {

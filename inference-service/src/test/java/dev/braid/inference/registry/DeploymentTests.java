@@ -1,7 +1,6 @@
 package dev.braid.inference.registry;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -10,57 +9,16 @@ import java.util.UUID;
 
 import javax.imageio.ImageIO;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-import dev.braid.common.blob.BlobStore;
-import dev.braid.common.crypto.RawAead;
-import dev.braid.common.testing.EmbeddedPostgresExtension;
-import dev.braid.common.testing.FakePrivacyService;
 import dev.braid.common.testing.ServiceTestClient;
-import dev.braid.model.MultimodalTrainer;
 import dev.braid.model.SyntheticData;
-import dev.braid.model.TrainingListener;
-import dev.braid.model.TrainingOptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Registering, deploying, rolling back and predicting against real models saved the way training saves them. */
-@ExtendWith(EmbeddedPostgresExtension.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {ServiceTestClient.SECRET_PROPERTY,
-        "braid.inference.batching.queue-capacity=8", "braid.inference.batching.max-delay=2ms"})
-class DeploymentTests {
-
-    @TempDir
-    static Path blobs;
-
-    static byte[] artifact;
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    BlobStore store;
-
-    @DynamicPropertySource
-    static void blobRoot(DynamicPropertyRegistry registry) {
-        registry.add("braid.platform.blob-root", blobs::toString);
-        registry.add("braid.inference.privacy-url", () -> FakePrivacyService.shared().url());
-    }
-
-    @BeforeAll
-    static void train() throws Exception {
-        artifact = new MultimodalTrainer().train(SyntheticData.examples(120, 3), SyntheticData.LABELS,
-                new TrainingOptions(10, 16, 0.01, 5), TrainingListener.NONE).artifact().toBytes();
-    }
+class DeploymentTests extends RegisteredModelsTest {
 
     @Test
     void shouldServeTheDeployedModelKeepItWhenADeployFailsAndRollBack() throws Exception {
@@ -224,17 +182,5 @@ class DeploymentTests {
                 Map.of("datasetId", dataset, "text", "help alpha now"));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json();
-    }
-
-    private String register(ServiceTestClient client, String tenant, UUID dataset, byte[] bytes) throws Exception {
-        UUID id = UUID.randomUUID();
-        String key = "models/" + tenant + "/" + id + "/model.zip.sealed";
-        // sealed the way training seals it: the dataset's data key, associated data naming the model
-        byte[] dataKey = FakePrivacyService.shared().dataKey(tenant, dataset.toString());
-        store.put(key, RawAead.of(dataKey).encrypt(bytes, ("model/" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        ServiceTestClient.Response response = client.postJson("/internal/models", tenant, Map.of("id", id, "datasetId", dataset,
-                "jobId", UUID.randomUUID(), "labels", SyntheticData.LABELS, "metrics", Map.of(), "artifactKey", key));
-        assertThat(response.status()).as(response.body()).isEqualTo(201);
-        return response.json().path("id").stringValue();
     }
 }

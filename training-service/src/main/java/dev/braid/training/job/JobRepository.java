@@ -172,12 +172,33 @@ public class JobRepository {
                 .list();
     }
 
-    /** Writes the event when the state change it reports happened. */
+    /** Writes the event when the state change it reports happened; a job that has ended needs no checkpoint any more. */
     private boolean recorded(UUID id, String type, Object data, boolean changed) {
         if (changed) {
             event(id, type, data);
+            if (!type.equals("retrying")) {
+                deleteCheckpoint(id);
+            }
         }
         return changed;
+    }
+
+    void deleteCheckpoint(UUID id) {
+        jdbc.sql("delete from training.checkpoint where job_id = ?").param(id).update();
+    }
+
+    /** The dataset's jobs that have not ended yet. */
+    List<UUID> unfinished(String tenant, UUID datasetId) {
+        return jdbc.sql("select id from training.job where tenant_id = ? and dataset_id = ? and status in ('QUEUED', 'RUNNING')")
+                .params(tenant, datasetId).query(UUID.class).list();
+    }
+
+    /** Deletes the checkpoints of the dataset's jobs that have ended; a running job's goes when it ends. */
+    int deleteCheckpointsOfEnded(String tenant, UUID datasetId) {
+        return jdbc.sql("""
+                delete from training.checkpoint c using training.job j
+                where c.job_id = j.id and j.tenant_id = ? and j.dataset_id = ? and j.status not in ('QUEUED', 'RUNNING')""")
+                .params(tenant, datasetId).update();
     }
 
     private static TrainingJob map(ResultSet rs, int row) throws SQLException {

@@ -94,6 +94,27 @@ public class JobService {
         return repository.count(CallerContext.tenant(), datasetId);
     }
 
+    /**
+     * The dataset service's call when a dataset is deleted: every job of it that has not ended is
+     * cancelled as a user's cancel would (a queued one's reservation settled here, a running one
+     * stops at its next heartbeat and settles itself), and the checkpoints of ended jobs are
+     * deleted; a running job's goes when it ends. Idempotent; returns the jobs cancelled.
+     */
+    public int revokeDataset(UUID datasetId) {
+        int cancelled = 0;
+        for (UUID id : repository.unfinished(CallerContext.tenant(), datasetId)) {
+            if (repository.requestCancel(CallerContext.tenant(), id)) {
+                cancelled++;
+                TrainingJob after = get(id);
+                if (after.status() == JobStatus.CANCELLED) {
+                    settlement.settle(after, null);
+                }
+            }
+        }
+        repository.deleteCheckpointsOfEnded(CallerContext.tenant(), datasetId);
+        return cancelled;
+    }
+
     TrainingJob cancel(UUID id) {
         TrainingJob job = get(id);
         if (!repository.requestCancel(CallerContext.tenant(), id)) {
@@ -101,8 +122,10 @@ public class JobService {
         }
         TrainingJob after = get(id);
         if (after.status() == JobStatus.CANCELLED) {
-            // cancelled while queued: no worker will settle its reservation
+            // cancelled while queued: no worker will settle its reservation (from the checkpoint of an
+            // earlier attempt, if any), and nothing will resume from that checkpoint any more
             settlement.settle(after, null);
+            repository.deleteCheckpoint(id);
             return get(id);
         }
         return after;

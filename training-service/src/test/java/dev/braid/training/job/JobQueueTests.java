@@ -18,6 +18,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.braid.common.security.Caller;
+import dev.braid.common.security.CallerContext;
+import dev.braid.common.security.Role;
 import dev.braid.common.testing.EmbeddedPostgresExtension;
 import dev.braid.common.testing.ServiceTestClient;
 
@@ -37,6 +40,9 @@ class JobQueueTests {
 
     @Autowired
     JobWakeups wakeups;
+
+    @Autowired
+    JobService service;
 
     @BeforeEach
     void emptyQueue() {
@@ -140,9 +146,37 @@ class JobQueueTests {
         wakeups.closeListener();
     }
 
+    @Test
+    void shouldCancelADeletedDatasetsJobsAndDropEveryCheckpointOfIt() {
+        UUID dataset = UUID.randomUUID();
+        UUID running = queue("acme", dataset);
+        jobs.claim("worker-a", Duration.ofMinutes(1)).orElseThrow();
+        assertThat(jobs.saveCheckpoint(running, "worker-a", 1, 10, 0, new byte[] {1})).isTrue();
+        UUID queued = queue("acme", dataset);
+        UUID otherDataset = queue("acme", UUID.randomUUID());
+        UUID otherTenant = queue("globex", dataset);
+
+        int[] cancelled = new int[1];
+        CallerContext.runAs(new Caller("acme", Role.MEMBER, "dataset-service", null, java.time.Instant.now().plusSeconds(60)),
+                () -> cancelled[0] = service.revokeDataset(dataset));
+
+        assertThat(cancelled[0]).isEqualTo(2);
+        assertThat(jobs.find("acme", queued).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(jobs.heartbeat(running, "worker-a", Duration.ofMinutes(1))).as("the running job is asked to stop").contains(true);
+        assertThat(jobs.checkpoint(running)).as("its checkpoint stays until it ends").isPresent();
+        assertThat(jobs.finish(running, "worker-a", JobStatus.CANCELLED, null)).isTrue();
+        assertThat(jobs.checkpoint(running)).as("an ended job keeps no checkpoint").isEmpty();
+        assertThat(jobs.find("acme", otherDataset).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(jobs.find("globex", otherTenant).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+    }
+
     private UUID queue(String tenant) {
+        return queue(tenant, UUID.randomUUID());
+    }
+
+    private UUID queue(String tenant, UUID dataset) {
         UUID id = UUID.randomUUID();
-        jobs.insert(id, tenant, UUID.randomUUID(), 1, 8, 0.01, 7, 3, null);
+        jobs.insert(id, tenant, dataset, 1, 8, 0.01, 7, 3, null);
         return id;
     }
 }
