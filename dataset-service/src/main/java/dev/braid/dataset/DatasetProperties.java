@@ -15,6 +15,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRecordLine the longest NDJSON line (a record with its base64 image)
  * @param batchSize records written per database batch (at most)
  * @param batchBytes bytes of records written per database batch (at most), so memory stays flat
+ * @param maxReportedRejections rejected records (and refused or duplicate archive entries) an upload's
+ *        answer lists, the first by line; the answer counts all of them
+ * @param abandonedUploadAfter how long an upload may go without writing before it is taken as dead
+ *        and swept with its records (a live upload marks itself at least once a minute)
  * @param archive limits that stop a zip bomb
  * @param services where the services this one calls listen
  */
@@ -27,16 +31,20 @@ public record DatasetProperties(
         @DefaultValue("16MB") DataSize maxRecordLine,
         @DefaultValue("500") @Min(1) int batchSize,
         @DefaultValue("16MB") DataSize batchBytes,
+        @DefaultValue("1000") @Min(1) int maxReportedRejections,
+        @DefaultValue("1h") java.time.Duration abandonedUploadAfter,
         @jakarta.validation.Valid @DefaultValue Archive archive,
         @jakarta.validation.Valid @jakarta.validation.constraints.NotNull Services services) {
 
     /**
      * @param maxUncompressed total bytes an archive may expand to
      * @param maxRatio how many times larger than its compressed size an archive may expand (checked once past 1 MB)
-     * @param maxEntries entries an archive may hold
+     * @param maxEntries entries an archive (or parts a multipart body) may hold
+     * @param maxWaiting what manifest records waiting for an image that comes later in the archive may
+     *        hold in memory together (their texts and paths)
      */
     public record Archive(@DefaultValue("8GB") DataSize maxUncompressed, @DefaultValue("100") @Min(1) int maxRatio,
-            @DefaultValue("1000000") @Min(1) int maxEntries) {
+            @DefaultValue("1000000") @Min(1) int maxEntries, @DefaultValue("256MB") DataSize maxWaiting) {
     }
 
     /**

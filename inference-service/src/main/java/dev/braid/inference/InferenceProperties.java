@@ -16,6 +16,8 @@ import org.springframework.validation.annotation.Validated;
  * @param unloadGrace how long an unloaded model stays open so predictions already running on it finish
  * @param maxImageSize the largest image a prediction may carry
  * @param maxImagePixels the largest width × height an image may declare
+ * @param maxRequestPixels the most pixels the images of one request may declare together (checked on their
+ *        headers before any is decoded), so a batch of large images cannot take the heap
  * @param maxBatchInputs the most inputs one batch request may carry
  * @param privacyUrl the privacy service, which unwraps the data keys model artifacts are sealed with
  * @param batching how predictions are gathered into batches per model
@@ -29,6 +31,7 @@ public record InferenceProperties(
         @DefaultValue("30s") Duration unloadGrace,
         @DefaultValue("10MB") DataSize maxImageSize,
         @DefaultValue("16777216") @Min(1) long maxImagePixels,
+        @DefaultValue("33554432") @Min(1) long maxRequestPixels,
         @DefaultValue("256") @Min(1) int maxBatchInputs,
         @DefaultValue("http://localhost:8084") @jakarta.validation.constraints.NotBlank String privacyUrl,
         @DefaultValue @jakarta.validation.Valid Batching batching,

@@ -53,12 +53,16 @@ class DatasetRepository {
         return jdbc.sql("delete from dataset.dataset where tenant_id = ? and id = ?").params(tenant, id).update() == 1;
     }
 
+    /** Records of an upload still in progress are not part of the dataset yet. */
+    static final String COMPLETE_UPLOADS = " and not exists (select 1 from dataset.upload u where u.id = r.upload_id)";
+
     Map<UUID, Long> recordCounts(List<UUID> ids) {
         Map<UUID, Long> counts = new LinkedHashMap<>();
         if (ids.isEmpty()) {
             return counts;
         }
-        jdbc.sql("select dataset_id, count(*) as n from dataset.record where dataset_id = any(?) group by dataset_id")
+        jdbc.sql("select dataset_id, count(*) as n from dataset.record r where dataset_id = any(?)" + COMPLETE_UPLOADS
+                        + " group by dataset_id")
                 .param(ids.toArray(UUID[]::new))
                 .query(rs -> {
                     counts.put(rs.getObject("dataset_id", UUID.class), rs.getLong("n"));
@@ -69,7 +73,8 @@ class DatasetRepository {
     /** split → label → count. */
     Map<String, Map<String, Long>> splitCounts(UUID id) {
         Map<String, Map<String, Long>> splits = new LinkedHashMap<>();
-        jdbc.sql("select split, label, count(*) as n from dataset.record where dataset_id = ? group by split, label order by split, label")
+        jdbc.sql("select split, label, count(*) as n from dataset.record r where dataset_id = ?" + COMPLETE_UPLOADS
+                        + " group by split, label order by split, label")
                 .param(id)
                 .query(rs -> {
                     splits.computeIfAbsent(rs.getString("split"), s -> new LinkedHashMap<>()).put(rs.getString("label"), rs.getLong("n"));

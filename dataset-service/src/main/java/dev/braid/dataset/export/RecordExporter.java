@@ -38,8 +38,10 @@ class RecordExporter {
         OutputStream out = new BufferedOutputStream(raw, 64 * 1024);
         transactions.executeWithoutResult(status -> jdbc.query(con -> {
             var ps = con.prepareStatement("""
-                    select id, external_id, label, text_ct, image_ct, split from dataset.record
-                    where dataset_id = ? and (?::text is null or split = ?) order by id""");
+                    select id, external_id, label, text_ct, image_ct, split from dataset.record r
+                    where dataset_id = ? and (?::text is null or split = ?)
+                      and not exists (select 1 from dataset.upload u where u.id = r.upload_id)
+                    order by id""");
             ps.setObject(1, datasetId);
             ps.setString(2, split);
             ps.setString(3, split);

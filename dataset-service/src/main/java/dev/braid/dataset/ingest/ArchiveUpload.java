@@ -31,12 +31,14 @@ final class ArchiveUpload {
     private final RecordValidator validator;
     private final StagedImages staged;
     private final DatasetProperties properties;
-    private final Set<String> seen = new HashSet<>();
-    private final List<String> duplicates = new ArrayList<>();
-    private final List<String> refused = new ArrayList<>();
+    // paths are remembered by a 128-bit digest, so a million long names cost tens of MB, not a GB
+    private final Set<PathDigest> seen = new HashSet<>();
+    private final FirstEntries duplicates;
+    private final FirstEntries refused;
     private final Map<String, List<RecordValidator.ManifestRecord>> waiting = new HashMap<>();
-    private final Set<String> stagedPaths = new HashSet<>();
-    private final Set<String> used = new HashSet<>();
+    private long waitingBytes;
+    private final Set<PathDigest> stagedPaths = new HashSet<>();
+    private final Set<PathDigest> used = new HashSet<>();
     private String manifest;
     private long entries;
     private long unreferenced;
@@ -48,6 +50,8 @@ final class ArchiveUpload {
         this.validator = validator;
         this.staged = staged;
         this.properties = properties;
+        this.duplicates = new FirstEntries(properties.maxReportedRejections());
+        this.refused = new FirstEntries(properties.maxReportedRejections());
     }
 
     long entries() {
@@ -63,7 +67,7 @@ final class ArchiveUpload {
             return;
         }
         String path = ArchivePaths.normalize(name);
-        if (!seen.add(path)) {
+        if (!seen.add(PathDigest.of(path))) {
             duplicates.add(path);
             content.transferTo(OutputStream.nullOutputStream());
         }
@@ -84,7 +88,7 @@ final class ArchiveUpload {
         waiting.values().forEach(records -> records.forEach(r -> session.reject(r.line(), r.id(),
                 "image '" + RecordValidator.abbreviate(r.imagePath()) + "' is missing from the archive")));
         long unusedStaged = stagedPaths.stream().filter(p -> !used.contains(p)).count();
-        return session.finish(new IngestReport.Archive(List.copyOf(duplicates), List.copyOf(refused),
+        return session.finish(new IngestReport.Archive(duplicates.first(), duplicates.count(), refused.first(), refused.count(),
                 unreferenced + unusedStaged));
     }
 
@@ -100,7 +104,7 @@ final class ArchiveUpload {
             return;
         }
         try {
-            new CsvManifest(content).read(row -> {
+            new CsvManifest(content, (int) Math.min(Integer.MAX_VALUE - 8, properties.maxRecordLine().toBytes())).read(row -> {
                 if (row.problem() != null) {
                     session.reject(row.line(), null, row.problem());
                     return;
@@ -125,8 +129,9 @@ final class ArchiveUpload {
             session.accept(record.withImage(record.inlineImage()));
             return;
         }
-        if (stagedPaths.contains(record.imagePath())) {
-            used.add(record.imagePath());
+        PathDigest digest = PathDigest.of(record.imagePath());
+        if (stagedPaths.contains(digest)) {
+            used.add(digest);
             StagedImages.Staged image = staged.find(session.uploadId(), record.imagePath()).orElseThrow();
             if (image.reason() != null) {
                 session.reject(record.line(), record.id(), image.reason());
@@ -136,6 +141,11 @@ final class ArchiveUpload {
                         image.ciphertext())));
             }
             return;
+        }
+        waitingBytes += weight(record);
+        if (waitingBytes > properties.archive().maxWaiting().toBytes()) {
+            throw ArchiveGuard.tooLarge("the manifest names more than " + properties.archive().maxWaiting().toMegabytes()
+                    + " MB of records whose images come after it in the upload; put the images before the manifest, or split it");
         }
         waiting.computeIfAbsent(record.imagePath(), p -> new ArrayList<>()).add(record);
     }
@@ -162,10 +172,14 @@ final class ArchiveUpload {
         if (manifest == null) {
             byte[] ciphertext = reason == null ? session.cipher().encrypt(stagingId(path), "staged", bytes) : null;
             staged.stage(session.uploadId(), session.dataset().id(), path, ciphertext, reason);
-            stagedPaths.add(path);
+            stagedPaths.add(PathDigest.of(path));
+            session.keepAlive();
             return;
         }
         List<RecordValidator.ManifestRecord> records = waiting.remove(path);
+        if (records != null) {
+            waitingBytes -= records.stream().mapToLong(ArchiveUpload::weight).sum();
+        }
         if (records == null) {
             unreferenced++;
             return;
@@ -182,5 +196,53 @@ final class ArchiveUpload {
 
     private UUID stagingId(String path) {
         return UUID.nameUUIDFromBytes((session.uploadId() + "/" + path).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** About what a waiting record holds in memory: its strings as UTF-16, plus object overhead. */
+    private static long weight(RecordValidator.ManifestRecord record) {
+        return 64 + 2L * (record.imagePath().length() + (record.text() == null ? 0 : record.text().length())
+                + (record.id() == null ? 0 : record.id().length()));
+    }
+
+    /** A path as remembered: the first 128 bits of its SHA-256. */
+    private record PathDigest(long high, long low) {
+
+        static PathDigest of(String path) {
+            try {
+                java.nio.ByteBuffer digest = java.nio.ByteBuffer.wrap(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(path.getBytes(StandardCharsets.UTF_8)));
+                return new PathDigest(digest.getLong(), digest.getLong());
+            }
+            catch (java.security.NoSuchAlgorithmException ex) {
+                throw new IllegalStateException("SHA-256 unavailable", ex);
+            }
+        }
+    }
+
+    /** The first entries of a kind, for the report, and how many there were in all. */
+    private static final class FirstEntries {
+
+        private final int limit;
+        private final List<String> first = new ArrayList<>();
+        private long count;
+
+        FirstEntries(int limit) {
+            this.limit = limit;
+        }
+
+        void add(String entry) {
+            count++;
+            if (first.size() < limit) {
+                first.add(entry);
+            }
+        }
+
+        List<String> first() {
+            return List.copyOf(first);
+        }
+
+        long count() {
+            return count;
+        }
     }
 }

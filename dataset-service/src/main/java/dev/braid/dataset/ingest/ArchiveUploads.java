@@ -12,8 +12,8 @@ import dev.braid.dataset.catalog.Dataset;
 
 /**
  * Runs an upload of a manifest plus files (ZIP or multipart) as one unit: a body that is refused
- * (a zip bomb, a body cut short, no manifest) takes back every batch it had already written, and
- * the staged images of the upload are always cleared.
+ * (a zip bomb, a body cut short, no manifest) or fails in any other way takes back every batch it
+ * had already written, and the staged images of the upload are always cleared.
  */
 @Component
 class ArchiveUploads {
@@ -39,25 +39,21 @@ class ArchiveUploads {
     }
 
     IngestReport ingest(Dataset dataset, String kind, Source source) throws IOException {
-        try (IngestSession session = sessions.open(dataset)) {
+        return sessions.run(dataset, session -> {
             ArchiveUpload upload = new ArchiveUpload(session, jsonLines, validator, staged, properties);
             try {
                 source.read(upload);
                 return upload.finish();
             }
-            catch (ApiException ex) {
-                session.rollback();
-                throw ex;
-            }
             catch (ZipException | EOFException | MalformedUpload ex) {
-                session.rollback();
                 throw ApiException.badRequest("corrupt-upload", "The " + kind + " is corrupt or cut short"
-                        + (upload.entries() == 0 ? "" : " after " + upload.entries() + " files") + "; nothing from it was kept");
+                        + (upload.entries() == 0 ? "" : " after " + upload.entries() + " files")
+                        + (ex instanceof MalformedUpload ? " (" + ex.getMessage() + ")" : "") + "; nothing from it was kept");
             }
             finally {
                 staged.clear(session.uploadId());
             }
-        }
+        });
     }
 
     /** The body does not follow its format. */

@@ -23,7 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class CsvManifest {
 
     private static final Set<String> COLUMNS = Set.of("id", "text", "image", "imagebase64", "label");
-    private static final int MAX_FIELD = 64 * 1024 * 1024;
+    /** More fields than any valid row has; a longer row is refused before it can fill memory. */
+    private static final int MAX_FIELDS = 16;
 
     /** One row as a JSON record, or the reason the row cannot be one. */
     record Row(long line, ObjectNode record, String problem) {
@@ -34,10 +35,14 @@ final class CsvManifest {
     }
 
     private final Reader reader;
+    private final int maxRow;
+    private int rowLength;
     private long line = 1;
     private int pushedBack = -2;
 
-    CsvManifest(InputStream in) {
+    /** {@code maxRow}: the most characters one row may hold, all its fields together. */
+    CsvManifest(InputStream in, int maxRow) {
+        this.maxRow = maxRow;
         this.reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
     }
@@ -105,6 +110,7 @@ final class CsvManifest {
         }
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
+        rowLength = 0;
         boolean quoted = false;
         boolean wasQuoted = false;
         while (true) {
@@ -136,6 +142,9 @@ final class CsvManifest {
                 wasQuoted = true;
             }
             else if (c == ',') {
+                if (fields.size() == MAX_FIELDS) {
+                    throw new IllegalArgumentException("a row of manifest.csv has more than " + MAX_FIELDS + " fields");
+                }
                 fields.add(field.toString());
                 field.setLength(0);
                 wasQuoted = false;
@@ -157,9 +166,9 @@ final class CsvManifest {
         }
     }
 
-    private static void append(StringBuilder field, int c) {
-        if (field.length() >= MAX_FIELD) {
-            throw new IllegalArgumentException("a field of manifest.csv is longer than 64 MB");
+    private void append(StringBuilder field, int c) {
+        if (++rowLength > maxRow) {
+            throw new IllegalArgumentException("a row of manifest.csv is longer than " + maxRow + " characters");
         }
         field.append((char) c);
     }

@@ -12,8 +12,9 @@ import dev.braid.dataset.crypto.RecordCipher;
 /**
  * One upload's progress, whatever its format: good records gathered into batches bounded by count
  * and bytes (so memory stays flat however large the upload) and written one transaction per
- * batch; rejected records with their line and reason. Every record carries the upload's id, so a
- * refused upload can take back what it wrote.
+ * batch; rejected records with their line and reason (the first ones by line, and how many in
+ * all). Every record carries the upload's id and stays out of the dataset until the upload
+ * finishes, so a refused upload takes back what it wrote and a half-done one is never seen.
  */
 final class IngestSession implements AutoCloseable {
 
@@ -25,13 +26,18 @@ final class IngestSession implements AutoCloseable {
     private final long maxBatchBytes;
     private final UUID uploadId = UUID.randomUUID();
     private final List<CandidateRecord> batch = new ArrayList<>();
-    private final List<IngestReport.Rejection> rejected = new ArrayList<>();
+    private final Rejections rejections;
+    private long touchedAt = System.nanoTime();
     private long batchBytes;
     private long candidates;
     private long accepted;
 
-    IngestSession(Dataset dataset, RecordCipher cipher, RecordWriter writer, int maxBatchRecords, long maxBatchBytes) {
+    private static final long KEEP_ALIVE_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
+    IngestSession(Dataset dataset, RecordCipher cipher, RecordWriter writer, int maxBatchRecords, long maxBatchBytes,
+            int maxReportedRejections) {
         this.dataset = dataset;
+        this.rejections = new Rejections(maxReportedRejections);
         this.labels = new HashSet<>(dataset.labels());
         this.cipher = cipher;
         this.writer = writer;
@@ -64,11 +70,11 @@ final class IngestSession implements AutoCloseable {
     }
 
     void reject(long line, String id, String reason) {
-        rejected.add(new IngestReport.Rejection(line, id, reason));
+        rejections.add(new IngestReport.Rejection(line, id, reason));
     }
 
     boolean hasRejections() {
-        return !rejected.isEmpty();
+        return rejections.total() > 0;
     }
 
     void flush() {
@@ -77,14 +83,29 @@ final class IngestSession implements AutoCloseable {
         }
         candidates += batch.size();
         accepted += writer.write(dataset.id(), uploadId, batch, cipher);
+        touchedAt = System.nanoTime();
         batch.clear();
         batchBytes = 0;
     }
 
+    /**
+     * Tells the sweeper this upload is alive while it writes nothing (an archive whose images come
+     * before its manifest); at most once a minute.
+     */
+    void keepAlive() {
+        if (System.nanoTime() - touchedAt > KEEP_ALIVE_NANOS) {
+            if (!writer.touch(uploadId)) {
+                throw new RecordWriter.UploadAbandoned();
+            }
+            touchedAt = System.nanoTime();
+        }
+    }
+
+    /** Writes the last batch and makes the upload's records part of the dataset, all at once. */
     IngestReport finish(IngestReport.Archive archive) {
         flush();
-        rejected.sort(java.util.Comparator.comparingLong(IngestReport.Rejection::line));
-        return new IngestReport(accepted, candidates - accepted, List.copyOf(rejected), archive);
+        writer.complete(uploadId);
+        return new IngestReport(accepted, candidates - accepted, rejections.firstByLine(), rejections.total(), archive);
     }
 
     /** Takes back every record this upload wrote: the upload is refused as a whole. */

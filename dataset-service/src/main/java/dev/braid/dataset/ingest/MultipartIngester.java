@@ -16,9 +16,12 @@ import dev.braid.dataset.catalog.Dataset;
 @Service
 class MultipartIngester {
 
+    private final int maxParts;
+
     private final ArchiveUploads uploads;
 
-    MultipartIngester(ArchiveUploads uploads) {
+    MultipartIngester(ArchiveUploads uploads, dev.braid.dataset.DatasetProperties properties) {
+        this.maxParts = properties.archive().maxEntries();
         this.uploads = uploads;
     }
 
@@ -29,7 +32,11 @@ class MultipartIngester {
         }
         return uploads.ingest(dataset, "multipart body", upload -> {
             MultipartReader reader = new MultipartReader(body, boundary);
+            long parts = 0;
             for (MultipartReader.Part part; (part = reader.next()) != null;) {
+                if (++parts > maxParts) {
+                    throw ArchiveGuard.tooLarge("the multipart body has more than " + maxParts + " parts");
+                }
                 upload.file(fileName(part), part.body());
             }
         });

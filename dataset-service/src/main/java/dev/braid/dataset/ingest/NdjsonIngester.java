@@ -41,14 +41,14 @@ class NdjsonIngester {
 
     /** An NDJSON body: records with inline images, written as they come. */
     IngestReport ingest(dev.braid.dataset.catalog.Dataset dataset, InputStream body) throws IOException {
-        try (IngestSession session = sessions.open(dataset)) {
+        return sessions.run(dataset, session -> {
             long parsed = read(body, session, false, record -> session.accept(record.withImage(record.inlineImage())));
             if (parsed == 0) {
                 throw ApiException.badRequest("malformed-records", session.hasRejections()
                         ? "The body is not NDJSON: no line is a JSON record" : "The body holds no records");
             }
             return session.finish(null);
-        }
+        });
     }
 
     /** Reads JSON Lines into the sink, rejecting bad lines in the session; returns how many lines were JSON. */

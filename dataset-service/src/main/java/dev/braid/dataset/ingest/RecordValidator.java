@@ -68,6 +68,9 @@ class RecordValidator {
         if (path != null && !ArchivePaths.isSafe(path)) {
             throw new Rejected("image path '" + abbreviate(path) + "' points outside the archive");
         }
+        if (path != null && json.has("imageBase64") && !json.get("imageBase64").isNull()) {
+            throw new Rejected("the record has both 'image' and 'imageBase64'; give one");
+        }
         byte[] inline = decodeBase64(optionalString(json, "imageBase64"));
         if (inline != null) {
             checkImage(inline);

@@ -26,9 +26,30 @@ class RecordWriter {
         this.jdbc = jdbc;
     }
 
-    /** Stores the batch; returns how many were new (the rest were duplicates). */
+    /** Registers an upload in progress: its records stay out of the dataset until {@link #complete}. */
+    void begin(UUID datasetId, UUID uploadId) {
+        jdbc.update("insert into dataset.upload (id, dataset_id) values (?, ?)", uploadId, datasetId);
+    }
+
+    /** Marks the upload alive; false when it was swept as abandoned, and so must not write on. */
+    boolean touch(UUID uploadId) {
+        return jdbc.update("update dataset.upload set active_at = now() where id = ?", uploadId) == 1;
+    }
+
+    /** The upload succeeded: its records become part of the dataset, all at once. */
+    void complete(UUID uploadId) {
+        jdbc.update("delete from dataset.upload where id = ?", uploadId);
+    }
+
+    /**
+     * Stores the batch; returns how many were new (the rest were duplicates). The upload is marked
+     * alive in the same transaction, and a swept upload writes nothing more.
+     */
     @Transactional
     int write(UUID datasetId, UUID uploadId, List<CandidateRecord> batch, RecordCipher cipher) {
+        if (!touch(uploadId)) {
+            throw new UploadAbandoned();
+        }
         int[][] results = jdbc.batchUpdate("""
                 insert into dataset.record (id, dataset_id, external_id, label, text_ct, image_ct, fingerprint, split, upload_id)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dataset_id, fingerprint) do nothing""",
@@ -42,10 +63,20 @@ class RecordWriter {
         return inserted;
     }
 
-    /** Removes what one upload stored, when the upload is refused as a whole. */
+    /** Removes what one upload stored, and the upload, when it is refused as a whole. */
     @Transactional
     void deleteUpload(UUID datasetId, UUID uploadId) {
         jdbc.update("delete from dataset.record where dataset_id = ? and upload_id = ?", datasetId, uploadId);
+        jdbc.update("delete from dataset.upload where id = ?", uploadId);
+    }
+
+    /** 408: the upload was idle past the sweep's limit and has been taken back; it cannot go on. */
+    static final class UploadAbandoned extends dev.braid.common.problem.ApiException {
+
+        UploadAbandoned() {
+            super(org.springframework.http.HttpStatus.REQUEST_TIMEOUT, "upload-abandoned",
+                    "The upload sent nothing for too long and was taken back; nothing from it was kept");
+        }
     }
 
     private static void bind(PreparedStatement ps, UUID datasetId, UUID uploadId, CandidateRecord r, RecordCipher cipher)

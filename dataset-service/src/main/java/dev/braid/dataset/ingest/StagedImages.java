@@ -12,7 +12,7 @@ import org.springframework.stereotype.Repository;
 /**
  * {@code dataset.staged_image}: images of an archive that came before its manifest, encrypted,
  * waiting to be paired with their records. An upload removes its own rows when it ends; rows of
- * an upload that died with its process are swept an hour later, by whichever instance runs.
+ * an upload that died with its process go with it in {@link AbandonedUploads}.
  */
 @Repository
 class StagedImages {
@@ -47,13 +47,5 @@ class StagedImages {
 
     void clear(UUID uploadId) {
         jdbc.sql("delete from dataset.staged_image where upload_id = ?").param(uploadId).update();
-    }
-
-    @Scheduled(initialDelay = 0, fixedDelayString = "PT10M")
-    void sweepAbandoned() {
-        int swept = jdbc.sql("delete from dataset.staged_image where created_at < now() - interval '1 hour'").update();
-        if (swept > 0) {
-            log.info("Swept {} staged images of uploads that did not finish", swept);
-        }
     }
 }

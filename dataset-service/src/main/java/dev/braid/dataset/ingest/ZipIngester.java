@@ -36,7 +36,7 @@ class ZipIngester {
         ArchiveGuard guard = new ArchiveGuard(body, properties.archive());
         ZipInputStream zip = new ZipInputStream(guard.body(), StandardCharsets.UTF_8);
         long entries = 0;
-        for (ZipEntry entry; (entry = zip.getNextEntry()) != null;) {
+        for (ZipEntry entry; (entry = nextEntry(zip)) != null;) {
             if (++entries > properties.archive().maxEntries()) {
                 throw ArchiveGuard.tooLarge("the archive has more than " + properties.archive().maxEntries() + " entries");
             }
@@ -50,6 +50,16 @@ class ZipIngester {
         }
         if (entries == 0) {
             throw ApiException.badRequest("not-an-archive", "The body is not a ZIP archive (or an empty one)");
+        }
+    }
+
+    private static ZipEntry nextEntry(ZipInputStream zip) throws IOException {
+        try {
+            return zip.getNextEntry();
+        }
+        catch (IllegalArgumentException ex) {
+            // the JDK's answer to an entry name that is not valid UTF-8
+            throw new ArchiveUploads.MalformedUpload("an entry name is not valid UTF-8");
         }
     }
 }

@@ -53,9 +53,22 @@ class PredictionService {
         if ((modelId == null) == (datasetId == null)) {
             throw ApiException.unprocessable("model-or-dataset", "Give exactly one of modelId and datasetId");
         }
+        List<byte[]> images = new ArrayList<>(inputs.size());
+        long pixels = 0;
+        for (int i = 0; i < inputs.size(); i++) {
+            String where = inputs.size() == 1 ? "" : "inputs[" + i + "]: ";
+            byte[] image = imageBytes(inputs.get(i).imageBase64(), where);
+            pixels += image == null ? 0 : pixels(image, where);
+            images.add(image);
+        }
+        if (pixels > properties.maxRequestPixels()) {
+            // checked on the headers before any image is decoded: one request's decoded images stay bounded
+            throw new ImageTooLarge("The request's images have " + pixels + " pixels together, over the limit of "
+                    + properties.maxRequestPixels() + " per request; send fewer or smaller images per batch");
+        }
         List<FusedClassifier.Input> decoded = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
-            decoded.add(decode(inputs.get(i), inputs.size() == 1 ? "" : "inputs[" + i + "]: "));
+            decoded.add(decode(inputs.get(i).text(), images.get(i), inputs.size() == 1 ? "" : "inputs[" + i + "]: "));
         }
         ModelVersion model = modelId != null ? registry.servingModel(modelId) : registry.servingModelFor(datasetId);
         ModelServer server = loadedModels.get(model.id(), model.datasetId(), model.artifactKey());
@@ -94,26 +107,47 @@ class PredictionService {
         return new Result(model.id(), predictions);
     }
 
-    private FusedClassifier.Input decode(Input input, String where) {
-        String text = input.text() == null || input.text().isBlank() ? null : input.text();
-        BufferedImage image = input.imageBase64() == null ? null : image(input.imageBase64(), where);
+    private FusedClassifier.Input decode(String rawText, byte[] imageBytes, String where) {
+        String text = rawText == null || rawText.isBlank() ? null : rawText;
+        BufferedImage image = imageBytes == null ? null : image(imageBytes, where);
         if (text == null && image == null) {
             throw ApiException.unprocessable("no-input", where + "give text, imageBase64 or both");
         }
         return new FusedClassifier.Input(text, image);
     }
 
-    private BufferedImage image(String base64, String where) {
+    private byte[] imageBytes(String base64, String where) {
+        if (base64 == null) {
+            return null;
+        }
         try {
-            return ImageProbe.decode(ImageProbe.decodeBase64(base64, properties.maxImageSize().toBytes()),
-                    properties.maxImagePixels());
+            return ImageProbe.decodeBase64(base64, properties.maxImageSize().toBytes());
         }
         catch (ImageProbe.InvalidImage ex) {
-            if (ex.tooLarge()) {
-                throw new ImageTooLarge(where + ex.getMessage());
-            }
-            throw ApiException.badRequest("invalid-image", where + ex.getMessage());
+            throw invalid(ex, where);
         }
+    }
+
+    private long pixels(byte[] image, String where) {
+        try {
+            return ImageProbe.check(image, properties.maxImagePixels());
+        }
+        catch (ImageProbe.InvalidImage ex) {
+            throw invalid(ex, where);
+        }
+    }
+
+    private BufferedImage image(byte[] bytes, String where) {
+        try {
+            return ImageProbe.decode(bytes, properties.maxImagePixels());
+        }
+        catch (ImageProbe.InvalidImage ex) {
+            throw invalid(ex, where);
+        }
+    }
+
+    private static ApiException invalid(ImageProbe.InvalidImage ex, String where) {
+        return ex.tooLarge() ? new ImageTooLarge(where + ex.getMessage()) : ApiException.badRequest("invalid-image", where + ex.getMessage());
     }
 
     /** 413: the image is over the size or pixel limit. */

@@ -122,6 +122,25 @@ class DeploymentTests extends RegisteredModelsTest {
     }
 
     @Test
+    void shouldRefuseABatchWhoseImagesTogetherPassThePixelBudgetBeforeDecodingAny() throws Exception {
+        ServiceTestClient client = new ServiceTestClient(port);
+        String model = register(client, "acme", UUID.randomUUID(), artifact);
+        java.awt.image.BufferedImage large = new java.awt.image.BufferedImage(4096, 4096, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(large, "png", png);
+        String image = Base64.getEncoder().encodeToString(png.toByteArray());
+
+        ServiceTestClient.Response one = client.postJson("/api/v1/predictions/batch", "acme",
+                Map.of("modelId", model, "inputs", List.of(Map.of("imageBase64", image))));
+        assertThat(one.status()).as("16.8 M pixels fit the 32 M budget").isEqualTo(200);
+        ServiceTestClient.Response three = client.postJson("/api/v1/predictions/batch", "acme",
+                Map.of("modelId", model, "inputs", List.of(Map.of("imageBase64", image), Map.of("imageBase64", image),
+                        Map.of("imageBase64", image))));
+        assertThat(three.status()).isEqualTo(413);
+        assertThat(three.json().path("detail").stringValue()).contains("50331648 pixels together").contains("33554432");
+    }
+
+    @Test
     void shouldAnswer429WithRetryAfterWhenTheModelsQueueIsFullAndBatchDeterministically() throws Exception {
         ServiceTestClient client = new ServiceTestClient(port);
         String model = register(client, "acme", UUID.randomUUID(), artifact);
