@@ -75,6 +75,9 @@ class PlatformEndToEndTests {
         // short leases, so the kill -9 test sees a dead worker's job taken over within seconds
         env.put("BRAID_TRAINING_WORKER_LEASE", "6s");
         env.put("BRAID_TRAINING_WORKER_HEARTBEAT", "2s");
+        // a reconciler that looks every second, and takes a reservation 5 s without a job as orphaned
+        env.put("BRAID_TRAINING_RECONCILE_INTERVAL", "1s");
+        env.put("BRAID_TRAINING_RECONCILE_RESERVATIONGRACE", "5s");
         for (String module : PlatformConfig.MODULES) {
             String key = module.substring(0, module.indexOf('-')).toUpperCase(java.util.Locale.ROOT);
             env.put("BRAID_" + key + "_PORT", Integer.toString(freePort()));
@@ -296,6 +299,45 @@ class PlatformEndToEndTests {
         Http.Response rotated = gateway.postJson("/api/v1/privacy/keys/rotate", ADMIN_KEY, "{}");
         assertThat(rotated.status()).isEqualTo(202);
         assertThat(rotated.json().path("keyVersions").size()).isGreaterThanOrEqualTo(1);
+
+        // the reconciler: a reservation whose submit died before queuing its job is released, and a job that
+        // ended while the privacy service was down is charged for the steps it had run
+        Http privacyPort = new Http("http://localhost:" + platform.port("privacy-service"));
+        String service = new InternalTokenCodec("e2e-internal-secret-long-enough-for-hmac", Duration.ofMinutes(5))
+                .issueForService(new dev.braid.common.security.Caller("acme", Role.MEMBER, "e2e", null, java.time.Instant.now()));
+        String orphan = java.util.UUID.randomUUID().toString();
+        String unsettled = java.util.UUID.randomUUID().toString();
+        for (String jobId : List.of(orphan, unsettled)) {
+            Http.Response reserved = privacyPort.postJson("/internal/budgets/" + privateId + "/reservations", null, Map.of("jobId",
+                    jobId, "sampleRate", q, "noiseMultiplier", 1.1, "steps", 2), InternalTokenCodec.HEADER, service);
+            assertThat(reserved.status()).as(reserved.body()).isEqualTo(201);
+        }
+        try (var db = java.sql.DriverManager.getConnection(EmbeddedPostgresExtension.jdbcUrl(), "postgres", "postgres");
+                var copy = db.createStatement()) {
+            // the job that succeeded above, as if it had failed with 1 step run and its settlement had not got through
+            copy.execute("create temp table ended as select * from training.job where id = '" + job.path("id").stringValue() + "'");
+            copy.execute("update ended set id = '" + unsettled + "', status = 'FAILED', privacy_report = null, private_steps = 1,"
+                    + " model_id = null, metrics = null");
+            copy.execute("insert into training.job select * from ended");
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        Map<String, String> states = Map.of();
+        while (!states.equals(Map.of(orphan, "RELEASED", unsettled, "COMMITTED"))) {
+            assertThat(System.nanoTime()).as("the reconciler settles both: " + states).isLessThan(deadline);
+            Thread.sleep(200);
+            Map<String, String> now = new HashMap<>();
+            for (JsonNode entry : gateway.get("/api/v1/privacy/budgets/" + privateId, acmeKey).json().path("entries")) {
+                if (Set.of(orphan, unsettled).contains(entry.path("jobId").stringValue())) {
+                    now.put(entry.path("jobId").stringValue(), entry.path("state").stringValue());
+                }
+            }
+            states = now;
+        }
+        double oneStep = gateway.postJson("/api/v1/privacy/accountant", acmeKey, Map.of("delta", 1e-5, "mechanisms",
+                List.of(Map.of("sampleRate", q, "noiseMultiplier", 1.1, "steps", 1)))).json().path("epsilon").asDouble();
+        JsonNode settled = gateway.get("/api/v1/training-jobs/" + unsettled, acmeKey).json();
+        assertThat(settled.path("privacy").path("epsilon").asDouble()).isCloseTo(oneStep,
+                org.assertj.core.data.Percentage.withPercentage(1e-6));
     }
 
     @Test

@@ -15,10 +15,12 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param services where the dataset, inference and privacy services listen
  * @param worker whether this instance runs jobs, and how it holds them
+ * @param reconcile how the privacy ledger is kept in step with the jobs
  */
 @Validated
 @ConfigurationProperties("braid.training")
-public record TrainingProperties(@Valid @NotNull Services services, @Valid @DefaultValue Worker worker) {
+public record TrainingProperties(@Valid @NotNull Services services, @Valid @DefaultValue Worker worker,
+        @Valid @DefaultValue Reconcile reconcile) {
 
     public record Services(@NotBlank String dataset, @NotBlank String inference, @NotBlank String privacy) {
     }
@@ -33,5 +35,13 @@ public record TrainingProperties(@Valid @NotNull Services services, @Valid @Defa
     public record Worker(@DefaultValue("true") boolean enabled, @DefaultValue("60s") Duration lease,
             @DefaultValue("10s") Duration heartbeat, @DefaultValue("5s") Duration pollInterval,
             @DefaultValue("3") @Min(1) int maxAttempts) {
+    }
+
+    /**
+     * @param interval how often ended jobs with an unsettled ledger entry, and reservations without a job, are looked for
+     * @param reservationGrace how old a reservation must be before a missing job is taken to mean it never came
+     *        (a submit reserves, then queues the job a moment later)
+     */
+    public record Reconcile(@DefaultValue("60s") Duration interval, @DefaultValue("10m") Duration reservationGrace) {
     }
 }

@@ -81,6 +81,12 @@ class BudgetController {
         return EntryResponse.of(ledger.commit(datasetId, jobId, request.steps(), Boolean.TRUE.equals(request.selectionRun())));
     }
 
+    /** Cross-tenant, so internal only (service tokens): ids of reservations older than {@code olderThanSeconds}. */
+    @GetMapping("/internal/reservations/open")
+    List<BudgetLedger.OpenReservation> openReservations(@org.springframework.web.bind.annotation.RequestParam long olderThanSeconds) {
+        return ledger.openReservations(java.time.Duration.ofSeconds(Math.max(0, olderThanSeconds)));
+    }
+
     @PostMapping("/internal/budgets/{datasetId}/reservations/{jobId}/release")
     EntryResponse release(@PathVariable UUID datasetId, @PathVariable UUID jobId) {
         return EntryResponse.of(ledger.release(datasetId, jobId));

@@ -33,6 +33,10 @@ public class BudgetLedger {
             double epsilonReserved, double epsilonRemaining, List<LedgerEntry> entries) {
     }
 
+    /** A reservation still held: whose, on which dataset, for which job. */
+    public record OpenReservation(String tenant, UUID datasetId, UUID jobId) {
+    }
+
     /** What a reservation holds: this job's planned ε alone, and what is left for others once it is held. */
     public record Reservation(UUID jobId, double epsilon, double epsilonRemaining) {
     }
@@ -118,6 +122,15 @@ public class BudgetLedger {
         }
         repository.release(datasetId, jobId);
         return entry(datasetId, jobId);
+    }
+
+    /**
+     * Reservations of every tenant held longer than this: for the training service's reconciler,
+     * which settles or releases those whose job ended or never came to exist.
+     */
+    @Transactional(readOnly = true)
+    public List<OpenReservation> openReservations(java.time.Duration olderThan) {
+        return repository.openReservations(olderThan);
     }
 
     @Transactional(readOnly = true)

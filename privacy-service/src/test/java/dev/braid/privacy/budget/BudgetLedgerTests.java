@@ -192,6 +192,28 @@ class BudgetLedgerTests {
                 .isCloseTo(1.0 - epsilon(List.of(new RdpAccountant.Mechanism(0.004, 6, 250))), withPercentage(1e-6));
     }
 
+    @Test
+    void shouldListHeldReservationsOfEveryTenantToServicesOnly() {
+        ServiceTestClient client = new ServiceTestClient(port);
+        UUID acme = budget(client, "acme", 5.0);
+        UUID globex = budget(client, "globex", 5.0);
+        UUID held = UUID.randomUUID();
+        UUID released = UUID.randomUUID();
+        reserve(client, acme, held, 0.01, 1.0, 10);
+        reserve(client, acme, released, 0.01, 1.0, 10);
+        client.postJson("/internal/budgets/" + acme + "/reservations/" + released + "/release", "acme", "{}");
+        UUID other = UUID.randomUUID();
+        assertThat(client.postJson("/internal/budgets/" + globex + "/reservations", "globex",
+                Map.of("jobId", other, "sampleRate", 0.01, "noiseMultiplier", 1.0, "steps", 10)).status()).isEqualTo(201);
+
+        JsonNode open = client.get("/internal/reservations/open?olderThanSeconds=0", "system").json();
+        assertThat(open.findValuesAsString("jobId")).contains(held.toString(), other.toString()).doesNotContain(released.toString());
+        assertThat(client.get("/internal/reservations/open?olderThanSeconds=3600", "system").json().findValuesAsString("jobId"))
+                .as("none is an hour old").doesNotContain(held.toString());
+        assertThat(client.postJsonWithClientToken("/internal/budgets/" + acme + "/reservations/" + held + "/release", "acme", "{}")
+                .status()).as("a client's token never reaches the ledger's internals").isEqualTo(403);
+    }
+
     private static double epsilon(List<RdpAccountant.Mechanism> mechanisms) {
         return RdpAccountant.epsilon(mechanisms, DELTA, RdpAccountant.DEFAULT_ORDERS).epsilon();
     }

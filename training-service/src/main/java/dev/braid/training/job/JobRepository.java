@@ -47,11 +47,13 @@ public class JobRepository {
     /** Stores the job's latest checkpoint, only while this worker holds the job; false when it does not. */
     public boolean saveCheckpoint(UUID id, String worker, int epoch, long step, long privateSteps, byte[] sealed) {
         return jdbc.sql("""
+                with held as (update training.job set private_steps = ? where id = ? and lease_owner = ? and status = 'RUNNING'
+                              returning id)
                 insert into training.checkpoint (job_id, epoch, step, private_steps, sealed)
-                select id, ?, ?, ?, ? from training.job where id = ? and lease_owner = ? and status = 'RUNNING'
+                select id, ?, ?, ?, ? from held
                 on conflict (job_id) do update set epoch = excluded.epoch, step = excluded.step,
                        private_steps = excluded.private_steps, sealed = excluded.sealed, created_at = now()""")
-                .params(epoch, step, privateSteps, sealed, id, worker).update() == 1;
+                .params(privateSteps, id, worker, epoch, step, privateSteps, sealed).update() == 1;
     }
 
     public Optional<StoredCheckpoint> checkpoint(UUID id) {
@@ -59,6 +61,33 @@ public class JobRepository {
                 .query((rs, row) -> new StoredCheckpoint(rs.getInt("epoch"), rs.getLong("step"), rs.getLong("private_steps"),
                         rs.getBytes("sealed")))
                 .optional();
+    }
+
+    /** The DP-SGD steps the job had run at its last checkpoint (kept after the checkpoint itself is gone). */
+    public long privateStepsCheckpointed(UUID id) {
+        return jdbc.sql("select private_steps from training.job where id = ?").param(id).query(Long.class).optional().orElse(0L);
+    }
+
+    /** Notes steps a run knows it ran beyond its last checkpoint, so a retried settlement still charges them. */
+    public void recordPrivateSteps(UUID id, long steps) {
+        jdbc.sql("update training.job set private_steps = greatest(private_steps, ?) where id = ?").params(steps, id).update();
+    }
+
+    /**
+     * Private jobs that ended without a model and without a settled ledger entry (their settlement
+     * failed), of every tenant. A job that succeeded was charged before its model was released.
+     */
+    public List<TrainingJob> unsettled() {
+        return jdbc.sql("""
+                select * from training.job where privacy is not null and privacy_report is null
+                and status in ('FAILED', 'CANCELLED') order by finished_at limit 100""")
+                .query(JobRepository::map).list();
+    }
+
+    /** Whether a job with this id exists, of any tenant. */
+    public boolean exists(String tenant, UUID id) {
+        return jdbc.sql("select exists(select 1 from training.job where tenant_id = ? and id = ?)").params(tenant, id)
+                .query(Boolean.class).single();
     }
 
     /** Records what a private job spent (also for a job that ends without a model). */

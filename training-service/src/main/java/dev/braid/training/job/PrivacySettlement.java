@@ -26,13 +26,17 @@ public class PrivacySettlement {
     /**
      * A private job that ends without a model pays for the steps it ran: {@code stepsRun} when the
      * run knows them, else those of its last checkpoint (steps after it died with the worker,
-     * unreleased). Nothing run: the reservation is released.
+     * unreleased). Nothing run: the reservation is released. A settlement that fails is retried
+     * by {@link LedgerReconciler}.
      */
     public void settle(TrainingJob job, Long stepsRun) {
         if (!job.isPrivate()) {
             return;
         }
-        long steps = stepsRun != null ? stepsRun : jobs.checkpoint(job.id()).map(JobRepository.StoredCheckpoint::privateSteps).orElse(0L);
+        if (stepsRun != null) {
+            jobs.recordPrivateSteps(job.id(), stepsRun); // so a retried settlement charges them too
+        }
+        long steps = stepsRun != null ? stepsRun : jobs.privateStepsCheckpointed(job.id());
         try {
             if (steps == 0) {
                 privacy.release(job.datasetId(), job.id());
@@ -43,7 +47,8 @@ public class PrivacySettlement {
             }
         }
         catch (RuntimeException ex) {
-            log.error("Could not settle the privacy ledger of job {}: its reservation stays held", job.id(), ex);
+            log.error("Could not settle the privacy ledger of job {}: its reservation stays held until the reconciler settles it",
+                    job.id(), ex);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.braid.training.remote;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -75,6 +76,16 @@ public class PrivacyClient {
     public void release(UUID datasetId, UUID jobId) {
         call(() -> http.post().uri("/internal/budgets/{id}/reservations/{job}/release", datasetId, jobId).body(Map.of())
                 .retrieve().toBodilessEntity());
+    }
+
+    /** A reservation still held: whose, on which dataset, for which job. */
+    public record OpenReservation(String tenant, UUID datasetId, UUID jobId) {
+    }
+
+    /** Reservations of every tenant held longer than the given time (the reconciler's question). */
+    public List<OpenReservation> openReservations(java.time.Duration olderThan) {
+        return List.of(call(() -> http.get().uri("/internal/reservations/open?olderThanSeconds={s}", olderThan.toSeconds())
+                .retrieve().body(OpenReservation[].class)));
     }
 
     private double delta(UUID datasetId) {

@@ -1,0 +1,74 @@
+package dev.braid.training.job;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import dev.braid.common.security.Caller;
+import dev.braid.common.security.CallerContext;
+import dev.braid.common.security.Role;
+import dev.braid.training.TrainingProperties;
+import dev.braid.training.remote.PrivacyClient;
+
+/**
+ * Keeps every reservation of ε tied to a job that still needs it. On a schedule, on whichever
+ * training instances run (every step is idempotent):
+ * <ul>
+ * <li>a private job that ended without a model but whose settlement failed (the privacy service
+ *     was down) is settled again, for the steps it is known to have run;</li>
+ * <li>a reservation held longer than {@code reconcile.reservation-grace} whose job does not exist
+ *     (the submit died between reserving and queuing, and its release failed) is released.</li>
+ * </ul>
+ * So a budget is never blocked forever by a job that is gone, and never charged less than what ran.
+ */
+@Component
+class LedgerReconciler {
+
+    private static final Logger log = LoggerFactory.getLogger(LedgerReconciler.class);
+    private static final String SYSTEM_TENANT = "system";
+
+    private final JobRepository jobs;
+    private final PrivacySettlement settlement;
+    private final PrivacyClient privacy;
+    private final TrainingProperties properties;
+
+    LedgerReconciler(JobRepository jobs, PrivacySettlement settlement, PrivacyClient privacy, TrainingProperties properties) {
+        this.jobs = jobs;
+        this.settlement = settlement;
+        this.privacy = privacy;
+        this.properties = properties;
+    }
+
+    @Scheduled(initialDelayString = "${braid.training.reconcile.interval:60s}", fixedDelayString = "${braid.training.reconcile.interval:60s}")
+    void reconcile() {
+        try {
+            for (TrainingJob job : jobs.unsettled()) {
+                as(job.tenant(), () -> settlement.settle(job, null));
+            }
+            List<PrivacyClient.OpenReservation> held = new ArrayList<>();
+            // a question about every tenant's reservations, so asked as the platform itself
+            as(SYSTEM_TENANT, () -> held.addAll(privacy.openReservations(properties.reconcile().reservationGrace())));
+            for (PrivacyClient.OpenReservation open : held) {
+                as(open.tenant(), () -> {
+                    if (!jobs.exists(open.tenant(), open.jobId())) {
+                        privacy.release(open.datasetId(), open.jobId());
+                        log.warn("Released the reservation of job {} on dataset {}: no such job was ever queued", open.jobId(),
+                                open.datasetId());
+                    }
+                });
+            }
+        }
+        catch (RuntimeException ex) {
+            log.warn("Ledger reconciliation did not finish, next try in {}: {}", properties.reconcile().interval(), ex.toString());
+        }
+    }
+
+    private static void as(String tenant, Runnable work) {
+        CallerContext.runAs(new Caller(tenant, Role.MEMBER, "training-reconciler", null, Instant.now().plusSeconds(60)), work);
+    }
+}
