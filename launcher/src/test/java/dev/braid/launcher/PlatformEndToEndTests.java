@@ -72,8 +72,9 @@ class PlatformEndToEndTests {
         env.put("BRAID_GATEWAY_RATELIMIT_REQUESTSPERSECOND", "20");
         env.put("BRAID_GATEWAY_MAXBODYSIZE", "2MB");
         env.put("BRAID_GATEWAY_MAXUPLOADSIZE", "4MB");
-        // short leases, so the kill -9 test sees a dead worker's job taken over within seconds
-        env.put("BRAID_TRAINING_WORKER_LEASE", "6s");
+        // short leases, so the kill -9 test sees a dead worker's job taken over within seconds; still six heartbeats
+        // long, so a worker slowed by a loaded machine does not lose its job to the other before the kill
+        env.put("BRAID_TRAINING_WORKER_LEASE", "12s");
         env.put("BRAID_TRAINING_WORKER_HEARTBEAT", "2s");
         // a reconciler that looks every second, and takes a reservation 5 s without a job as orphaned
         env.put("BRAID_TRAINING_RECONCILE_INTERVAL", "1s");
@@ -478,7 +479,7 @@ class PlatformEndToEndTests {
         env.put("BRAID_HOME", platform.home().toString());
         env.put("BRAID_INTERNAL_SECRET", "e2e-internal-secret-long-enough-for-hmac");
         env.put("BRAID_TRAINING_PORT", Integer.toString(freePort()));
-        env.put("BRAID_TRAINING_WORKER_LEASE", "6s");
+        env.put("BRAID_TRAINING_WORKER_LEASE", "12s");
         env.put("BRAID_TRAINING_WORKER_HEARTBEAT", "2s");
         for (String module : List.of("dataset-service", "inference-service", "privacy-service")) {
             String key = module.substring(0, module.indexOf('-')).toUpperCase(java.util.Locale.ROOT);
