@@ -94,6 +94,11 @@ public final class ImageProbe {
     /** Checks, then decodes. */
     public static BufferedImage decode(byte[] bytes, long maxPixels) throws InvalidImage {
         check(bytes, maxPixels);
+        return decodeChecked(bytes);
+    }
+
+    /** Decodes an image that {@link #check} has already passed, without reading its header again. */
+    public static BufferedImage decodeChecked(byte[] bytes) throws InvalidImage {
         try {
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
             if (image == null) {

@@ -14,7 +14,7 @@ final class Rejections {
     private static final Comparator<IngestReport.Rejection> BY_LINE = Comparator.comparingLong(IngestReport.Rejection::line);
 
     private final int limit;
-    /** The kept ones, the latest line on top, so it is the one to drop when a earlier line arrives. */
+    /** The kept ones, the latest line on top, so it is the one to drop when an earlier line arrives. */
     private final PriorityQueue<IngestReport.Rejection> kept;
     private long total;
 

@@ -137,9 +137,10 @@ class PredictionService {
         }
     }
 
+    /** Decodes an image whose header {@link #pixels} has already checked. */
     private BufferedImage image(byte[] bytes, String where) {
         try {
-            return ImageProbe.decode(bytes, properties.maxImagePixels());
+            return ImageProbe.decodeChecked(bytes);
         }
         catch (ImageProbe.InvalidImage ex) {
             throw invalid(ex, where);
