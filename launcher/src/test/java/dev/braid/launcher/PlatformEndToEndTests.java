@@ -181,6 +181,16 @@ class PlatformEndToEndTests {
         assertThat(job.path("progress").path("epoch").asInt()).isEqualTo(12);
         assertThat(job.path("metrics").path("fused").path("accuracy").asDouble())
                 .isGreaterThan(job.path("metrics").path("text").path("accuracy").asDouble());
+        JsonNode fused = job.path("metrics").path("fused");
+        assertThat(fused.path("accuracyInterval95").get(0).asDouble()).isLessThanOrEqualTo(fused.path("accuracy").asDouble());
+        assertThat(fused.path("accuracyInterval95").get(1).asDouble()).isGreaterThanOrEqualTo(fused.path("accuracy").asDouble());
+        long support = 0;
+        for (String label : LABELS) {
+            support += fused.path("perClass").path(label).path("support").asLong();
+        }
+        assertThat(support).as("per-class support covers the test split").isEqualTo(fused.path("examples").asLong());
+        assertThat(fused.path("confusion").findValues("count").stream().mapToLong(JsonNode::asLong).sum())
+                .isEqualTo(fused.path("examples").asLong());
         modelId = job.path("modelId").stringValue();
         assertThat(gateway.get("/api/v1/training-jobs/" + jobId, globexKey).status()).isEqualTo(404);
 

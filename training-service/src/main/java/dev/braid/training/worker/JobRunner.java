@@ -119,7 +119,7 @@ class JobRunner {
             TrainingResult result = new MultimodalTrainer().train(examples, dataset.labels(), options(job), listener(control),
                     resume);
             UUID modelId = UUID.nameUUIDFromBytes(("braid-model:" + job.id()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            Map<String, Object> metrics = metrics(result);
+            Map<String, Object> metrics = metrics(result, dataset.labels());
             if (job.isPrivate()) {
                 // the model is only released once what it cost is on the ledger
                 Map<String, Object> report = ledger.charge(job, result.privacy().steps(), result.privacy().selectionNoiseMultiplier() != null,
@@ -254,16 +254,41 @@ class JobRunner {
         return examples;
     }
 
-    private static Map<String, Object> metrics(TrainingResult result) {
+    private static Map<String, Object> metrics(TrainingResult result, List<String> labels) {
         Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("text", metric(result.text()));
-        metrics.put("image", metric(result.image()));
-        metrics.put("fused", metric(result.fused()));
+        metrics.put("text", metric(result.text(), labels));
+        metrics.put("image", metric(result.image(), labels));
+        metrics.put("fused", metric(result.fused(), labels));
         metrics.put("alpha", result.alpha());
         return metrics;
     }
 
-    private static Map<String, Object> metric(Metrics m) {
-        return Map.of("accuracy", m.accuracy(), "macroF1", m.macroF1(), "examples", m.examples());
+    /**
+     * One branch's test metrics: accuracy with its 95 % (Wilson) interval, macro-F1, per-class
+     * precision, recall and support, and the confusion matrix as its non-zero cells (actual label,
+     * predicted label, count), so its size is bounded by the test split, not by labels².
+     */
+    private static Map<String, Object> metric(Metrics m, List<String> labels) {
+        Map<String, Object> metric = new LinkedHashMap<>();
+        metric.put("accuracy", m.accuracy());
+        metric.put("accuracyInterval95", m.accuracyInterval95());
+        metric.put("macroF1", m.macroF1());
+        metric.put("examples", m.examples());
+        Map<String, Object> perClass = new LinkedHashMap<>();
+        for (int c = 0; c < labels.size(); c++) {
+            perClass.put(labels.get(c), Map.of("precision", m.precision(c), "recall", m.recall(c), "support", m.support(c)));
+        }
+        metric.put("perClass", perClass);
+        List<Map<String, Object>> cells = new ArrayList<>();
+        for (int actual = 0; actual < labels.size(); actual++) {
+            for (int predicted = 0; predicted < labels.size(); predicted++) {
+                if (m.confusion()[actual][predicted] > 0) {
+                    cells.add(Map.of("actual", labels.get(actual), "predicted", labels.get(predicted),
+                            "count", m.confusion()[actual][predicted]));
+                }
+            }
+        }
+        metric.put("confusion", cells);
+        return metric;
     }
 }
