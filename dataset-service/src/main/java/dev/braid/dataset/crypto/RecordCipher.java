@@ -48,24 +48,54 @@ public final class RecordCipher implements AutoCloseable {
         }
     }
 
+    /**
+     * What a record's ciphertexts are bound to besides their dataset and field: version 1 rows to
+     * their id only, version 2 rows also to their label and split.
+     */
+    public record Binding(UUID recordId, int version, String label, String split) {
+
+        public static final int CURRENT = 2;
+
+        public static Binding current(UUID recordId, String label, String split) {
+            return new Binding(recordId, CURRENT, label, split);
+        }
+    }
+
+    public byte[] encrypt(Binding binding, String field, byte[] plaintext) {
+        return seal(plaintext, associatedData(binding, field));
+    }
+
+    public byte[] decrypt(Binding binding, String field, byte[] ciphertext) {
+        return open(binding.recordId(), ciphertext, associatedData(binding, field));
+    }
+
+    /** For what is bound to an id only, such as a staged image. */
     public byte[] encrypt(UUID recordId, String field, byte[] plaintext) {
+        return seal(plaintext, associatedData(recordId, field));
+    }
+
+    public byte[] decrypt(UUID recordId, String field, byte[] ciphertext) {
+        return open(recordId, ciphertext, associatedData(recordId, field));
+    }
+
+    private byte[] seal(byte[] plaintext, byte[] associatedData) {
         if (plaintext == null) {
             return null;
         }
         try {
-            return aead.encrypt(plaintext, associatedData(recordId, field));
+            return aead.encrypt(plaintext, associatedData);
         }
         catch (GeneralSecurityException ex) {
             throw new IllegalStateException("encryption failed", ex);
         }
     }
 
-    public byte[] decrypt(UUID recordId, String field, byte[] ciphertext) {
+    private byte[] open(UUID recordId, byte[] ciphertext, byte[] associatedData) {
         if (ciphertext == null) {
             return null;
         }
         try {
-            return aead.decrypt(ciphertext, associatedData(recordId, field));
+            return aead.decrypt(ciphertext, associatedData);
         }
         catch (GeneralSecurityException ex) {
             throw new IllegalStateException("record " + recordId + " does not decrypt: tampered or moved", ex);
@@ -96,6 +126,18 @@ public final class RecordCipher implements AutoCloseable {
 
     private byte[] associatedData(UUID recordId, String field) {
         return ("braid/record/v1/" + datasetId + "/" + recordId + "/" + field).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Version 2 adds the label and split, each length-prefixed, so no label can imitate another binding. */
+    private byte[] associatedData(Binding binding, String field) {
+        if (binding.version() == 1) {
+            return associatedData(binding.recordId(), field);
+        }
+        byte[] head = ("braid/record/v2/" + datasetId + "/" + binding.recordId() + "/" + field).getBytes(StandardCharsets.UTF_8);
+        byte[] label = binding.label().getBytes(StandardCharsets.UTF_8);
+        byte[] split = binding.split().getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(head.length + 8 + label.length + split.length).put(head)
+                .putInt(label.length).put(label).putInt(split.length).put(split).array();
     }
 
     private static byte[] hmac(byte[] key, byte[] message) throws GeneralSecurityException {

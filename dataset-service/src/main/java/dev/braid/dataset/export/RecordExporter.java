@@ -38,7 +38,7 @@ class RecordExporter {
         OutputStream out = new BufferedOutputStream(raw, 64 * 1024);
         transactions.executeWithoutResult(status -> jdbc.query(con -> {
             var ps = con.prepareStatement("""
-                    select id, external_id, label, text_ct, image_ct, split from dataset.record r
+                    select id, ad_version, external_id, external_id_ct, label, text_ct, image_ct, split from dataset.record r
                     where dataset_id = ? and (?::text is null or split = ?)
                       and not exists (select 1 from dataset.upload u where u.id = r.upload_id)
                     order by id""");
@@ -49,11 +49,15 @@ class RecordExporter {
             return ps;
         }, rs -> {
             UUID id = rs.getObject("id", UUID.class);
-            byte[] text = cipher.decrypt(id, "text", rs.getBytes("text_ct"));
-            byte[] image = cipher.decrypt(id, "image", rs.getBytes("image_ct"));
+            RecordCipher.Binding binding = new RecordCipher.Binding(id, rs.getInt("ad_version"), rs.getString("label"),
+                    rs.getString("split"));
+            byte[] text = cipher.decrypt(binding, "text", rs.getBytes("text_ct"));
+            byte[] image = cipher.decrypt(binding, "image", rs.getBytes("image_ct"));
+            byte[] externalId = cipher.decrypt(binding, "external_id", rs.getBytes("external_id_ct"));
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", id.toString());
-            row.put("externalId", rs.getString("external_id"));
+            row.put("externalId", externalId != null ? new String(externalId, java.nio.charset.StandardCharsets.UTF_8)
+                    : rs.getString("external_id"));
             row.put("label", rs.getString("label"));
             row.put("text", text == null ? null : new String(text, java.nio.charset.StandardCharsets.UTF_8));
             row.put("imageBase64", image == null ? null : Base64.getEncoder().encodeToString(image));

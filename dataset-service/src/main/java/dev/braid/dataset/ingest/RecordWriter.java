@@ -51,8 +51,9 @@ class RecordWriter {
             throw new UploadAbandoned();
         }
         int[][] results = jdbc.batchUpdate("""
-                insert into dataset.record (id, dataset_id, external_id, label, text_ct, image_ct, fingerprint, split, upload_id)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dataset_id, fingerprint) do nothing""",
+                insert into dataset.record (id, dataset_id, external_id_ct, label, text_ct, image_ct, fingerprint, split, upload_id,
+                                            ad_version)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dataset_id, fingerprint) do nothing""",
                 batch, batch.size(), (PreparedStatement ps, CandidateRecord r) -> bind(ps, datasetId, uploadId, r, cipher));
         int inserted = 0;
         for (int[] chunk : results) {
@@ -83,14 +84,18 @@ class RecordWriter {
             throws SQLException {
         UUID id = UUID.randomUUID();
         byte[] fingerprint = cipher.fingerprint(r.label(), r.text(), r.image());
+        String split = CandidateRecord.splitOf(fingerprint);
+        RecordCipher.Binding binding = RecordCipher.Binding.current(id, r.label(), split);
         ps.setObject(1, id);
         ps.setObject(2, datasetId);
-        ps.setString(3, r.externalId());
+        ps.setBytes(3, cipher.encrypt(binding, "external_id", r.externalId() == null ? null
+                : r.externalId().getBytes(StandardCharsets.UTF_8)));
         ps.setString(4, r.label());
-        ps.setBytes(5, cipher.encrypt(id, "text", r.text() == null ? null : r.text().getBytes(StandardCharsets.UTF_8)));
-        ps.setBytes(6, cipher.encrypt(id, "image", r.image()));
+        ps.setBytes(5, cipher.encrypt(binding, "text", r.text() == null ? null : r.text().getBytes(StandardCharsets.UTF_8)));
+        ps.setBytes(6, cipher.encrypt(binding, "image", r.image()));
         ps.setBytes(7, fingerprint);
-        ps.setString(8, CandidateRecord.splitOf(fingerprint));
+        ps.setString(8, split);
         ps.setObject(9, uploadId);
+        ps.setInt(10, binding.version());
     }
 }

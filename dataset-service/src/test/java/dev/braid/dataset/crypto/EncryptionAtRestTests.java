@@ -27,8 +27,8 @@ class EncryptionAtRestTests extends DatasetServiceTest {
         ServiceTestClient client = client();
         String dataset = createDataset("clinic", List.of("cardio", "other"));
         byte[] png = png();
-        String body = "{\"text\":\"" + SECRET_TEXT + "\",\"imageBase64\":\"" + Base64.getEncoder().encodeToString(png)
-                + "\",\"label\":\"cardio\"}\n";
+        String body = "{\"id\":\"mrn-0042-7781\",\"text\":\"" + SECRET_TEXT + "\",\"imageBase64\":\""
+                + Base64.getEncoder().encodeToString(png) + "\",\"label\":\"cardio\"}\n";
         assertThat(client.post("/api/v1/datasets/" + dataset + "/records", "acme", Role.MEMBER, "application/x-ndjson",
                 body.getBytes(StandardCharsets.UTF_8)).json().path("accepted").asLong()).isEqualTo(1);
 
@@ -42,8 +42,20 @@ class EncryptionAtRestTests extends DatasetServiceTest {
         assertThat(jdbc.sql("select count(*) from dataset.record where position(convert_to(?, 'UTF8') in text_ct) > 0")
                 .param("chest pain").query(Long.class).single()).isZero();
 
+        assertThat(jdbc.sql("select count(*) from dataset.record where dataset_id = ?::uuid and external_id is not null")
+                .param(dataset).query(Long.class).single()).as("the external id is sealed too").isZero();
+        byte[] externalCt = jdbc.sql("select external_id_ct from dataset.record where dataset_id = ?::uuid").param(dataset)
+                .query(byte[].class).single();
+        assertThat(contains(externalCt, "mrn-0042".getBytes(StandardCharsets.UTF_8))).isFalse();
+
         String exported = client.get("/internal/datasets/" + dataset + "/records", "acme").body();
-        assertThat(exported).contains(SECRET_TEXT).contains(Base64.getEncoder().encodeToString(png));
+        assertThat(exported).contains(SECRET_TEXT).contains(Base64.getEncoder().encodeToString(png)).contains("mrn-0042-7781");
+
+        // a label changed in the table, not through Braid, leaves the record unreadable rather than relabelled
+        jdbc.sql("update dataset.record set label = 'other' where dataset_id = ?::uuid").param(dataset).update();
+        assertThat(client.get("/internal/datasets/" + dataset + "/records", "acme").body()).doesNotContain(SECRET_TEXT);
+        jdbc.sql("update dataset.record set label = 'cardio' where dataset_id = ?::uuid").param(dataset).update();
+        assertThat(client.get("/internal/datasets/" + dataset + "/records", "acme").body()).contains(SECRET_TEXT);
 
         // a ciphertext moved onto another record does not decrypt
         jdbc.sql("update dataset.record set text_ct = ? where dataset_id = ?::uuid").params(imageCt, dataset).update();
