@@ -45,7 +45,9 @@ final class Demo {
     private static final int DP_BATCH = 96;
     private static final double TARGET_EPSILON = 3.0;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1, as the gateway speaks, rather than the JDK client's attempt to upgrade to HTTP/2
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final String gateway;
     private String key;
     private double sigma;

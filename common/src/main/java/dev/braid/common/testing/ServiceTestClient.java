@@ -28,7 +28,8 @@ public final class ServiceTestClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     private final InternalTokenCodec codec = new InternalTokenCodec(SECRET, Duration.ofMinutes(5));
 
