@@ -311,6 +311,23 @@ class PlatformEndToEndTests {
         assertThat(rotated.status()).isEqualTo(202);
         assertThat(rotated.json().path("keyVersions").size()).isGreaterThanOrEqualTo(1);
 
+        // a target ε instead of σ: the service finds σ for the job's planned steps and its noisy choice of α
+        Http.Response targeted = gateway.postJson("/api/v1/training-jobs", acmeKey, Map.of("datasetId", privateId, "epochs", 2,
+                "batchSize", 32, "privacy", Map.of("targetEpsilon", 0.8, "maxGradNorm", 1.0)));
+        assertThat(targeted.status()).as(targeted.body()).isEqualTo(202);
+        JsonNode plan = targeted.json().path("privacy");
+        assertThat(plan.path("targetEpsilon").asDouble()).isEqualTo(0.8);
+        assertThat(plan.path("epsilon").asDouble()).isLessThanOrEqualTo(0.8).isGreaterThan(0.79);
+        double sigmaFound = plan.path("noiseMultiplier").asDouble();
+        double check = gateway.postJson("/api/v1/privacy/accountant", acmeKey, Map.of("delta", 1e-5, "mechanisms", List.of(
+                Map.of("sampleRate", q, "noiseMultiplier", sigmaFound, "steps", 2L * (long) Math.ceil(1 / q)),
+                Map.of("sampleRate", 1.0, "noiseMultiplier", 5.0, "steps", 1)))).json().path("epsilon").asDouble();
+        assertThat(check).isCloseTo(plan.path("epsilon").asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-6));
+        assertThat(gateway.postJson("/api/v1/training-jobs/" + targeted.json().path("id").stringValue() + "/cancel", acmeKey, "{}")
+                .status()).isEqualTo(202);
+        assertThat(gateway.postJson("/api/v1/training-jobs", acmeKey, Map.of("datasetId", privateId, "privacy",
+                Map.of("targetEpsilon", 0.8, "noiseMultiplier", 1.0))).status()).isEqualTo(422);
+
         // the reconciler: a reservation whose submit died before queuing its job is released, and a job that
         // ended while the privacy service was down is charged for the steps it had run
         Http privacyPort = new Http("http://localhost:" + platform.port("privacy-service"));

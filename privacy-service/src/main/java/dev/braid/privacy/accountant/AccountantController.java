@@ -33,6 +33,10 @@ class AccountantController {
             @NotNull @DecimalMin("0") @DecimalMax("1") Double sampleRate,
             @NotNull @DecimalMin("0") @DecimalMax("1e9") Double noiseMultiplier,
             @NotNull @Min(0) Long steps) {
+
+        RdpAccountant.Mechanism toMechanism() {
+            return new RdpAccountant.Mechanism(sampleRate, noiseMultiplier, steps);
+        }
     }
 
     record EpsilonRequest(@NotEmpty List<@NotNull @Valid MechanismRequest> mechanisms,
@@ -48,7 +52,8 @@ class AccountantController {
             @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false) Double delta,
             @NotNull @DecimalMin("0") @DecimalMax("1") Double sampleRate,
             @NotNull @Min(0) Long steps,
-            @DecimalMin(MIN_TOLERANCE) @DecimalMax("100") Double epsilonTolerance) {
+            @DecimalMin(MIN_TOLERANCE) @DecimalMax("100") Double epsilonTolerance,
+            List<@NotNull @Valid MechanismRequest> alongside) {
     }
 
     record NoiseResponse(double noiseMultiplier, double epsilon) {
@@ -56,16 +61,17 @@ class AccountantController {
 
     @PostMapping
     EpsilonResponse epsilon(@Valid @RequestBody EpsilonRequest request) {
-        RdpAccountant.Epsilon result = accountant.epsilon(request.mechanisms().stream()
-                .map(m -> new RdpAccountant.Mechanism(m.sampleRate(), m.noiseMultiplier(), m.steps()))
-                .toList(), request.delta(), request.orders());
+        RdpAccountant.Epsilon result = accountant.epsilon(request.mechanisms().stream().map(MechanismRequest::toMechanism).toList(),
+                request.delta(), request.orders());
         return new EpsilonResponse(result.epsilon(), result.order());
     }
 
     @PostMapping("/noise-multiplier")
     NoiseResponse noiseMultiplier(@Valid @RequestBody NoiseRequest request) {
+        List<RdpAccountant.Mechanism> alongside = request.alongside() == null ? List.of()
+                : request.alongside().stream().map(MechanismRequest::toMechanism).toList();
         RdpAccountant.Noise noise = accountant.noiseMultiplier(request.targetEpsilon(), request.delta(), request.sampleRate(),
-                request.steps(), request.epsilonTolerance() == null ? 0.01 : request.epsilonTolerance());
+                request.steps(), request.epsilonTolerance() == null ? 0.01 : request.epsilonTolerance(), alongside);
         return new NoiseResponse(noise.noiseMultiplier(), noise.epsilon());
     }
 }

@@ -55,13 +55,18 @@ public class AccountantService {
         return result;
     }
 
-    public RdpAccountant.Noise noiseMultiplier(double targetEpsilon, double delta, double q, long steps, double tolerance) {
+    public RdpAccountant.Noise noiseMultiplier(double targetEpsilon, double delta, double q, long steps, double tolerance,
+            List<RdpAccountant.Mechanism> alongside) {
+        if (alongside.size() + 1 > properties.accountant().maxMechanisms()) {
+            throw ApiException.badRequest("too-many-mechanisms",
+                    "At most " + (properties.accountant().maxMechanisms() - 1) + " mechanisms alongside the searched one");
+        }
         RdpAccountant.Noise noise = RdpAccountant.noiseMultiplier(targetEpsilon, delta, q, steps, tolerance,
-                        RdpAccountant.DEFAULT_ORDERS)
+                        RdpAccountant.DEFAULT_ORDERS, alongside)
                 .orElseThrow(() -> ApiException.unprocessable("budget-too-low",
                         "No noise multiplier up to 10^6 brings ε down to " + targetEpsilon + " for these steps and sampling rate"));
         audit(Map.of("targetEpsilon", targetEpsilon, "delta", delta, "sampleRate", q, "steps", steps, "tolerance", tolerance,
-                "noiseMultiplier", noise.noiseMultiplier()), noise.epsilon(), null);
+                "alongside", alongside, "noiseMultiplier", noise.noiseMultiplier()), noise.epsilon(), null);
         return noise;
     }
 

@@ -194,9 +194,24 @@ public final class RdpAccountant {
      */
     public static java.util.Optional<Noise> noiseMultiplier(double targetEpsilon, double delta, double q, long steps,
             double tolerance, List<Double> orders) {
+        return noiseMultiplier(targetEpsilon, delta, q, steps, tolerance, orders, List.of());
+    }
+
+    /**
+     * The same search with other mechanisms composed alongside (a job's noisy choice of its
+     * fusion weight, say): the σ found makes the whole composition fit the target.
+     */
+    public static java.util.Optional<Noise> noiseMultiplier(double targetEpsilon, double delta, double q, long steps,
+            double tolerance, List<Double> orders, List<Mechanism> alongside) {
         if (q == 0 || steps == 0) {
-            return java.util.Optional.of(new Noise(0, 0));
+            double fixed = alongside.isEmpty() ? 0 : epsilon(alongside, delta, orders).epsilon();
+            return fixed <= targetEpsilon ? java.util.Optional.of(new Noise(0, fixed)) : java.util.Optional.empty();
         }
+        java.util.function.DoubleUnaryOperator epsilonAt = sigma -> {
+            List<Mechanism> all = new ArrayList<>(alongside);
+            all.add(new Mechanism(q, sigma, steps));
+            return epsilon(all, delta, orders).epsilon();
+        };
         double sigmaLow = 0;
         double sigmaHigh = 10;
         double epsHigh = Double.POSITIVE_INFINITY;
@@ -205,11 +220,11 @@ public final class RdpAccountant {
             if (sigmaHigh > MAX_SIGMA) {
                 return java.util.Optional.empty();
             }
-            epsHigh = epsilon(List.of(new Mechanism(q, sigmaHigh, steps)), delta, orders).epsilon();
+            epsHigh = epsilonAt.applyAsDouble(sigmaHigh);
         }
         for (int i = 0; i < MAX_BISECTIONS && targetEpsilon - epsHigh > tolerance; i++) {
             double sigma = (sigmaLow + sigmaHigh) / 2;
-            double eps = epsilon(List.of(new Mechanism(q, sigma, steps)), delta, orders).epsilon();
+            double eps = epsilonAt.applyAsDouble(sigma);
             if (eps <= targetEpsilon) {
                 sigmaHigh = sigma;
                 epsHigh = eps;

@@ -96,6 +96,23 @@ class RdpAccountantTests {
     }
 
     @Test
+    void shouldFitTheSearchedNoiseAroundMechanismsComposedAlongside() {
+        List<RdpAccountant.Mechanism> selection = List.of(new RdpAccountant.Mechanism(1, 5, 1));
+        RdpAccountant.Noise alone = RdpAccountant.noiseMultiplier(3.0, 1e-5, 0.02, 2000, 1e-4, RdpAccountant.DEFAULT_ORDERS)
+                .orElseThrow();
+        RdpAccountant.Noise withSelection = RdpAccountant.noiseMultiplier(3.0, 1e-5, 0.02, 2000, 1e-4, RdpAccountant.DEFAULT_ORDERS,
+                selection).orElseThrow();
+
+        double composed = RdpAccountant.epsilon(List.of(new RdpAccountant.Mechanism(0.02, withSelection.noiseMultiplier(), 2000),
+                selection.get(0)), 1e-5, RdpAccountant.DEFAULT_ORDERS).epsilon();
+        assertThat(composed).as("the whole composition fits").isLessThanOrEqualTo(3.0).isGreaterThan(3.0 - 1e-4)
+                .isCloseTo(withSelection.epsilon(), withPercentage(1e-9));
+        assertThat(withSelection.noiseMultiplier()).as("room left for the selection costs noise").isGreaterThan(alone.noiseMultiplier());
+        assertThat(RdpAccountant.noiseMultiplier(0.01, 1e-5, 0.02, 2000, 1e-4, RdpAccountant.DEFAULT_ORDERS,
+                List.of(new RdpAccountant.Mechanism(1, 0.5, 1)))).as("the fixed part alone is over the target").isEmpty();
+    }
+
+    @Test
     void shouldComputeLogErfcDeepInTheTail() {
         assertThat(LogMath.logErfc(0)).isCloseTo(0, within(1e-15));
         assertThat(Math.exp(LogMath.logErfc(1))).isCloseTo(0.157299207050285131, withPercentage(1e-11));

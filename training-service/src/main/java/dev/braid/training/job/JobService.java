@@ -32,8 +32,12 @@ public class JobService {
         this.properties = properties;
     }
 
-    /** What a caller asks of DP-SGD; {@code alpha} null means: choose it privately with {@code selectionNoiseMultiplier}. */
-    record PrivacyRequest(double noiseMultiplier, double maxGradNorm, Double alpha, double selectionNoiseMultiplier) {
+    /**
+     * What a caller asks of DP-SGD: σ, or (σ null) the ε to fit it to; {@code alpha} null means:
+     * choose it privately with {@code selectionNoiseMultiplier}.
+     */
+    record PrivacyRequest(Double noiseMultiplier, Double targetEpsilon, double maxGradNorm, Double alpha,
+            double selectionNoiseMultiplier) {
     }
 
     /**
@@ -61,9 +65,11 @@ public class JobService {
             int stepsPerEpoch = (int) Math.ceil(1 / q);
             long steps = (long) stepsPerEpoch * epochs;
             Double selection = dp.alpha() == null ? dp.selectionNoiseMultiplier() : null;
-            PrivacyClient.Charge planned = privacy.reserve(datasetId, id, q, dp.noiseMultiplier(), steps, selection);
-            jobPrivacy = new JobPrivacy(dp.noiseMultiplier(), dp.maxGradNorm(), q, stepsPerEpoch, steps, dp.alpha(), selection,
-                    planned.epsilon(), planned.delta());
+            double sigma = dp.noiseMultiplier() != null ? dp.noiseMultiplier()
+                    : privacy.noiseFor(datasetId, dp.targetEpsilon(), q, steps, selection);
+            PrivacyClient.Charge planned = privacy.reserve(datasetId, id, q, sigma, steps, selection);
+            jobPrivacy = new JobPrivacy(sigma, dp.maxGradNorm(), q, stepsPerEpoch, steps, dp.alpha(), selection,
+                    planned.epsilon(), planned.delta(), dp.targetEpsilon());
         }
         try {
             repository.insert(id, CallerContext.tenant(), datasetId, epochs, batchSize, learningRate, seed,

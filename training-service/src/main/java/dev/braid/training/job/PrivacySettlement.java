@@ -63,6 +63,9 @@ public class PrivacySettlement {
         report.put("plannedEpsilon", p.plannedEpsilon());
         report.put("sampleRate", p.sampleRate());
         report.put("noiseMultiplier", p.noiseMultiplier());
+        if (p.targetEpsilon() != null) {
+            report.put("targetEpsilon", p.targetEpsilon());
+        }
         report.put("maxGradNorm", p.maxGradNorm());
         report.put("steps", steps);
         if (alphaMethod != null) {

@@ -39,18 +39,27 @@ class TrainingJobController {
     }
 
     /**
-     * DP-SGD settings: noise σ (default 1.0), clipping bound C (default 1.0), and the fusion weight:
-     * {@code alpha} to fix it (costs no ε), or left out to have it chosen on the validation split by
-     * Gaussian report-noisy-max with {@code alphaNoiseMultiplier} (default 5), charged too.
+     * DP-SGD settings: noise σ ({@code noiseMultiplier}, default 1.0) or, instead, the ε the job may
+     * spend ({@code targetEpsilon}: σ is then the smallest that keeps the job's whole planned
+     * spending, its noisy choice of α included, within it); clipping bound C (default 1.0); and the
+     * fusion weight: {@code alpha} to fix it (costs no ε), or left out to have it chosen on the
+     * validation split by Gaussian report-noisy-max with {@code alphaNoiseMultiplier} (default 5),
+     * charged too.
      */
     record PrivacyRequest(@DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double noiseMultiplier,
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double targetEpsilon,
             @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double maxGradNorm,
             @DecimalMin("0") @DecimalMax("1") Double alpha,
             @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double alphaNoiseMultiplier) {
 
         JobService.PrivacyRequest toService() {
-            return new JobService.PrivacyRequest(noiseMultiplier == null ? 1.0 : noiseMultiplier,
-                    maxGradNorm == null ? 1.0 : maxGradNorm, alpha, alphaNoiseMultiplier == null ? 5.0 : alphaNoiseMultiplier);
+            if (noiseMultiplier != null && targetEpsilon != null) {
+                throw dev.braid.common.problem.ApiException.unprocessable("noise-or-target",
+                        "Give privacy.noiseMultiplier or privacy.targetEpsilon, not both");
+            }
+            Double sigma = noiseMultiplier == null && targetEpsilon == null ? Double.valueOf(1.0) : noiseMultiplier;
+            return new JobService.PrivacyRequest(sigma, targetEpsilon, maxGradNorm == null ? 1.0 : maxGradNorm, alpha,
+                    alphaNoiseMultiplier == null ? 5.0 : alphaNoiseMultiplier);
         }
     }
 
@@ -86,6 +95,9 @@ class TrainingJobController {
         planned.put("state", "RESERVED");
         planned.put("sampleRate", p.sampleRate());
         planned.put("noiseMultiplier", p.noiseMultiplier());
+        if (p.targetEpsilon() != null) {
+            planned.put("targetEpsilon", p.targetEpsilon());
+        }
         planned.put("maxGradNorm", p.maxGradNorm());
         planned.put("steps", p.steps());
         return planned;

@@ -78,6 +78,30 @@ public class PrivacyClient {
                 .retrieve().toBodilessEntity());
     }
 
+    /**
+     * The smallest σ that keeps the job's planned spending (its DP-SGD steps and, when it will run,
+     * the noisy choice of α) within {@code targetEpsilon} at the budget's δ; 422 when no σ does.
+     */
+    public double noiseFor(UUID datasetId, double targetEpsilon, double sampleRate, long steps, Double selectionSigma) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("targetEpsilon", targetEpsilon);
+        body.put("delta", delta(datasetId));
+        body.put("sampleRate", sampleRate);
+        body.put("steps", steps);
+        body.put("epsilonTolerance", Math.max(1e-6, targetEpsilon * 1e-3));
+        if (selectionSigma != null) {
+            body.put("alongside", List.of(Map.of("sampleRate", 1.0, "noiseMultiplier", selectionSigma, "steps", 1)));
+        }
+        JsonNode noise = call(() -> http.post().uri("/api/v1/privacy/accountant/noise-multiplier").body(body).retrieve()
+                .onStatus(status -> status.value() == 422, (request, response) -> {
+                    JsonNode problem = tools.jackson.databind.json.JsonMapper.builder().build().readTree(response.getBody());
+                    throw ApiException.unprocessable("target-epsilon-unreachable", problem.path("detail").asString(
+                            "No noise multiplier brings the job's ε down to " + targetEpsilon));
+                })
+                .body(JsonNode.class));
+        return noise.path("noiseMultiplier").asDouble();
+    }
+
     /** A reservation still held: whose, on which dataset, for which job. */
     public record OpenReservation(String tenant, UUID datasetId, UUID jobId) {
     }
