@@ -56,9 +56,8 @@ class PredictionService {
         List<byte[]> images = new ArrayList<>(inputs.size());
         long pixels = 0;
         for (int i = 0; i < inputs.size(); i++) {
-            String where = inputs.size() == 1 ? "" : "inputs[" + i + "]: ";
-            byte[] image = imageBytes(inputs.get(i).imageBase64(), where);
-            pixels += image == null ? 0 : pixels(image, where);
+            byte[] image = imageBytes(inputs.get(i).imageBase64(), where(i, inputs.size()));
+            pixels += image == null ? 0 : pixels(image, where(i, inputs.size()));
             images.add(image);
         }
         if (pixels > properties.maxRequestPixels()) {
@@ -68,7 +67,7 @@ class PredictionService {
         }
         List<FusedClassifier.Input> decoded = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
-            decoded.add(decode(inputs.get(i).text(), images.get(i), inputs.size() == 1 ? "" : "inputs[" + i + "]: "));
+            decoded.add(decode(inputs.get(i).text(), images.get(i), where(i, inputs.size())));
         }
         ModelVersion model = modelId != null ? registry.servingModel(modelId) : registry.servingModelFor(datasetId);
         ModelServer server = loadedModels.get(model.id(), model.datasetId(), model.artifactKey());
@@ -76,7 +75,7 @@ class PredictionService {
             FusedClassifier.Input input = decoded.get(i);
             boolean usable = (input.text() != null && server.hasText()) || (input.image() != null && server.hasImage());
             if (!usable) {
-                throw ApiException.unprocessable("modality-unavailable", (decoded.size() == 1 ? "" : "inputs[" + i + "]: ")
+                throw ApiException.unprocessable("modality-unavailable", where(i, decoded.size())
                         + "this model was trained without the modality the input carries");
             }
         }
@@ -105,6 +104,11 @@ class PredictionService {
             throw new IllegalStateException("prediction failed", ex instanceof ExecutionException ? ex.getCause() : ex);
         }
         return new Result(model.id(), predictions);
+    }
+
+    /** How a problem names the input it is about: nothing for a lone input, its index in a batch. */
+    private static String where(int index, int inputs) {
+        return inputs == 1 ? "" : "inputs[" + index + "]: ";
     }
 
     private FusedClassifier.Input decode(String rawText, byte[] imageBytes, String where) {
@@ -148,7 +152,8 @@ class PredictionService {
     }
 
     private static ApiException invalid(ImageProbe.InvalidImage ex, String where) {
-        return ex.tooLarge() ? new ImageTooLarge(where + ex.getMessage()) : ApiException.badRequest("invalid-image", where + ex.getMessage());
+        return ex.tooLarge() ? new ImageTooLarge(where + ex.getMessage())
+                : ApiException.badRequest("invalid-image", where + ex.getMessage());
     }
 
     /** 413: the image is over the size or pixel limit. */

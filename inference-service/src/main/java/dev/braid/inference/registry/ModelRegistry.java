@@ -90,7 +90,7 @@ public class ModelRegistry {
                 blobs.delete(model.artifactKey());
             }
             catch (java.io.IOException ex) {
-                // the artifact is sealed under the destroyed data key: unreadable even where deletion failed
+                // sealed under the dataset's data key, which the deletion destroys next: unreadable even if it stays
                 log.warn("Could not delete the artifact of revoked model {}: {}", model.id(), ex.toString());
             }
         }

@@ -19,6 +19,8 @@ import dev.braid.training.TrainingProperties;
 @Component
 public class PrivacyClient {
 
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
     private final RestClient http;
     private final DataKeys keys;
 
@@ -51,8 +53,7 @@ public class PrivacyClient {
         JsonNode reserved = call(() -> http.post().uri("/internal/budgets/{id}/reservations", datasetId).body(body)
                 .retrieve()
                 .onStatus(status -> status.value() == 409, (request, response) -> {
-                    JsonNode problem = tools.jackson.databind.json.JsonMapper.builder().build().readTree(response.getBody());
-                    throw ApiException.conflict("budget-exceeded", problem.path("detail").asString(
+                    throw ApiException.conflict("budget-exceeded", detailOf(response,
                             "The job's planned ε does not fit in the dataset's remaining privacy budget"));
                 })
                 .onStatus(status -> status.value() == 404, (request, response) -> {
@@ -94,8 +95,7 @@ public class PrivacyClient {
         }
         JsonNode noise = call(() -> http.post().uri("/api/v1/privacy/accountant/noise-multiplier").body(body).retrieve()
                 .onStatus(status -> status.value() == 422, (request, response) -> {
-                    JsonNode problem = tools.jackson.databind.json.JsonMapper.builder().build().readTree(response.getBody());
-                    throw ApiException.unprocessable("target-epsilon-unreachable", problem.path("detail").asString(
+                    throw ApiException.unprocessable("target-epsilon-unreachable", detailOf(response,
                             "No noise multiplier brings the job's ε down to " + targetEpsilon));
                 })
                 .body(JsonNode.class));
@@ -115,6 +115,12 @@ public class PrivacyClient {
     private double delta(UUID datasetId) {
         return call(() -> http.get().uri("/api/v1/privacy/budgets/{id}", datasetId).retrieve().body(JsonNode.class))
                 .path("delta").asDouble();
+    }
+
+    /** The privacy service's own explanation in its problem response, passed on to the caller. */
+    private static String detailOf(org.springframework.http.client.ClientHttpResponse response, String fallback)
+            throws java.io.IOException {
+        return JSON.readTree(response.getBody()).path("detail").asString(fallback);
     }
 
     private static <T> T call(java.util.function.Supplier<T> request) {
