@@ -84,7 +84,9 @@ public record Metrics(double accuracy, double macroF1, int examples, int[][] con
         double n = examples;
         double centre = (accuracy + z2 / (2 * n)) / (1 + z2 / n);
         double half = Z95 * Math.sqrt(accuracy * (1 - accuracy) / n + z2 / (4 * n * n)) / (1 + z2 / n);
-        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+        // the Wilson interval always holds the observed accuracy; say so exactly, where rounding would
+        // leave the upper end of a perfect score at 0.9999999999999998
+        return new double[] {Math.max(0, Math.min(accuracy, centre - half)), Math.min(1, Math.max(accuracy, centre + half))};
     }
 
     static int argmax(float[] p) {

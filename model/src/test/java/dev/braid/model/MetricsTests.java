@@ -38,10 +38,15 @@ class MetricsTests {
         assertThat(small[1] - small[0]).isBetween(0.12, 0.14);
         // all right or all wrong: the interval still has width and never leaves [0, 1]
         assertThat(metrics(10, 10).accuracyInterval95()).satisfies(i -> {
-            assertThat(i[1]).isCloseTo(1.0, within(1e-12));
+            assertThat(i[1]).as("a perfect score's interval reaches 1 exactly").isEqualTo(1.0);
             assertThat(i[0]).isBetween(0.6, 0.75);
         });
         assertThat(metrics(0, 10).accuracyInterval95()[0]).isZero();
+        for (int correct = 0; correct <= 37; correct++) {
+            Metrics m = metrics(correct, 37);
+            assertThat(m.accuracyInterval95()[0]).isLessThanOrEqualTo(m.accuracy());
+            assertThat(m.accuracyInterval95()[1]).isGreaterThanOrEqualTo(m.accuracy());
+        }
         assertThat(Metrics.of(new int[0], new int[0], 2).accuracyInterval95()).containsExactly(0, 1);
         // narrower with more examples at the same accuracy
         double previous = 1;
