@@ -42,7 +42,6 @@ final class Demo {
     private static final int RECORDS = 1200;
     private static final int HELD_OUT = 400;
 
-    private static final int DP_BATCH = 96;
     private static final double TARGET_EPSILON = 3.0;
 
     // HTTP/1.1, as the gateway speaks, rather than the JDK client's attempt to upgrade to HTTP/2
@@ -58,7 +57,7 @@ final class Demo {
 
     /** What the demo trains on: labels, the records to ingest (NDJSON) and held-out inputs with their labels. */
     record DemoData(String description, List<String> labels, byte[] records, List<Map<String, String>> heldOut,
-            List<String> heldOutLabels, int epochs) {
+            List<String> heldOutLabels) {
     }
 
     static int run(List<String> args) throws Exception {
@@ -134,7 +133,7 @@ final class Demo {
             truth.add(LABELS.get(label));
         }
         return new DemoData(RECORDS + " generated records (the text says alpha or beta, the image is red or blue, the label is "
-                + "the pair) and " + HELD_OUT + " held out", LABELS, ndjson(RECORDS, 1), heldOut, truth, 8);
+                + "the pair) and " + HELD_OUT + " held out", LABELS, ndjson(RECORDS, 1), heldOut, truth);
     }
 
     private static String adminKey(PlatformConfig config) throws IOException {
@@ -178,24 +177,16 @@ final class Demo {
                     report.path("accepted").asLong(), report.path("rejected").size());
         }
 
-        String plainJob = post("/api/v1/training-jobs", key, Map.of("datasetId", open, "epochs", data.epochs(), "batchSize", 32,
-                "learningRate", 0.003, "seed", 7)).path("id").stringValue();
-        // the DP job's noise: the smallest σ whose DP-SGD ε stays near TARGET_EPSILON for this q and step count
-        long train = 0;
-        for (JsonNode count : send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/datasets/" + guarded)).GET(), key)
-                .path("splits").path("train")) {
-            train += count.asLong();
-        }
-        double q = Math.min(1.0, (double) DP_BATCH / train);
-        long steps = (long) data.epochs() * (long) Math.ceil(1 / q);
-        sigma = post("/api/v1/privacy/accountant/noise-multiplier", key, Map.of("targetEpsilon", TARGET_EPSILON, "delta", 1e-5,
-                "sampleRate", q, "steps", steps)).path("noiseMultiplier").asDouble();
-        JsonNode submitted = post("/api/v1/training-jobs", key, Map.of("datasetId", guarded, "epochs", data.epochs(),
-                "batchSize", DP_BATCH, "learningRate", 0.05, "seed", 7, "privacy", Map.of("noiseMultiplier", sigma, "maxGradNorm", 1.0)));
+        // both jobs as a user submits them: the dataset and, for the private one, the ε it may spend; the trainer chooses the rest
+        String plainJob = post("/api/v1/training-jobs", key, Map.of("datasetId", open)).path("id").stringValue();
+        JsonNode submitted = post("/api/v1/training-jobs", key, Map.of("datasetId", guarded,
+                "privacy", Map.of("targetEpsilon", TARGET_EPSILON)));
         String privateJob = submitted.path("id").stringValue();
-        System.out.printf(Locale.ROOT, "Training a non-private model and a DP-SGD model (q %.3f, %d steps, σ %.2f from the "
-                + "accountant for ε %.1f; planned ε %.2f with the private choice of α, reserved)%n", q, steps, sigma, TARGET_EPSILON,
-                submitted.path("privacy").path("epsilon").asDouble());
+        JsonNode planned = submitted.path("privacy");
+        sigma = planned.path("noiseMultiplier").asDouble();
+        System.out.printf(Locale.ROOT, "Training a non-private model and a DP-SGD model (q %.3f, %d steps, σ %.2f found for "
+                + "ε %.1f; planned ε %.2f with the private choice of α, reserved)%n", planned.path("sampleRate").asDouble(),
+                planned.path("steps").asLong(), sigma, TARGET_EPSILON, planned.path("epsilon").asDouble());
         Map<String, JsonNode> done = watch(Map.of("non-private", plainJob, "DP-SGD", privateJob));
 
         JsonNode plain = done.get("non-private");

@@ -84,7 +84,7 @@ final class EmojiData {
         }
         return Optional.of(new Demo.DemoData(PACKAGE + ": " + (rows.size() - heldOutCount) + " emoji (name + short names, "
                 + "64×64 PNG, " + categories.size() + " categories) and " + heldOutCount + " held out",
-                List.copyOf(categories), ndjson.toString().getBytes(StandardCharsets.UTF_8), heldOut, truth, 15));
+                List.copyOf(categories), ndjson.toString().getBytes(StandardCharsets.UTF_8), heldOut, truth));
     }
 
     private static boolean run(Path dir, String... command) throws InterruptedException {

@@ -68,7 +68,7 @@ final class FashionData {
         }
         return Optional.of(new Demo.DemoData("Fashion-MNIST: " + TRAIN + " training images with generated texts (synthetic pairs: "
                 + "the text names the department only) and " + HELD_OUT + " test images held out", LABELS,
-                ndjson.toString().getBytes(StandardCharsets.UTF_8), heldOut, truth, 6));
+                ndjson.toString().getBytes(StandardCharsets.UTF_8), heldOut, truth));
     }
 
     private static String text(int label, Random random) {

@@ -12,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A training run's state after a whole epoch: both branches' parameters and Adam moments (as DJL's
- * encoded NDList), the epoch and step reached, the steps run under DP-SGD (the privacy spent so
+ * encoded NDList), under early stopping each branch's best epoch and its weights then, every epoch's
+ * summary so far, the epoch and step reached, the steps run under DP-SGD (the privacy spent so
  * far) and, for a private run, its secret generator key, which with the step count is the run's
  * whole RNG state (see {@link StepRandom}). Plain bytes, for the caller to encrypt and store.
  */
@@ -26,7 +27,7 @@ public record Checkpoint(Header header, byte[] arrays) {
      * taken, the figure the privacy ledger is charged for.
      */
     public record Header(int version, int epoch, long step, long privateSteps, List<String> labels, boolean text, boolean image,
-            byte[] secret) {
+            byte[] secret, List<EpochSummary> curve, BranchBest textBest, BranchBest imageBest) {
     }
 
     public int epoch() {

@@ -11,7 +11,7 @@ public record Metrics(double accuracy, double macroF1, int examples, int[][] con
     /** z for a two-sided 95 % interval. */
     private static final double Z95 = 1.959963984540054;
 
-    static Metrics of(int[] truth, int[] predicted, int classes) {
+    public static Metrics of(int[] truth, int[] predicted, int classes) {
         int n = truth.length;
         int[][] confusion = new int[classes][classes];
         if (n == 0) {

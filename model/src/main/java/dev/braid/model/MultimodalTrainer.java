@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.random.RandomGenerator;
 
 import ai.djl.Device;
@@ -33,6 +34,17 @@ public final class MultimodalTrainer {
     private static final int SCORE_CHUNK = 256;
     private static final int ALPHA_STEPS = 10; // α = 0, 0.1, …, 1 for the private choice
 
+    /** Where a private run's secret comes from: the platform's strong generator, or a seeded one in tests that must not depend on luck. */
+    private final Random secrets;
+
+    public MultimodalTrainer() {
+        this(new SecureRandom());
+    }
+
+    MultimodalTrainer(Random secrets) {
+        this.secrets = secrets;
+    }
+
     public TrainingResult train(List<Example> examples, List<String> labels, TrainingOptions options, TrainingListener listener) {
         return train(examples, labels, options, listener, null);
     }
@@ -52,10 +64,11 @@ public final class MultimodalTrainer {
         long steps = (long) stepsPerEpoch * options.epochs();
 
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred(), Devices.ENGINE)) {
-            State state = resume == null ? State.fresh(manager, options, classes, text, image)
+            State state = resume == null ? State.fresh(manager, options, classes, text, image, secrets)
                     : State.restore(manager, resume, labels, text, image, options.isPrivate());
             Run run = new Run(manager, state, options, classes, train);
-            for (int epoch = state.epoch + 1; epoch <= options.epochs(); epoch++) {
+            List<Item> validation = Item.split(items, Example.Split.VALIDATION);
+            for (int epoch = state.epoch + 1; epoch <= options.epochs() && run.training(); epoch++) {
                 double lossSum = 0;
                 int batches = 0;
                 for (List<Item> batch : run.batches(epoch, stepsPerEpoch)) {
@@ -66,10 +79,9 @@ public final class MultimodalTrainer {
                     batches++;
                     listener.onStep(epoch, state.step, steps);
                 }
+                EpochSummary summary = run.endEpoch(epoch, validation, batches == 0 ? 0 : lossSum / batches);
                 state.epoch = epoch;
-                Scores validation = run.score(Item.split(items, Example.Split.VALIDATION)).calibrated(1, 1);
-                double validationAccuracy = Metrics.of(validation.labels(), validation.fusedPredictions(0.5), classes).accuracy();
-                listener.onEpoch(epoch, options.epochs(), state.step, steps, batches == 0 ? 0 : lossSum / batches, validationAccuracy);
+                listener.onEpoch(summary, options.epochs(), state.step, steps);
                 listener.onCheckpoint(state.checkpoint(labels));
             }
             return run.finish(items, labels);
@@ -118,8 +130,14 @@ public final class MultimodalTrainer {
         long step;
         long privateSteps;
         byte[] secret;
+        // early stopping: each branch's best epoch so far, its weights then, and every epoch's summary
+        BranchBest textBest;
+        BranchBest imageBest;
+        NDList textBestParams;
+        NDList imageBestParams;
+        List<EpochSummary> curve = new ArrayList<>();
 
-        static State fresh(NDManager manager, TrainingOptions options, int classes, boolean text, boolean image) {
+        static State fresh(NDManager manager, TrainingOptions options, int classes, boolean text, boolean image, Random secrets) {
             State s = new State();
             RandomGenerator init = StepRandom.of(options.seed(), null, 0, StepRandom.Purpose.INITIALISE);
             if (text) {
@@ -132,7 +150,7 @@ public final class MultimodalTrainer {
             }
             if (options.isPrivate()) {
                 s.secret = new byte[32];
-                new SecureRandom().nextBytes(s.secret);
+                secrets.nextBytes(s.secret);
             }
             return s;
         }
@@ -157,6 +175,19 @@ public final class MultimodalTrainer {
                 s.imageParams = slice(arrays, at, n);
                 s.imageAdam = new Adam(slice(arrays, at + n, n), slice(arrays, at + 2 * n, n));
                 at += 3 * n;
+            }
+            s.textBest = h.textBest();
+            s.imageBest = h.imageBest();
+            if (s.textBest != null) {
+                s.textBestParams = slice(arrays, at, s.textParams.size());
+                at += s.textParams.size();
+            }
+            if (s.imageBest != null) {
+                s.imageBestParams = slice(arrays, at, s.imageParams.size());
+                at += s.imageParams.size();
+            }
+            if (h.curve() != null) {
+                s.curve.addAll(h.curve());
             }
             if (at != arrays.size()) {
                 throw new IllegalArgumentException("the checkpoint holds " + arrays.size() + " arrays, this network needs " + at);
@@ -184,8 +215,14 @@ public final class MultimodalTrainer {
                 all.addAll(imageAdam.first());
                 all.addAll(imageAdam.second());
             }
+            if (textBest != null) {
+                all.addAll(textBestParams);
+            }
+            if (imageBest != null) {
+                all.addAll(imageBestParams);
+            }
             return new Checkpoint(new Checkpoint.Header(Network.VERSION, epoch, step, privateSteps, List.copyOf(labels),
-                    textParams != null, imageParams != null, secret), all.encode());
+                    textParams != null, imageParams != null, secret, List.copyOf(curve), textBest, imageBest), all.encode());
         }
     }
 
@@ -204,6 +241,67 @@ public final class MultimodalTrainer {
             this.options = options;
             this.classes = classes;
             this.train = train;
+        }
+
+        /** Whether any branch still trains: none once early stopping has stopped them all. */
+        boolean training() {
+            return trainsText() || trainsImage();
+        }
+
+        private boolean trainsText() {
+            return trains(state.textParams, state.textBest);
+        }
+
+        private boolean trainsImage() {
+            return trains(state.imageParams, state.imageBest);
+        }
+
+        private boolean trains(NDList params, BranchBest best) {
+            return params != null && (!options.stopsEarly() || best == null || !best.exhausted(state.epoch, options.patience()));
+        }
+
+        /**
+         * The summary of {@code epoch}, just trained (the state still at the one before), on the
+         * validation split; under early stopping, a branch that trained in it and did better than
+         * ever has its weights kept as its best.
+         */
+        EpochSummary endEpoch(int epoch, List<Item> validation, double trainLoss) {
+            boolean text = trainsText();
+            boolean image = trainsImage();
+            Scores logits = score(validation);
+            Double textLoss = text ? logits.meanLoss(logits.text()) : null;
+            Double imageLoss = image ? logits.meanLoss(logits.image()) : null;
+            if (options.stopsEarly()) {
+                BranchBest textBest = BranchBest.better(state.textBest, epoch, textLoss);
+                if (textBest != state.textBest) {
+                    state.textBest = textBest;
+                    state.textBestParams = replace(state.textBestParams, state.textParams);
+                }
+                BranchBest imageBest = BranchBest.better(state.imageBest, epoch, imageLoss);
+                if (imageBest != state.imageBest) {
+                    state.imageBest = imageBest;
+                    state.imageBestParams = replace(state.imageBestParams, state.imageParams);
+                }
+            }
+            Scores probabilities = logits.calibrated(1, 1);
+            double accuracy = Metrics.of(probabilities.labels(), probabilities.fusedPredictions(0.5), classes).accuracy();
+            EpochSummary summary = new EpochSummary(epoch, trainLoss, textLoss, imageLoss, accuracy);
+            state.curve.add(summary);
+            return summary;
+        }
+
+        /** A copy of {@code params} to keep, the copy it replaces freed. */
+        private NDList replace(NDList previous, NDList params) {
+            if (previous != null) {
+                previous.close();
+            }
+            NDList copy = new NDList();
+            for (NDArray p : params) {
+                NDArray c = p.duplicate();
+                c.attach(manager);
+                copy.add(c);
+            }
+            return copy;
         }
 
         private RandomGenerator random(long step, StepRandom.Purpose purpose) {
@@ -238,8 +336,8 @@ public final class MultimodalTrainer {
         /** One optimiser step on the batch; the batch's mean loss. */
         double step(List<Item> batch) {
             long t = state.step + 1;
-            List<Item> texts = state.textParams == null ? List.of() : batch.stream().filter(Item::hasText).toList();
-            List<Item> images = state.imageParams == null ? List.of() : batch.stream().filter(Item::hasImage).toList();
+            List<Item> texts = trainsText() ? batch.stream().filter(Item::hasText).toList() : List.of();
+            List<Item> images = trainsImage() ? batch.stream().filter(Item::hasImage).toList() : List.of();
             double loss;
             try (NDManager scope = manager.newSubManager()) {
                 RandomGenerator augment = random(t, StepRandom.Purpose.AUGMENT);
@@ -261,16 +359,16 @@ public final class MultimodalTrainer {
             if (batchSize == 0) {
                 return 0;
             }
-            NDList textLeaves = leaves(scope, state.textParams, 0);
-            NDList imageLeaves = leaves(scope, state.imageParams, 0);
+            NDList textLeaves = trainsText() ? leaves(scope, state.textParams, 0) : null;
+            NDList imageLeaves = trainsImage() ? leaves(scope, state.imageParams, 0) : null;
             double loss;
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
                 NDArray mean = summedLoss(scope, texts, textX, textLeaves, images, imageX, imageLeaves, false).div(batchSize);
                 collector.backward(mean);
                 loss = mean.getFloat();
             }
-            update(scope, state.textParams, state.textAdam, textLeaves, textX != null, t);
-            update(scope, state.imageParams, state.imageAdam, imageLeaves, imageX != null, t);
+            update(scope, state.textParams, state.textAdam, textLeaves, textX != null, options.textLearningRate(), t);
+            update(scope, state.imageParams, state.imageAdam, imageLeaves, imageX != null, options.imageLearningRate(), t);
             return loss;
         }
 
@@ -290,15 +388,16 @@ public final class MultimodalTrainer {
             return total;
         }
 
-        private void update(NDManager scope, NDList params, Adam adam, NDList leaves, boolean used, long t) {
-            if (params == null) {
+        /** Adam on a branch that still trains ({@code leaves} null: it does not); zero gradients when the batch had none of its records. */
+        private void update(NDManager scope, NDList params, Adam adam, NDList leaves, boolean used, double learningRate, long t) {
+            if (leaves == null) {
                 return;
             }
             NDList gradients = new NDList();
             for (NDArray leaf : leaves) {
                 gradients.add(used ? leaf.getGradient() : scope.zeros(leaf.getShape()));
             }
-            adam.update(params, gradients, options.learningRate(), t);
+            adam.update(params, gradients, learningRate, t);
         }
 
         /**
@@ -329,10 +428,10 @@ public final class MultimodalTrainer {
             NDList imageUpdate = noisyClippedSum(scope, state.imageParams, images, imageX == null ? null : gradients(imageLeaves),
                     squared, noise, expectedBatch);
             if (state.textParams != null) {
-                state.textAdam.update(state.textParams, textUpdate, options.learningRate(), t);
+                state.textAdam.update(state.textParams, textUpdate, options.textLearningRate(), t);
             }
             if (state.imageParams != null) {
-                state.imageAdam.update(state.imageParams, imageUpdate, options.learningRate(), t);
+                state.imageAdam.update(state.imageParams, imageUpdate, options.imageLearningRate(), t);
             }
             return batch.isEmpty() ? 0 : lossSum / batch.size();
         }
@@ -472,6 +571,12 @@ public final class MultimodalTrainer {
 
         /** Temperatures (not under DP), α, the artifact and the test-split metrics. */
         TrainingResult finish(List<Item> items, List<String> labels) {
+            if (state.textBest != null) {
+                state.textParams = state.textBestParams;
+            }
+            if (state.imageBest != null) {
+                state.imageParams = state.imageBestParams;
+            }
             Scores validationLogits = score(Item.split(items, Example.Split.VALIDATION));
             TrainingOptions.Privacy privacy = options.privacy();
             double textTemperature = privacy == null ? validationLogits.temperature(validationLogits.text()) : 1;
@@ -499,8 +604,15 @@ public final class MultimodalTrainer {
                     state.textParams == null ? null : state.textParams.encode(),
                     state.imageParams == null ? null : state.imageParams.encode());
             Scores test = score(Item.split(items, Example.Split.TEST)).calibrated(textTemperature, imageTemperature);
+            TrainingResult.Schedule schedule = new TrainingResult.Schedule(state.epoch, options.batchSize(),
+                    state.textParams == null ? null : options.textLearningRate(), state.imageParams == null ? null : options.imageLearningRate(),
+                    keptEpoch(state.textParams, state.textBest), keptEpoch(state.imageParams, state.imageBest), List.copyOf(state.curve));
             return new TrainingResult(artifact, test.metrics(test.text(), classes), test.metrics(test.image(), classes),
-                    Metrics.of(test.labels(), test.fusedPredictions(alpha), classes), alpha, spent);
+                    Metrics.of(test.labels(), test.fusedPredictions(alpha), classes), alpha, spent, schedule);
+        }
+
+        private Integer keptEpoch(NDList params, BranchBest best) {
+            return params == null ? null : best != null ? best.epoch() : state.epoch;
         }
 
         /**

@@ -22,6 +22,19 @@ record Scores(float[][] text, float[][] image, int[] labels) {
         return Calibration.fitTemperature(rows.toArray(float[][]::new), truth.stream().mapToInt(Integer::intValue).toArray());
     }
 
+    /** Mean cross-entropy of these logits over the records that have them; null when none has. */
+    Double meanLoss(float[][] logits) {
+        double sum = 0;
+        int n = 0;
+        for (int k = 0; k < labels.length; k++) {
+            if (logits[k] != null) {
+                sum -= Math.log(Math.max(Calibration.softmax(logits[k], 1)[labels[k]], 1e-12));
+                n++;
+            }
+        }
+        return n == 0 ? null : sum / n;
+    }
+
     Scores calibrated(double textTemperature, double imageTemperature) {
         return new Scores(softmax(text, textTemperature), softmax(image, imageTemperature), labels);
     }

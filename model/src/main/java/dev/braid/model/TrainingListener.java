@@ -7,8 +7,8 @@ public interface TrainingListener {
     default void onStep(int epoch, long step, long steps) {
     }
 
-    /** After each epoch, with the mean training loss and the fused accuracy on the validation split. */
-    default void onEpoch(int epoch, int epochs, long step, long steps, double loss, double validationAccuracy) {
+    /** After each epoch, with its summary (losses and validation accuracy), of at most {@code epochs}. */
+    default void onEpoch(EpochSummary summary, int epochs, long step, long steps) {
     }
 
     /**

@@ -1,11 +1,22 @@
 package dev.braid.model;
 
+import java.util.List;
+
 /**
  * What a finished run produced: the artifact to store, its test-split metrics per modality and
  * fused, the fitted α and, for a private run, what was spent and how α was chosen.
  */
 public record TrainingResult(ModelArtifact artifact, Metrics text, Metrics image, Metrics fused, double alpha,
-        PrivacySpent privacy) {
+        PrivacySpent privacy, Schedule schedule) {
+
+    /**
+     * What the run chose and why: the epochs it ran, its batch size, each branch's learning rate
+     * and the epoch whose weights it keeps (the best on validation under early stopping, else the
+     * last), and every epoch's summary. Null for a branch the model does not have.
+     */
+    public record Schedule(int epochs, int batchSize, Double textLearningRate, Double imageLearningRate, Integer textEpoch,
+            Integer imageEpoch, List<EpochSummary> curve) {
+    }
 
     /**
      * The mechanisms a private run ran on the data: {@code steps} DP-SGD steps at {@code sampleRate}

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,12 +13,24 @@ class CheckpointResumeTests {
 
     private static final List<String> LABELS = SyntheticData.LABELS;
 
+    enum Kind {
+        PLAIN(new TrainingOptions(3, 8, 0.01, 11)),
+        PRIVATE(new TrainingOptions(3, 8, 0.01, 11, new TrainingOptions.Privacy(1.0, 1.0, 8.0 / 36, 5, null, 5.0))),
+        // patience 2 with a text rate this high: the run stops well before its 12 epochs
+        EARLY_STOPPING(new TrainingOptions(12, 8, 0.5, 0.003, 2, 11, null));
+
+        final TrainingOptions options;
+
+        Kind(TrainingOptions options) {
+            this.options = options;
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void shouldResumeToTheSameModelAsAnUninterruptedRun(boolean isPrivate) throws Exception {
+    @EnumSource(Kind.class)
+    void shouldResumeToTheSameModelAsAnUninterruptedRun(Kind kind) throws Exception {
         List<Example> examples = SyntheticData.examples(60, 4);
-        TrainingOptions options = new TrainingOptions(3, 8, 0.01, 11,
-                isPrivate ? new TrainingOptions.Privacy(1.0, 1.0, 8.0 / 36, 5, null, 5.0) : null);
+        TrainingOptions options = kind.options;
 
         List<Checkpoint> checkpoints = new ArrayList<>();
         TrainingResult straight = new MultimodalTrainer().train(examples, LABELS, options, new TrainingListener() {
@@ -27,23 +39,32 @@ class CheckpointResumeTests {
                 checkpoints.add(checkpoint);
             }
         });
-        assertThat(checkpoints).extracting(Checkpoint::epoch).containsExactly(1, 2, 3);
+        int ran = straight.schedule().epochs();
+        assertThat(checkpoints).extracting(Checkpoint::epoch).containsExactlyElementsOf(
+                java.util.stream.IntStream.rangeClosed(1, ran).boxed().toList());
 
-        // as if the worker died during epoch 2: a fresh trainer carries on from the stored bytes of epoch 1
-        Checkpoint afterOne = Checkpoint.fromBytes(checkpoints.get(0).toBytes());
+        // as if the worker died during the next epoch: a fresh trainer carries on from the stored bytes of the second-last one
+        int from = kind == Kind.EARLY_STOPPING ? ran - 1 : 1;
+        Checkpoint interrupted = Checkpoint.fromBytes(checkpoints.get(from - 1).toBytes());
         List<Integer> epochsRun = new ArrayList<>();
         TrainingResult resumed = new MultimodalTrainer().train(examples, LABELS, options, new TrainingListener() {
             @Override
-            public void onEpoch(int epoch, int epochs, long step, long steps, double loss, double validationAccuracy) {
-                epochsRun.add(epoch);
+            public void onEpoch(EpochSummary summary, int epochs, long step, long steps) {
+                epochsRun.add(summary.epoch());
             }
-        }, afterOne);
+        }, interrupted);
 
-        assertThat(epochsRun).containsExactly(2, 3);
+        assertThat(epochsRun).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(from + 1, ran).boxed().toList());
         assertThat(resumed.artifact().textParameters()).isEqualTo(straight.artifact().textParameters());
         assertThat(resumed.artifact().imageParameters()).isEqualTo(straight.artifact().imageParameters());
         assertThat(resumed.alpha()).isEqualTo(straight.alpha());
-        if (isPrivate) {
+        assertThat(resumed.schedule()).isEqualTo(straight.schedule());
+        if (kind == Kind.EARLY_STOPPING) {
+            assertThat(ran).as("stopped before the most epochs allowed").isLessThan(12);
+            assertThat(interrupted.header().textBest()).as("resumed with a best epoch already held").isNotNull();
+            assertThat(interrupted.header().curve()).hasSize(from);
+        }
+        if (kind == Kind.PRIVATE) {
             assertThat(checkpoints.get(0).privateSteps()).isEqualTo(5);
             assertThat(checkpoints.get(0).header().secret()).hasSize(32);
             assertThat(resumed.privacy().steps()).isEqualTo(15);

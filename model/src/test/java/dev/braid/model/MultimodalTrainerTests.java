@@ -44,6 +44,32 @@ class MultimodalTrainerTests {
     }
 
     @Test
+    void shouldStopEachBranchAtItsBestValidationEpochWithTheDefaults() {
+        TrainingResult result = new MultimodalTrainer().train(SyntheticData.examples(200, 1), LABELS, TrainingOptions.defaults(7),
+                TrainingListener.NONE);
+        TrainingResult.Schedule schedule = result.schedule();
+        List<EpochSummary> curve = schedule.curve();
+
+        assertThat(result.fused().accuracy()).isGreaterThan(0.9);
+        assertThat(schedule.epochs()).as("stopped before the most allowed").isLessThan(TrainingOptions.DEFAULT_MAX_EPOCHS);
+        assertThat(curve).extracting(EpochSummary::epoch).containsExactlyElementsOf(
+                java.util.stream.IntStream.rangeClosed(1, schedule.epochs()).boxed().toList());
+        assertThat(schedule.textLearningRate()).isEqualTo(TrainingOptions.DEFAULT_TEXT_LEARNING_RATE);
+        assertThat(schedule.imageLearningRate()).isEqualTo(TrainingOptions.DEFAULT_IMAGE_LEARNING_RATE);
+        assertKeptBest(curve, schedule.textEpoch(), EpochSummary::textValidationLoss);
+        assertKeptBest(curve, schedule.imageEpoch(), EpochSummary::imageValidationLoss);
+    }
+
+    /** The kept epoch has the lowest validation loss measured, and the branch trained (was measured) until its patience ran out, no longer. */
+    private static void assertKeptBest(List<EpochSummary> curve, int kept, java.util.function.Function<EpochSummary, Double> loss) {
+        double best = curve.stream().map(loss).filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).min().orElseThrow();
+        assertThat(loss.apply(curve.get(kept - 1))).isEqualTo(best);
+        int lastMeasured = curve.stream().filter(e -> loss.apply(e) != null).mapToInt(EpochSummary::epoch).max().orElseThrow();
+        assertThat(lastMeasured).isEqualTo(Math.min(kept + TrainingOptions.DEFAULT_PATIENCE, curve.size()));
+        assertThat(curve.subList(0, lastMeasured)).allMatch(e -> loss.apply(e) != null);
+    }
+
+    @Test
     void shouldTrainAndServeADatasetWithImagesOnly() throws Exception {
         List<Example> imagesOnly = SyntheticData.examples(80, 5).stream()
                 .map(e -> new Example(null, e.image(), e.label(), e.split())).toList();

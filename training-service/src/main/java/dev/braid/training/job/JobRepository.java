@@ -29,7 +29,7 @@ public class JobRepository {
         this.jdbc = jdbc;
     }
 
-    void insert(UUID id, String tenant, UUID datasetId, int epochs, int batchSize, double learningRate, long seed,
+    void insert(UUID id, String tenant, UUID datasetId, int epochs, int batchSize, Double learningRate, long seed,
             int maxAttempts, JobPrivacy privacy) {
         jdbc.sql("""
                 insert into training.job (id, tenant_id, dataset_id, status, epochs, batch_size, learning_rate, seed, max_attempts,
@@ -237,7 +237,7 @@ public class JobRepository {
         String report = rs.getString("privacy_report");
         return new TrainingJob(rs.getObject("id", UUID.class), rs.getString("tenant_id"), rs.getObject("dataset_id", UUID.class),
                 JobStatus.valueOf(rs.getString("status")), rs.getInt("epochs"), rs.getInt("batch_size"),
-                rs.getDouble("learning_rate"), rs.getLong("seed"), rs.getInt("epoch"), rs.getInt("step"), rs.getInt("steps"),
+                rs.getObject("learning_rate", Double.class), rs.getLong("seed"), rs.getInt("epoch"), rs.getInt("step"), rs.getInt("steps"),
                 metricsJson, rs.getObject("model_id", UUID.class), rs.getString("error"), rs.getInt("attempt"),
                 rs.getInt("max_attempts"), rs.getBoolean("cancel_requested"), instant(rs, "created_at"),
                 instant(rs, "started_at"), instant(rs, "finished_at"),

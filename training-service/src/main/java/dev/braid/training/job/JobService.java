@@ -7,6 +7,7 @@ import org.springframework.stereotype.Service;
 
 import dev.braid.common.problem.ApiException;
 import dev.braid.common.security.CallerContext;
+import dev.braid.model.TrainingOptions;
 import dev.braid.training.TrainingProperties;
 import dev.braid.training.remote.DatasetClient;
 import dev.braid.training.remote.PrivacyClient;
@@ -14,6 +15,11 @@ import dev.braid.training.remote.PrivacyClient;
 /** The queue's facade: submitting, reading and cancelling the caller's jobs. */
 @Service
 public class JobService {
+
+    /** A private job's epochs and expected batch when the request leaves them out: what its ε is planned for. */
+    static final int DEFAULT_PRIVATE_EPOCHS = 10;
+    static final int DEFAULT_PRIVATE_BATCH_SIZE = 64;
+
 
     private final JobRepository repository;
     private final DatasetClient datasets;
@@ -45,7 +51,7 @@ public class JobService {
      * training. A private job first reserves its planned ε from the dataset's budget: 409 and
      * nothing queued when it does not fit.
      */
-    TrainingJob submit(UUID datasetId, int epochs, int batchSize, double learningRate, long seed, PrivacyRequest dp) {
+    TrainingJob submit(UUID datasetId, Integer epochs, Integer batchSize, Double learningRate, long seed, PrivacyRequest dp) {
         DatasetClient.DatasetInfo dataset = datasets.dataset(datasetId);
         if (dataset.requiresPrivacy() && dp == null) {
             throw ApiException.unprocessable("privacy-required",
@@ -53,6 +59,13 @@ public class JobService {
         }
         UUID id = UUID.randomUUID();
         JobPrivacy jobPrivacy = null;
+        // a private job runs every epoch it planned (its ε is reserved for them); any other stops early, epochs its most
+        if (epochs == null) {
+            epochs = dp != null ? DEFAULT_PRIVATE_EPOCHS : TrainingOptions.DEFAULT_MAX_EPOCHS;
+        }
+        if (batchSize == null) {
+            batchSize = dp != null ? DEFAULT_PRIVATE_BATCH_SIZE : TrainingOptions.DEFAULT_BATCH_SIZE;
+        }
         if (dp != null) {
             if (!dataset.requiresPrivacy()) {
                 throw ApiException.unprocessable("no-privacy-budget", "Dataset " + datasetId

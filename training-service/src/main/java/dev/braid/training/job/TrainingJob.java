@@ -5,9 +5,9 @@ import java.util.UUID;
 
 import tools.jackson.databind.JsonNode;
 
-/** A row of {@code training.job}. */
+/** A row of {@code training.job}; {@code learningRate} is null when the job left it to the trainer. */
 public record TrainingJob(UUID id, String tenant, UUID datasetId, JobStatus status, int epochs, int batchSize,
-        double learningRate, long seed, int epoch, int step, int steps, JsonNode metrics, UUID modelId, String error,
+        Double learningRate, long seed, int epoch, int step, int steps, JsonNode metrics, UUID modelId, String error,
         int attempt, int maxAttempts, boolean cancelRequested, Instant createdAt, Instant startedAt, Instant finishedAt,
         JobPrivacy privacy, JsonNode privacyReport) {
 

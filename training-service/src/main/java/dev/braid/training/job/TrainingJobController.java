@@ -63,6 +63,12 @@ class TrainingJobController {
         }
     }
 
+    /**
+     * Every field but {@code datasetId} may be left to the trainer. A job that is not private stops
+     * early ({@code epochs}, default 60, is its most) and keeps each branch's best epoch; a private
+     * one runs every epoch it planned (default 10). {@code learningRate}, when given, is used for
+     * both branches; left out, each branch gets its own.
+     */
     record SubmitJobRequest(@NotNull UUID datasetId, @Min(1) @Max(1000) Integer epochs, @Min(1) @Max(4096) Integer batchSize,
             @DecimalMin(value = "0", inclusive = false) @DecimalMax("10") Double learningRate, Long seed,
             @Valid PrivacyRequest privacy) {
@@ -109,9 +115,8 @@ class TrainingJobController {
     @PostMapping
     @ResponseStatus(HttpStatus.ACCEPTED)
     JobResponse submit(@Valid @RequestBody SubmitJobRequest request) {
-        return JobResponse.of(jobs.submit(request.datasetId(), value(request.epochs(), 10), value(request.batchSize(), 64),
-                request.learningRate() == null ? 1e-3 : request.learningRate(), request.seed() == null ? 7L : request.seed(),
-                request.privacy() == null ? null : request.privacy().toService()));
+        return JobResponse.of(jobs.submit(request.datasetId(), request.epochs(), request.batchSize(), request.learningRate(),
+                request.seed() == null ? 7L : request.seed(), request.privacy() == null ? null : request.privacy().toService()));
     }
 
     @GetMapping
@@ -146,9 +151,5 @@ class TrainingJobController {
     @ResponseStatus(HttpStatus.ACCEPTED)
     JobResponse cancel(@PathVariable UUID id) {
         return JobResponse.of(jobs.cancel(id));
-    }
-
-    private static int value(Integer given, int fallback) {
-        return given == null ? fallback : given;
     }
 }

@@ -24,6 +24,7 @@ import dev.braid.common.security.Caller;
 import dev.braid.common.security.CallerContext;
 import dev.braid.common.security.Role;
 import dev.braid.model.Checkpoint;
+import dev.braid.model.EpochSummary;
 import dev.braid.model.Example;
 import dev.braid.model.Metrics;
 import dev.braid.model.MultimodalTrainer;
@@ -173,7 +174,10 @@ class JobRunner {
         JobPrivacy p = job.privacy();
         TrainingOptions.Privacy privacy = p == null ? null : new TrainingOptions.Privacy(p.noiseMultiplier(), p.maxGradNorm(),
                 p.sampleRate(), p.stepsPerEpoch(), p.alpha(), p.selectionNoiseMultiplier() == null ? 0 : p.selectionNoiseMultiplier());
-        return new TrainingOptions(job.epochs(), job.batchSize(), job.learningRate(), job.seed(), privacy);
+        double text = job.learningRate() != null ? job.learningRate() : TrainingOptions.DEFAULT_TEXT_LEARNING_RATE;
+        double image = job.learningRate() != null ? job.learningRate() : TrainingOptions.DEFAULT_IMAGE_LEARNING_RATE;
+        return new TrainingOptions(job.epochs(), job.batchSize(), text, image, privacy == null ? TrainingOptions.DEFAULT_PATIENCE : 0,
+                job.seed(), privacy);
     }
 
     /** The job's last checkpoint, opened with its dataset's key; none on a first attempt. */
@@ -205,10 +209,13 @@ class JobRunner {
             }
 
             @Override
-            public void onEpoch(int epoch, int epochs, long step, long steps, double loss, double validationAccuracy) {
-                jobs.progress(job.id(), control.worker, epoch, (int) step, (int) steps);
-                jobs.event(job.id(), "epoch", Map.of("epoch", epoch, "epochs", epochs, "step", step, "steps", steps,
-                        "loss", loss, "validationAccuracy", validationAccuracy));
+            public void onEpoch(EpochSummary summary, int epochs, long step, long steps) {
+                jobs.progress(job.id(), control.worker, summary.epoch(), (int) step, (int) steps);
+                Map<String, Object> event = new LinkedHashMap<>(Map.of("epoch", summary.epoch(), "epochs", epochs, "step", step,
+                        "steps", steps, "loss", summary.trainLoss(), "validationAccuracy", summary.validationAccuracy()));
+                putIfPresent(event, "textValidationLoss", summary.textValidationLoss());
+                putIfPresent(event, "imageValidationLoss", summary.imageValidationLoss());
+                jobs.event(job.id(), "epoch", event);
             }
 
             @Override
@@ -260,7 +267,35 @@ class JobRunner {
         metrics.put("image", metric(result.image(), labels));
         metrics.put("fused", metric(result.fused(), labels));
         metrics.put("alpha", result.alpha());
+        metrics.put("training", training(result.schedule()));
         return metrics;
+    }
+
+    /** What the trainer chose (epochs run, batch size, each branch's learning rate and kept epoch) and the curve it chose from. */
+    private static Map<String, Object> training(TrainingResult.Schedule schedule) {
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("epochs", schedule.epochs());
+        training.put("batchSize", schedule.batchSize());
+        putIfPresent(training, "textLearningRate", schedule.textLearningRate());
+        putIfPresent(training, "imageLearningRate", schedule.imageLearningRate());
+        putIfPresent(training, "textEpoch", schedule.textEpoch());
+        putIfPresent(training, "imageEpoch", schedule.imageEpoch());
+        List<Map<String, Object>> curve = new ArrayList<>();
+        for (EpochSummary e : schedule.curve()) {
+            Map<String, Object> point = new LinkedHashMap<>(Map.of("epoch", e.epoch(), "trainLoss", e.trainLoss(),
+                    "validationAccuracy", e.validationAccuracy()));
+            putIfPresent(point, "textValidationLoss", e.textValidationLoss());
+            putIfPresent(point, "imageValidationLoss", e.imageValidationLoss());
+            curve.add(point);
+        }
+        training.put("curve", curve);
+        return training;
+    }
+
+    private static void putIfPresent(Map<String, Object> map, String key, Object value) {
+        if (value != null) {
+            map.put(key, value);
+        }
     }
 
     /**
