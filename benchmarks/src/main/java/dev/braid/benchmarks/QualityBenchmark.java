@@ -1,0 +1,128 @@
+package dev.braid.benchmarks;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import dev.braid.model.Example;
+import dev.braid.model.Metrics;
+import dev.braid.model.MultimodalTrainer;
+import dev.braid.model.TextEncoder;
+import dev.braid.model.TrainingListener;
+import dev.braid.model.TrainingOptions;
+import dev.braid.model.TrainingResult;
+
+/**
+ * Quality side by side in one run, on the same splits: Braid's trainer with the API's defaults
+ * (what a job with only {@code datasetId} gets) against multinomial logistic regression (L2 by
+ * 5-fold cross-validation) on the same frozen MiniLM embeddings and on pixels (16×16 RGB plus an
+ * 8-bin histogram per channel), and their late fusion (mean of the two probability vectors).
+ * Baselines fit on train + validation, the rows Braid learns and selects from; all are scored on test.
+ *
+ * <p>{@code java -cp benchmarks/target/benchmarks-*-exec.jar -Dloader.main=dev.braid.benchmarks.QualityBenchmark
+ * org.springframework.boot.loader.launch.PropertiesLauncher PATH/TO/emoji-datasource-google/package}
+ */
+public final class QualityBenchmark {
+
+    private QualityBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        EmojiExamples data = EmojiExamples.load(Path.of(args[0]));
+        List<Example> examples = data.examples();
+        int classes = data.labels().size();
+        List<Example> fit = examples.stream().filter(e -> e.split() != Example.Split.TEST).toList();
+        List<Example> test = examples.stream().filter(e -> e.split() == Example.Split.TEST).toList();
+        System.out.printf(Locale.ROOT, "emoji: %d train, %d validation, %d test, %d classes, %d cores%n",
+                examples.stream().filter(e -> e.split() == Example.Split.TRAIN).count(),
+                examples.stream().filter(e -> e.split() == Example.Split.VALIDATION).count(), test.size(), classes,
+                Runtime.getRuntime().availableProcessors());
+
+        long start = System.nanoTime();
+        TrainingResult braid = new MultimodalTrainer().train(examples, data.labels(), TrainingOptions.defaults(7),
+                TrainingListener.NONE);
+        double braidSeconds = (System.nanoTime() - start) / 1e9;
+
+        start = System.nanoTime();
+        int[] fitLabels = fit.stream().mapToInt(Example::label).toArray();
+        int[] testLabels = test.stream().mapToInt(Example::label).toArray();
+        SoftmaxRegression text = SoftmaxRegression.crossValidated(embeddings(fit), fitLabels, classes);
+        double[][] textP = text.probabilities(embeddings(test));
+        SoftmaxRegression image = SoftmaxRegression.crossValidated(pixels(fit), fitLabels, classes);
+        double[][] imageP = image.probabilities(pixels(test));
+        double baselineSeconds = (System.nanoTime() - start) / 1e9;
+        double[][] fusedP = new double[test.size()][classes];
+        for (int i = 0; i < test.size(); i++) {
+            for (int c = 0; c < classes; c++) {
+                fusedP[i][c] = (textP[i][c] + imageP[i][c]) / 2;
+            }
+        }
+
+        System.out.printf(Locale.ROOT, "%-44s %-15s %-15s %-15s %s%n", "", "text acc / F1", "image acc / F1", "fused acc / F1",
+                "train s");
+        row("Braid, defaults (alpha " + String.format(Locale.ROOT, "%.2f", braid.alpha()) + ")", braid.text(), braid.image(),
+                braid.fused(), braidSeconds);
+        row("logistic regression (L2 " + text.penalty + " / " + image.penalty + ")", metrics(testLabels, textP, classes),
+                metrics(testLabels, imageP, classes), metrics(testLabels, fusedP, classes), baselineSeconds);
+        TrainingResult.Schedule schedule = braid.schedule();
+        System.out.printf(Locale.ROOT, "Braid chose: %d epochs run, text kept from epoch %d (rate %s), image from epoch %d (rate %s), "
+                + "batch %d%n", schedule.epochs(), schedule.textEpoch(), schedule.textLearningRate(), schedule.imageEpoch(),
+                schedule.imageLearningRate(), schedule.batchSize());
+        double[] interval = braid.fused().accuracyInterval95();
+        System.out.printf(Locale.ROOT, "Braid fused 95%% interval: %.3f-%.3f; fused minus baseline fused: %+.3f%n", interval[0],
+                interval[1], braid.fused().accuracy() - metrics(testLabels, fusedP, classes).accuracy());
+        System.exit(0);
+    }
+
+    private static void row(String name, Metrics text, Metrics image, Metrics fused, double seconds) {
+        System.out.printf(Locale.ROOT, "%-44s %.3f / %.3f   %.3f / %.3f   %.3f / %.3f   %.0f%n", name, text.accuracy(), text.macroF1(),
+                image.accuracy(), image.macroF1(), fused.accuracy(), fused.macroF1(), seconds);
+    }
+
+    private static Metrics metrics(int[] truth, double[][] p, int classes) {
+        int[] predicted = new int[p.length];
+        for (int i = 0; i < p.length; i++) {
+            for (int c = 1; c < classes; c++) {
+                predicted[i] = p[i][c] > p[i][predicted[i]] ? c : predicted[i];
+            }
+        }
+        return Metrics.of(truth, predicted, classes);
+    }
+
+    private static double[][] embeddings(List<Example> examples) {
+        float[][] e = TextEncoder.shared().encode(examples.stream().map(Example::text).toList());
+        double[][] x = new double[e.length][];
+        for (int i = 0; i < e.length; i++) {
+            x[i] = new double[e[i].length];
+            for (int j = 0; j < e[i].length; j++) {
+                x[i][j] = e[i][j];
+            }
+        }
+        return x;
+    }
+
+    /** 16×16 RGB in [0, 1] and an 8-bin histogram per channel. */
+    private static double[][] pixels(List<Example> examples) {
+        double[][] x = new double[examples.size()][];
+        for (int i = 0; i < examples.size(); i++) {
+            BufferedImage image = examples.get(i).image();
+            double[] row = new double[16 * 16 * 3 + 24];
+            int w = image.getWidth();
+            int h = image.getHeight();
+            for (int y = 0; y < h; y++) {
+                for (int xx = 0; xx < w; xx++) {
+                    int rgb = image.getRGB(xx, y);
+                    int cell = (y * 16 / h) * 16 + xx * 16 / w;
+                    for (int c = 0; c < 3; c++) {
+                        int v = (rgb >> (16 - 8 * c)) & 0xff;
+                        row[c * 256 + cell] += v / 255.0 / ((double) w * h / 256);
+                        row[768 + c * 8 + v / 32] += 1.0 / (w * h);
+                    }
+                }
+            }
+            x[i] = row;
+        }
+        return x;
+    }
+}
