@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code npm pack} into {@code $BRAID_HOME/data} and unpacked with {@code tar}; 15 % of the emoji
  * (a fixed shuffle) are held out of the datasets for the final predictions.
  */
-final class EmojiData {
+public final class EmojiData {
 
     static final String PACKAGE = "emoji-datasource-google@16.0.0";
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -49,9 +49,39 @@ final class EmojiData {
                 return Optional.empty();
             }
         }
-        JsonNode emoji = JSON.readTree(Files.readString(unpacked.resolve("emoji.json"), StandardCharsets.UTF_8));
-        List<String[]> rows = new ArrayList<>(); // text, image file, category
+        List<Row> rows = new ArrayList<>(rows(unpacked));
         TreeSet<String> categories = new TreeSet<>();
+        rows.forEach(row -> categories.add(row.category()));
+        Collections.shuffle(rows, new Random(16));
+        int heldOutCount = rows.size() * 15 / 100;
+        StringBuilder ndjson = new StringBuilder();
+        List<Map<String, String>> heldOut = new ArrayList<>();
+        List<String> truth = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            String image = Base64.getEncoder().encodeToString(Files.readAllBytes(row.png()));
+            if (i < heldOutCount) {
+                heldOut.add(Map.of("text", row.text(), "imageBase64", image));
+                truth.add(row.category());
+            }
+            else {
+                ndjson.append(JSON.writeValueAsString(Map.of("id", row.png().getFileName().toString(), "text", row.text(),
+                        "imageBase64", image, "label", row.category()))).append('\n');
+            }
+        }
+        return Optional.of(new Demo.DemoData(PACKAGE + ": " + (rows.size() - heldOutCount) + " emoji (name + short names, "
+                + "64×64 PNG, " + categories.size() + " categories) and " + heldOutCount + " held out",
+                List.copyOf(categories), ndjson.toString().getBytes(StandardCharsets.UTF_8), heldOut, truth));
+    }
+
+    /** One emoji as Braid pairs it: its name and short names, its 64×64 PNG, its category. */
+    public record Row(String text, Path png, String category) {
+    }
+
+    /** The package's emoji with a Google image, "Component" left out, in the package's order; {@code unpacked} holds {@code emoji.json}. */
+    public static List<Row> rows(Path unpacked) throws IOException {
+        JsonNode emoji = JSON.readTree(Files.readString(unpacked.resolve("emoji.json"), StandardCharsets.UTF_8));
+        List<Row> rows = new ArrayList<>();
         for (JsonNode e : emoji) {
             String category = e.path("category").stringValue();
             Path png = unpacked.resolve("img/google/64").resolve(e.path("image").stringValue());
@@ -62,29 +92,9 @@ final class EmojiData {
             for (JsonNode shortName : e.path("short_names")) {
                 text.append(", ").append(shortName.stringValue().replace('_', ' '));
             }
-            rows.add(new String[] {text.toString(), png.toString(), category});
-            categories.add(category);
+            rows.add(new Row(text.toString(), png, category));
         }
-        Collections.shuffle(rows, new Random(16));
-        int heldOutCount = rows.size() * 15 / 100;
-        StringBuilder ndjson = new StringBuilder();
-        List<Map<String, String>> heldOut = new ArrayList<>();
-        List<String> truth = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            String[] row = rows.get(i);
-            String image = Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(row[1])));
-            if (i < heldOutCount) {
-                heldOut.add(Map.of("text", row[0], "imageBase64", image));
-                truth.add(row[2]);
-            }
-            else {
-                ndjson.append(JSON.writeValueAsString(Map.of("id", Path.of(row[1]).getFileName().toString(), "text", row[0],
-                        "imageBase64", image, "label", row[2]))).append('\n');
-            }
-        }
-        return Optional.of(new Demo.DemoData(PACKAGE + ": " + (rows.size() - heldOutCount) + " emoji (name + short names, "
-                + "64×64 PNG, " + categories.size() + " categories) and " + heldOutCount + " held out",
-                List.copyOf(categories), ndjson.toString().getBytes(StandardCharsets.UTF_8), heldOut, truth));
+        return rows;
     }
 
     private static boolean run(Path dir, String... command) throws InterruptedException {
