@@ -20,7 +20,6 @@ public class JobService {
     static final int DEFAULT_PRIVATE_EPOCHS = 10;
     static final int DEFAULT_PRIVATE_BATCH_SIZE = 64;
 
-
     private final JobRepository repository;
     private final DatasetClient datasets;
     private final JobWakeups wakeups;

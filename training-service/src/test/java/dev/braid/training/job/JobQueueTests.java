@@ -170,6 +170,16 @@ class JobQueueTests {
         assertThat(jobs.find("globex", otherTenant).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
     }
 
+    @Test
+    void shouldStoreALearningRateLeftToTheTrainerAsNone() {
+        UUID id = UUID.randomUUID();
+        jobs.insert(id, "acme", UUID.randomUUID(), 60, 32, null, 7, 3, null);
+
+        TrainingJob job = jobs.find("acme", id).orElseThrow();
+        assertThat(job.learningRate()).as("each branch then gets its own rate").isNull();
+        assertThat(job.epochs()).isEqualTo(60);
+    }
+
     private UUID queue(String tenant) {
         return queue(tenant, UUID.randomUUID());
     }
