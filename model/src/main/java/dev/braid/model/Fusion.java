@@ -1,7 +1,11 @@
 package dev.braid.model;
 
+import java.util.random.RandomGenerator;
+
 /** {@code p = (1-α)·p_text + α·p_image}; with one modality missing, the other alone. */
 final class Fusion {
+
+    private static final int ALPHA_STEPS = 10; // α = 0, 0.1, …, 1 for the private choice
 
     private Fusion() {
     }
@@ -48,5 +52,28 @@ final class Fusion {
             }
         }
         return bestAlpha;
+    }
+
+    /**
+     * α by report-noisy-max: the count of validation records each α gets right, plus Gaussian
+     * noise. One record moves each of the 11 counts by at most 1, so the count vector's L2
+     * sensitivity is √11 and the noise is σ·√11: a Gaussian mechanism with noise multiplier σ.
+     */
+    static double chooseNoisily(float[][] text, float[][] image, int[] truth, double sigma, RandomGenerator noise) {
+        double best = 0.5;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k <= ALPHA_STEPS; k++) {
+            double alpha = (double) k / ALPHA_STEPS;
+            int correct = 0;
+            for (int i = 0; i < truth.length; i++) {
+                correct += Metrics.argmax(fuse(text[i], image[i], alpha)) == truth[i] ? 1 : 0;
+            }
+            double score = correct + noise.nextGaussian() * sigma * Math.sqrt(ALPHA_STEPS + 1);
+            if (score > bestScore) {
+                bestScore = score;
+                best = alpha;
+            }
+        }
+        return best;
     }
 }

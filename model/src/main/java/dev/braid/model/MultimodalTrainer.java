@@ -2,17 +2,15 @@ package dev.braid.model;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Random;
 import java.util.random.RandomGenerator;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 
 /**
@@ -25,6 +23,9 @@ import ai.djl.training.GradientCollector;
  * {@link Network}), clip it to the norm bound, add Gaussian noise to the sum and divide by the
  * expected batch size; a record therefore pays for one mechanism, not one per branch.
  *
+ * <p>Under early stopping ({@link TrainingOptions}) a branch stops training once its validation
+ * loss has not improved for the patience, and the model keeps each branch's best epoch.
+ *
  * <p>After every epoch the listener gets a {@link Checkpoint}; a run given one carries on from it
  * and, because every random draw is derived from (seed, step), draws what the interrupted run
  * would have drawn.
@@ -32,7 +33,6 @@ import ai.djl.training.GradientCollector;
 public final class MultimodalTrainer {
 
     private static final int SCORE_CHUNK = 256;
-    private static final int ALPHA_STEPS = 10; // α = 0, 0.1, …, 1 for the private choice
 
     /** Where a private run's secret comes from: the platform's strong generator, or a seeded one in tests that must not depend on luck. */
     private final Random secrets;
@@ -51,27 +51,27 @@ public final class MultimodalTrainer {
 
     public TrainingResult train(List<Example> examples, List<String> labels, TrainingOptions options, TrainingListener listener,
             Checkpoint resume) {
-        List<Item> items = Item.all(examples);
-        List<Item> train = Item.split(items, Example.Split.TRAIN);
+        List<TrainingItem> items = TrainingItem.all(examples);
+        List<TrainingItem> train = TrainingItem.split(items, Example.Split.TRAIN);
         if (train.isEmpty()) {
             throw new IllegalArgumentException("the dataset has no records in its train split");
         }
-        boolean text = train.stream().anyMatch(Item::hasText);
-        boolean image = train.stream().anyMatch(Item::hasImage);
+        boolean text = train.stream().anyMatch(TrainingItem::hasText);
+        boolean image = train.stream().anyMatch(TrainingItem::hasImage);
         int classes = labels.size();
         TrainingOptions.Privacy privacy = options.privacy();
         int stepsPerEpoch = privacy != null ? privacy.stepsPerEpoch() : (train.size() + options.batchSize() - 1) / options.batchSize();
         long steps = (long) stepsPerEpoch * options.epochs();
 
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred(), Devices.ENGINE)) {
-            State state = resume == null ? State.fresh(manager, options, classes, text, image, secrets)
-                    : State.restore(manager, resume, labels, text, image, options.isPrivate());
+            TrainingState state = resume == null ? TrainingState.fresh(manager, options, classes, text, image, secrets)
+                    : TrainingState.restore(manager, resume, labels, text, image, options.isPrivate());
             Run run = new Run(manager, state, options, classes, train);
-            List<Item> validation = Item.split(items, Example.Split.VALIDATION);
+            List<TrainingItem> validation = TrainingItem.split(items, Example.Split.VALIDATION);
             for (int epoch = state.epoch + 1; epoch <= options.epochs() && run.training(); epoch++) {
                 double lossSum = 0;
                 int batches = 0;
-                for (List<Item> batch : run.batches(epoch, stepsPerEpoch)) {
+                for (List<TrainingItem> batch : run.batches(epoch, stepsPerEpoch)) {
                     if (listener.cancelRequested()) {
                         throw new TrainingCancelledException(state.step);
                     }
@@ -88,154 +88,16 @@ public final class MultimodalTrainer {
         }
     }
 
-    /** A record with its features computed once per run: the text's embedding and the image's pixels. */
-    private record Item(Example example, float[] embedding, byte[] pixels) {
-
-        static List<Item> all(List<Example> examples) {
-            List<String> texts = examples.stream().filter(Example::hasText).map(Example::text).toList();
-            float[][] embeddings = TextEncoder.shared().encode(texts);
-            List<Item> items = new ArrayList<>(examples.size());
-            int t = 0;
-            for (Example e : examples) {
-                items.add(new Item(e, e.hasText() ? embeddings[t++] : null, e.hasImage() ? ImageFeatures.rgb(e.image()) : null));
-            }
-            return items;
-        }
-
-        static List<Item> split(List<Item> items, Example.Split split) {
-            return items.stream().filter(i -> i.example.split() == split).toList();
-        }
-
-        boolean hasText() {
-            return embedding != null;
-        }
-
-        boolean hasImage() {
-            return pixels != null;
-        }
-
-        int label() {
-            return example.label();
-        }
-    }
-
-    /** Everything a checkpoint holds, live. */
-    private static final class State {
-
-        NDList textParams;
-        NDList imageParams;
-        Adam textAdam;
-        Adam imageAdam;
-        int epoch;
-        long step;
-        long privateSteps;
-        byte[] secret;
-        // early stopping: each branch's best epoch so far, its weights then, and every epoch's summary
-        BranchBest textBest;
-        BranchBest imageBest;
-        NDList textBestParams;
-        NDList imageBestParams;
-        List<EpochSummary> curve = new ArrayList<>();
-
-        static State fresh(NDManager manager, TrainingOptions options, int classes, boolean text, boolean image, Random secrets) {
-            State s = new State();
-            RandomGenerator init = StepRandom.of(options.seed(), null, 0, StepRandom.Purpose.INITIALISE);
-            if (text) {
-                s.textParams = Network.initialise(Network.Kind.TEXT, classes, manager, init);
-                s.textAdam = Adam.fresh(s.textParams);
-            }
-            if (image) {
-                s.imageParams = Network.initialise(Network.Kind.IMAGE, classes, manager, init);
-                s.imageAdam = Adam.fresh(s.imageParams);
-            }
-            if (options.isPrivate()) {
-                s.secret = new byte[32];
-                secrets.nextBytes(s.secret);
-            }
-            return s;
-        }
-
-        static State restore(NDManager manager, Checkpoint checkpoint, List<String> labels, boolean text, boolean image,
-                boolean isPrivate) {
-            Checkpoint.Header h = checkpoint.header();
-            if (!h.labels().equals(labels) || h.text() != text || h.image() != image || (h.secret() != null) != isPrivate) {
-                throw new IllegalArgumentException("the checkpoint was taken for other labels, modalities or privacy than this run has");
-            }
-            NDList arrays = NDList.decode(manager, checkpoint.arrays());
-            State s = new State();
-            int at = 0;
-            if (text) {
-                int n = Network.shapes(Network.Kind.TEXT, labels.size()).size();
-                s.textParams = slice(arrays, at, n);
-                s.textAdam = new Adam(slice(arrays, at + n, n), slice(arrays, at + 2 * n, n));
-                at += 3 * n;
-            }
-            if (image) {
-                int n = Network.shapes(Network.Kind.IMAGE, labels.size()).size();
-                s.imageParams = slice(arrays, at, n);
-                s.imageAdam = new Adam(slice(arrays, at + n, n), slice(arrays, at + 2 * n, n));
-                at += 3 * n;
-            }
-            s.textBest = h.textBest();
-            s.imageBest = h.imageBest();
-            if (s.textBest != null) {
-                s.textBestParams = slice(arrays, at, s.textParams.size());
-                at += s.textParams.size();
-            }
-            if (s.imageBest != null) {
-                s.imageBestParams = slice(arrays, at, s.imageParams.size());
-                at += s.imageParams.size();
-            }
-            if (h.curve() != null) {
-                s.curve.addAll(h.curve());
-            }
-            if (at != arrays.size()) {
-                throw new IllegalArgumentException("the checkpoint holds " + arrays.size() + " arrays, this network needs " + at);
-            }
-            s.epoch = h.epoch();
-            s.step = h.step();
-            s.privateSteps = h.privateSteps();
-            s.secret = h.secret();
-            return s;
-        }
-
-        private static NDList slice(NDList arrays, int from, int count) {
-            return new NDList(arrays.subList(from, from + count));
-        }
-
-        Checkpoint checkpoint(List<String> labels) {
-            NDList all = new NDList();
-            if (textParams != null) {
-                all.addAll(textParams);
-                all.addAll(textAdam.first());
-                all.addAll(textAdam.second());
-            }
-            if (imageParams != null) {
-                all.addAll(imageParams);
-                all.addAll(imageAdam.first());
-                all.addAll(imageAdam.second());
-            }
-            if (textBest != null) {
-                all.addAll(textBestParams);
-            }
-            if (imageBest != null) {
-                all.addAll(imageBestParams);
-            }
-            return new Checkpoint(new Checkpoint.Header(Network.VERSION, epoch, step, privateSteps, List.copyOf(labels),
-                    textParams != null, imageParams != null, secret, List.copyOf(curve), textBest, imageBest), all.encode());
-        }
-    }
-
-    /** One run's training loop over a {@link State}. */
+    /** One run's training loop over a {@link TrainingState}. */
     private static final class Run {
 
         private final NDManager manager;
-        private final State state;
+        private final TrainingState state;
         private final TrainingOptions options;
         private final int classes;
-        private final List<Item> train;
+        private final List<TrainingItem> train;
 
-        Run(NDManager manager, State state, TrainingOptions options, int classes, List<Item> train) {
+        Run(NDManager manager, TrainingState state, TrainingOptions options, int classes, List<TrainingItem> train) {
             this.manager = manager;
             this.state = state;
             this.options = options;
@@ -265,7 +127,7 @@ public final class MultimodalTrainer {
          * validation split; under early stopping, a branch that trained in it and did better than
          * ever has its weights kept as its best.
          */
-        EpochSummary endEpoch(int epoch, List<Item> validation, double trainLoss) {
+        EpochSummary endEpoch(int epoch, List<TrainingItem> validation, double trainLoss) {
             boolean text = trainsText();
             boolean image = trainsImage();
             Scores logits = score(validation);
@@ -309,10 +171,10 @@ public final class MultimodalTrainer {
         }
 
         /** The epoch's batches: a shuffle cut into pieces, or, under DP, one Poisson sample per step. */
-        List<List<Item>> batches(int epoch, int stepsPerEpoch) {
-            List<List<Item>> batches = new ArrayList<>(stepsPerEpoch);
+        List<List<TrainingItem>> batches(int epoch, int stepsPerEpoch) {
+            List<List<TrainingItem>> batches = new ArrayList<>(stepsPerEpoch);
             if (options.privacy() == null) {
-                List<Item> shuffled = new ArrayList<>(train);
+                List<TrainingItem> shuffled = new ArrayList<>(train);
                 Collections.shuffle(shuffled, new java.util.Random(random(epoch, StepRandom.Purpose.SAMPLE).nextLong()));
                 for (int i = 0; i < shuffled.size(); i += options.batchSize()) {
                     batches.add(shuffled.subList(i, Math.min(shuffled.size(), i + options.batchSize())));
@@ -322,8 +184,8 @@ public final class MultimodalTrainer {
             double q = options.privacy().sampleRate();
             for (int s = 0; s < stepsPerEpoch; s++) {
                 RandomGenerator sampler = random(state.step + s, StepRandom.Purpose.SAMPLE);
-                List<Item> batch = new ArrayList<>();
-                for (Item item : train) {
+                List<TrainingItem> batch = new ArrayList<>();
+                for (TrainingItem item : train) {
                     if (sampler.nextDouble() < q) {
                         batch.add(item);
                     }
@@ -334,10 +196,10 @@ public final class MultimodalTrainer {
         }
 
         /** One optimiser step on the batch; the batch's mean loss. */
-        double step(List<Item> batch) {
+        double step(List<TrainingItem> batch) {
             long t = state.step + 1;
-            List<Item> texts = trainsText() ? batch.stream().filter(Item::hasText).toList() : List.of();
-            List<Item> images = trainsImage() ? batch.stream().filter(Item::hasImage).toList() : List.of();
+            List<TrainingItem> texts = trainsText() ? batch.stream().filter(TrainingItem::hasText).toList() : List.of();
+            List<TrainingItem> images = trainsImage() ? batch.stream().filter(TrainingItem::hasImage).toList() : List.of();
             double loss;
             try (NDManager scope = manager.newSubManager()) {
                 RandomGenerator augment = random(t, StepRandom.Purpose.AUGMENT);
@@ -354,7 +216,7 @@ public final class MultimodalTrainer {
             return loss;
         }
 
-        private double plainStep(NDManager scope, int batchSize, List<Item> texts, NDArray textX, List<Item> images,
+        private double plainStep(NDManager scope, int batchSize, List<TrainingItem> texts, NDArray textX, List<TrainingItem> images,
                 NDArray imageX, long t) {
             if (batchSize == 0) {
                 return 0;
@@ -373,7 +235,7 @@ public final class MultimodalTrainer {
         }
 
         /** The batch's loss summed over its examples: each one's text loss plus its image loss, for those it has. */
-        private NDArray summedLoss(NDManager scope, List<Item> texts, NDArray textX, NDList textLeaves, List<Item> images,
+        private NDArray summedLoss(NDManager scope, List<TrainingItem> texts, NDArray textX, NDList textLeaves, List<TrainingItem> images,
                 NDArray imageX, NDList imageLeaves, boolean perExample) {
             NDArray total = null;
             if (textX != null) {
@@ -404,7 +266,7 @@ public final class MultimodalTrainer {
          * DP-SGD: per-example gradients over both branches, each example's clipped to C as one
          * vector, summed, plus N(0, σ²C²) noise on every coordinate, over the expected batch size.
          */
-        private double privateStep(NDManager scope, List<Item> batch, List<Item> texts, NDArray textX, List<Item> images,
+        private double privateStep(NDManager scope, List<TrainingItem> batch, List<TrainingItem> texts, NDArray textX, List<TrainingItem> images,
                 NDArray imageX, long t) {
             TrainingOptions.Privacy p = options.privacy();
             NDList textLeaves = leaves(scope, state.textParams, texts.size());
@@ -418,15 +280,15 @@ public final class MultimodalTrainer {
                 }
             }
             // each example's squared gradient norm: its text part plus its image part
-            java.util.IdentityHashMap<Item, Double> squared = new java.util.IdentityHashMap<>();
-            addSquaredNorms(squared, texts, textX == null ? null : gradients(textLeaves));
-            addSquaredNorms(squared, images, imageX == null ? null : gradients(imageLeaves));
+            IdentityHashMap<TrainingItem, Double> squared = new IdentityHashMap<>();
+            DpSgd.addSquaredNorms(squared, texts, textX == null ? null : DpSgd.gradients(textLeaves));
+            DpSgd.addSquaredNorms(squared, images, imageX == null ? null : DpSgd.gradients(imageLeaves));
             RandomGenerator noise = random(t, StepRandom.Purpose.NOISE);
             double expectedBatch = p.sampleRate() * train.size();
-            NDList textUpdate = noisyClippedSum(scope, state.textParams, texts, textX == null ? null : gradients(textLeaves), squared,
-                    noise, expectedBatch);
-            NDList imageUpdate = noisyClippedSum(scope, state.imageParams, images, imageX == null ? null : gradients(imageLeaves),
-                    squared, noise, expectedBatch);
+            NDList textUpdate = DpSgd.noisyClippedSum(scope, state.textParams, texts, textX == null ? null : DpSgd.gradients(textLeaves),
+                    squared, noise, expectedBatch, p);
+            NDList imageUpdate = DpSgd.noisyClippedSum(scope, state.imageParams, images,
+                    imageX == null ? null : DpSgd.gradients(imageLeaves), squared, noise, expectedBatch, p);
             if (state.textParams != null) {
                 state.textAdam.update(state.textParams, textUpdate, options.textLearningRate(), t);
             }
@@ -434,67 +296,6 @@ public final class MultimodalTrainer {
                 state.imageAdam.update(state.imageParams, imageUpdate, options.imageLearningRate(), t);
             }
             return batch.isEmpty() ? 0 : lossSum / batch.size();
-        }
-
-        private static NDList gradients(NDList leaves) {
-            NDList gradients = new NDList();
-            for (NDArray leaf : leaves) {
-                gradients.add(leaf.getGradient());
-            }
-            return gradients;
-        }
-
-        private static void addSquaredNorms(java.util.IdentityHashMap<Item, Double> squared, List<Item> examples, NDList perExample) {
-            if (perExample == null) {
-                return;
-            }
-            double[] sums = new double[examples.size()];
-            for (NDArray g : perExample) {
-                float[] norms = g.reshape(examples.size(), -1).square().sum(new int[] {1}).toFloatArray();
-                for (int i = 0; i < sums.length; i++) {
-                    sums[i] += norms[i];
-                }
-            }
-            for (int i = 0; i < sums.length; i++) {
-                squared.merge(examples.get(i), sums[i], Double::sum);
-            }
-        }
-
-        private NDList noisyClippedSum(NDManager scope, NDList params, List<Item> examples, NDList perExample,
-                java.util.IdentityHashMap<Item, Double> squared, RandomGenerator noise, double expectedBatch) {
-            if (params == null) {
-                return null;
-            }
-            TrainingOptions.Privacy p = options.privacy();
-            double clip = p.maxGradNorm();
-            NDArray factors = null;
-            if (perExample != null) {
-                float[] scale = new float[examples.size()];
-                for (int i = 0; i < scale.length; i++) {
-                    double norm = Math.sqrt(squared.get(examples.get(i)));
-                    scale[i] = (float) Math.min(1, clip / (norm + 1e-6));
-                }
-                factors = scope.create(scale);
-            }
-            NDList update = new NDList();
-            double std = p.noiseMultiplier() * clip;
-            for (int k = 0; k < params.size(); k++) {
-                Shape shape = params.get(k).getShape();
-                float[] values = new float[(int) shape.size()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = (float) (noise.nextGaussian() * std);
-                }
-                NDArray sum = scope.create(values, shape);
-                if (perExample != null) {
-                    NDArray g = perExample.get(k);
-                    long[] broadcast = new long[g.getShape().dimension()];
-                    Arrays.fill(broadcast, 1);
-                    broadcast[0] = examples.size();
-                    sum.addi(g.mul(factors.reshape(broadcast)).sum(new int[] {0}));
-                }
-                update.add(sum.divi(expectedBatch));
-            }
-            return update;
         }
 
         /** Fresh leaves that collect gradients: copies of the parameters, or {@code copies} per-example copies of each. */
@@ -520,40 +321,40 @@ public final class MultimodalTrainer {
             return leaves;
         }
 
-        private static NDArray labels(NDManager scope, List<Item> items) {
-            return scope.create(items.stream().mapToInt(Item::label).toArray());
+        private static NDArray labels(NDManager scope, List<TrainingItem> items) {
+            return scope.create(items.stream().mapToInt(TrainingItem::label).toArray());
         }
 
-        private static NDArray textBatch(NDManager scope, List<Item> items) {
-            return Network.textBatch(scope, items.stream().map(Item::embedding).toList());
+        private static NDArray textBatch(NDManager scope, List<TrainingItem> items) {
+            return Network.textBatch(scope, items.stream().map(TrainingItem::embedding).toList());
         }
 
-        private static NDArray imageBatch(NDManager scope, List<Item> items, RandomGenerator augment) {
-            return Network.imageBatch(scope, items.stream().map(Item::pixels).toList(), augment);
+        private static NDArray imageBatch(NDManager scope, List<TrainingItem> items, RandomGenerator augment) {
+            return Network.imageBatch(scope, items.stream().map(TrainingItem::pixels).toList(), augment);
         }
 
         /** Each branch's logits on these records (null where a record lacks the modality or the branch does not exist). */
-        Scores score(List<Item> items) {
+        Scores score(List<TrainingItem> items) {
             float[][] text = new float[items.size()][];
             float[][] image = new float[items.size()][];
-            int[] labels = items.stream().mapToInt(Item::label).toArray();
+            int[] labels = items.stream().mapToInt(TrainingItem::label).toArray();
             for (int start = 0; start < items.size(); start += SCORE_CHUNK) {
-                List<Item> chunk = items.subList(start, Math.min(items.size(), start + SCORE_CHUNK));
+                List<TrainingItem> chunk = items.subList(start, Math.min(items.size(), start + SCORE_CHUNK));
                 try (NDManager scope = manager.newSubManager()) {
-                    fill(text, start, chunk, Item::hasText, state.textParams, Network.Kind.TEXT, c -> textBatch(scope, c));
-                    fill(image, start, chunk, Item::hasImage, state.imageParams, Network.Kind.IMAGE, c -> imageBatch(scope, c, null));
+                    fill(text, start, chunk, TrainingItem::hasText, state.textParams, Network.Kind.TEXT, c -> textBatch(scope, c));
+                    fill(image, start, chunk, TrainingItem::hasImage, state.imageParams, Network.Kind.IMAGE, c -> imageBatch(scope, c, null));
                 }
             }
             return new Scores(text, image, labels);
         }
 
-        private void fill(float[][] out, int offset, List<Item> chunk, java.util.function.Predicate<Item> has, NDList params,
-                Network.Kind kind, java.util.function.Function<List<Item>, NDArray> features) {
+        private void fill(float[][] out, int offset, List<TrainingItem> chunk, java.util.function.Predicate<TrainingItem> has, NDList params,
+                Network.Kind kind, java.util.function.Function<List<TrainingItem>, NDArray> features) {
             if (params == null) {
                 return;
             }
             List<Integer> positions = new ArrayList<>();
-            List<Item> present = new ArrayList<>();
+            List<TrainingItem> present = new ArrayList<>();
             for (int i = 0; i < chunk.size(); i++) {
                 if (has.test(chunk.get(i))) {
                     positions.add(offset + i);
@@ -570,14 +371,14 @@ public final class MultimodalTrainer {
         }
 
         /** Temperatures (not under DP), α, the artifact and the test-split metrics. */
-        TrainingResult finish(List<Item> items, List<String> labels) {
+        TrainingResult finish(List<TrainingItem> items, List<String> labels) {
             if (state.textBest != null) {
                 state.textParams = state.textBestParams;
             }
             if (state.imageBest != null) {
                 state.imageParams = state.imageBestParams;
             }
-            Scores validationLogits = score(Item.split(items, Example.Split.VALIDATION));
+            Scores validationLogits = score(TrainingItem.split(items, Example.Split.VALIDATION));
             TrainingOptions.Privacy privacy = options.privacy();
             double textTemperature = privacy == null ? validationLogits.temperature(validationLogits.text()) : 1;
             double imageTemperature = privacy == null ? validationLogits.temperature(validationLogits.image()) : 1;
@@ -594,7 +395,8 @@ public final class MultimodalTrainer {
                         privacy.alpha() != null ? "given in the request" : "fixed at 0.5: the model has one branch");
             }
             else {
-                alpha = noisyAlpha(validation, privacy.selectionNoiseMultiplier());
+                alpha = Fusion.chooseNoisily(validation.textBoth(), validation.imageBoth(), validation.labelsBoth(),
+                        privacy.selectionNoiseMultiplier(), random(0, StepRandom.Purpose.SELECT));
                 spent = new TrainingResult.PrivacySpent(state.privateSteps, privacy.sampleRate(), privacy.noiseMultiplier(),
                         privacy.selectionNoiseMultiplier(),
                         "report-noisy-max over α = 0, 0.1, …, 1 on the validation split, Gaussian noise σ = "
@@ -603,7 +405,7 @@ public final class MultimodalTrainer {
             ModelArtifact artifact = new ModelArtifact(List.copyOf(labels), alpha, textTemperature, imageTemperature,
                     state.textParams == null ? null : state.textParams.encode(),
                     state.imageParams == null ? null : state.imageParams.encode());
-            Scores test = score(Item.split(items, Example.Split.TEST)).calibrated(textTemperature, imageTemperature);
+            Scores test = score(TrainingItem.split(items, Example.Split.TEST)).calibrated(textTemperature, imageTemperature);
             TrainingResult.Schedule schedule = new TrainingResult.Schedule(state.epoch, options.batchSize(),
                     state.textParams == null ? null : options.textLearningRate(), state.imageParams == null ? null : options.imageLearningRate(),
                     keptEpoch(state.textParams, state.textBest), keptEpoch(state.imageParams, state.imageBest), List.copyOf(state.curve));
@@ -613,33 +415,6 @@ public final class MultimodalTrainer {
 
         private Integer keptEpoch(NDList params, BranchBest best) {
             return params == null ? null : best != null ? best.epoch() : state.epoch;
-        }
-
-        /**
-         * α by report-noisy-max: the count of validation records each α gets right, plus Gaussian
-         * noise. One record moves each of the 11 counts by at most 1, so the count vector's L2
-         * sensitivity is √11 and the noise is σ·√11: a Gaussian mechanism with noise multiplier σ.
-         */
-        private double noisyAlpha(Scores validation, double sigma) {
-            float[][] text = validation.textBoth();
-            float[][] image = validation.imageBoth();
-            int[] truth = validation.labelsBoth();
-            RandomGenerator noise = random(0, StepRandom.Purpose.SELECT);
-            double best = 0.5;
-            double bestScore = Double.NEGATIVE_INFINITY;
-            for (int k = 0; k <= ALPHA_STEPS; k++) {
-                double alpha = (double) k / ALPHA_STEPS;
-                int correct = 0;
-                for (int i = 0; i < truth.length; i++) {
-                    correct += Metrics.argmax(Fusion.fuse(text[i], image[i], alpha)) == truth[i] ? 1 : 0;
-                }
-                double score = correct + noise.nextGaussian() * sigma * Math.sqrt(ALPHA_STEPS + 1);
-                if (score > bestScore) {
-                    bestScore = score;
-                    best = alpha;
-                }
-            }
-            return best;
         }
     }
 }

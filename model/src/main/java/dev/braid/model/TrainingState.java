@@ -1,0 +1,116 @@
+package dev.braid.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.random.RandomGenerator;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+
+/** Everything a checkpoint holds, live. */
+final class TrainingState {
+
+    NDList textParams;
+    NDList imageParams;
+    Adam textAdam;
+    Adam imageAdam;
+    int epoch;
+    long step;
+    long privateSteps;
+    byte[] secret;
+    // early stopping: each branch's best epoch so far, its weights then, and every epoch's summary
+    BranchBest textBest;
+    BranchBest imageBest;
+    NDList textBestParams;
+    NDList imageBestParams;
+    List<EpochSummary> curve = new ArrayList<>();
+
+    static TrainingState fresh(NDManager manager, TrainingOptions options, int classes, boolean text, boolean image, Random secrets) {
+        TrainingState s = new TrainingState();
+        RandomGenerator init = StepRandom.of(options.seed(), null, 0, StepRandom.Purpose.INITIALISE);
+        if (text) {
+            s.textParams = Network.initialise(Network.Kind.TEXT, classes, manager, init);
+            s.textAdam = Adam.fresh(s.textParams);
+        }
+        if (image) {
+            s.imageParams = Network.initialise(Network.Kind.IMAGE, classes, manager, init);
+            s.imageAdam = Adam.fresh(s.imageParams);
+        }
+        if (options.isPrivate()) {
+            s.secret = new byte[32];
+            secrets.nextBytes(s.secret);
+        }
+        return s;
+    }
+
+    static TrainingState restore(NDManager manager, Checkpoint checkpoint, List<String> labels, boolean text, boolean image,
+            boolean isPrivate) {
+        Checkpoint.Header h = checkpoint.header();
+        if (!h.labels().equals(labels) || h.text() != text || h.image() != image || (h.secret() != null) != isPrivate) {
+            throw new IllegalArgumentException("the checkpoint was taken for other labels, modalities or privacy than this run has");
+        }
+        NDList arrays = NDList.decode(manager, checkpoint.arrays());
+        TrainingState s = new TrainingState();
+        int at = 0;
+        if (text) {
+            int n = Network.shapes(Network.Kind.TEXT, labels.size()).size();
+            s.textParams = slice(arrays, at, n);
+            s.textAdam = new Adam(slice(arrays, at + n, n), slice(arrays, at + 2 * n, n));
+            at += 3 * n;
+        }
+        if (image) {
+            int n = Network.shapes(Network.Kind.IMAGE, labels.size()).size();
+            s.imageParams = slice(arrays, at, n);
+            s.imageAdam = new Adam(slice(arrays, at + n, n), slice(arrays, at + 2 * n, n));
+            at += 3 * n;
+        }
+        s.textBest = h.textBest();
+        s.imageBest = h.imageBest();
+        if (s.textBest != null) {
+            s.textBestParams = slice(arrays, at, s.textParams.size());
+            at += s.textParams.size();
+        }
+        if (s.imageBest != null) {
+            s.imageBestParams = slice(arrays, at, s.imageParams.size());
+            at += s.imageParams.size();
+        }
+        if (h.curve() != null) {
+            s.curve.addAll(h.curve());
+        }
+        if (at != arrays.size()) {
+            throw new IllegalArgumentException("the checkpoint holds " + arrays.size() + " arrays, this network needs " + at);
+        }
+        s.epoch = h.epoch();
+        s.step = h.step();
+        s.privateSteps = h.privateSteps();
+        s.secret = h.secret();
+        return s;
+    }
+
+    private static NDList slice(NDList arrays, int from, int count) {
+        return new NDList(arrays.subList(from, from + count));
+    }
+
+    Checkpoint checkpoint(List<String> labels) {
+        NDList all = new NDList();
+        if (textParams != null) {
+            all.addAll(textParams);
+            all.addAll(textAdam.first());
+            all.addAll(textAdam.second());
+        }
+        if (imageParams != null) {
+            all.addAll(imageParams);
+            all.addAll(imageAdam.first());
+            all.addAll(imageAdam.second());
+        }
+        if (textBest != null) {
+            all.addAll(textBestParams);
+        }
+        if (imageBest != null) {
+            all.addAll(imageBestParams);
+        }
+        return new Checkpoint(new Checkpoint.Header(Network.VERSION, epoch, step, privateSteps, List.copyOf(labels),
+                textParams != null, imageParams != null, secret, List.copyOf(curve), textBest, imageBest), all.encode());
+    }
+}
