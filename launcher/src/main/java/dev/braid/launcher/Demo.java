@@ -227,11 +227,16 @@ final class Demo {
 
     private static void row(String name, JsonNode job, String epsilon) {
         JsonNode m = job.path("metrics");
-        System.out.printf(Locale.ROOT, "%-22s %8.3f %8.3f %9.3f %8.3f %9.3f %8.3f %6.2f %9s%n", name,
-                m.path("text").path("accuracy").asDouble(), m.path("text").path("macroF1").asDouble(),
-                m.path("image").path("accuracy").asDouble(), m.path("image").path("macroF1").asDouble(),
-                m.path("fused").path("accuracy").asDouble(), m.path("fused").path("macroF1").asDouble(),
-                m.path("alpha").asDouble(), epsilon);
+        System.out.printf(Locale.ROOT, "%-22s %s %s %s %6.2f %9s%n", name, pair(m.path("text"), 8), pair(m.path("image"), 9),
+                pair(m.path("fused"), 9), m.path("alpha").asDouble(), epsilon);
+    }
+
+    /** A branch's accuracy and macro-F1, or dashes for a branch the model does not have. */
+    private static String pair(JsonNode metric, int width) {
+        if (metric.path("examples").asInt() == 0) {
+            return String.format(Locale.ROOT, "%" + width + "s %8s", "-", "-");
+        }
+        return String.format(Locale.ROOT, "%" + width + ".3f %8.3f", metric.path("accuracy").asDouble(), metric.path("macroF1").asDouble());
     }
 
     /** Polls the jobs, printing each one's progress as it changes, until all have ended. */

@@ -298,8 +298,10 @@ class PlatformEndToEndTests {
         assertThat(gateway.get("/api/v1/privacy/budgets/" + privateId, acmeKey).json().path("entries")).isEmpty();
 
         Http.Response submitted = gateway.postJson("/api/v1/training-jobs", acmeKey, Map.of("datasetId", privateId, "epochs", 3,
-                "batchSize", 32, "learningRate", 0.05, "privacy", Map.of("noiseMultiplier", 1.1, "maxGradNorm", 1.0, "alpha", 0.5)));
+                "batchSize", 32, "learningRate", 0.05, "privacy", Map.of("noiseMultiplier", 1.1, "maxGradNorm", 1.0, "alpha", 0.5),
+                "modalities", List.of("text", "image")));
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+        assertThat(submitted.json().path("modalities")).hasSize(2);
         assertThat(submitted.json().path("privacy").path("state").stringValue()).isEqualTo("RESERVED");
         JsonNode job = awaitJob(submitted.json().path("id").stringValue(), Duration.ofMinutes(5));
         assertThat(job.path("status").stringValue()).as(job.toString()).isEqualTo("SUCCEEDED");
@@ -324,7 +326,7 @@ class PlatformEndToEndTests {
 
         // a target ε instead of σ: the service finds σ for the job's planned steps and its noisy choice of α
         Http.Response targeted = gateway.postJson("/api/v1/training-jobs", acmeKey, Map.of("datasetId", privateId, "epochs", 2,
-                "batchSize", 32, "privacy", Map.of("targetEpsilon", 0.8, "maxGradNorm", 1.0)));
+                "batchSize", 32, "privacy", Map.of("targetEpsilon", 0.8, "maxGradNorm", 1.0), "modalities", List.of("image", "text")));
         assertThat(targeted.status()).as(targeted.body()).isEqualTo(202);
         JsonNode plan = targeted.json().path("privacy");
         assertThat(plan.path("targetEpsilon").asDouble()).isEqualTo(0.8);
@@ -338,6 +340,25 @@ class PlatformEndToEndTests {
                 .status()).isEqualTo(202);
         assertThat(gateway.postJson("/api/v1/training-jobs", acmeKey, Map.of("datasetId", privateId, "privacy",
                 Map.of("targetEpsilon", 0.8, "noiseMultiplier", 1.0))).status()).isEqualTo(422);
+        assertThat(gateway.postJson("/api/v1/training-jobs", acmeKey, Map.of("datasetId", privateId, "privacy",
+                Map.of("targetEpsilon", 0.8), "modalities", List.of("audio"))).status()).isEqualTo(400);
+
+        // by default a private job trains its text branch alone: no α to choose, so none reserved for it
+        Http.Response textOnly = gateway.postJson("/api/v1/training-jobs", acmeKey, Map.of("datasetId", privateId, "epochs", 2,
+                "batchSize", 32, "privacy", Map.of("targetEpsilon", 0.8)));
+        assertThat(textOnly.status()).as(textOnly.body()).isEqualTo(202);
+        assertThat(textOnly.json().path("modalities")).hasSize(1);
+        assertThat(textOnly.json().path("modalities").get(0).stringValue()).isEqualTo("text");
+        JsonNode textPlan = textOnly.json().path("privacy");
+        double alone = gateway.postJson("/api/v1/privacy/accountant", acmeKey, Map.of("delta", 1e-5, "mechanisms", List.of(
+                Map.of("sampleRate", q, "noiseMultiplier", textPlan.path("noiseMultiplier").asDouble(),
+                        "steps", 2L * (long) Math.ceil(1 / q))))).json().path("epsilon").asDouble();
+        assertThat(alone).isCloseTo(textPlan.path("epsilon").asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-6));
+        JsonNode textJob = awaitJob(textOnly.json().path("id").stringValue(), Duration.ofMinutes(5));
+        assertThat(textJob.path("status").stringValue()).as(textJob.toString()).isEqualTo("SUCCEEDED");
+        assertThat(textJob.path("metrics").path("image").path("examples").asInt()).as("no image branch").isZero();
+        assertThat(textJob.path("metrics").path("training").path("textLearningRate").asDouble()).isEqualTo(0.05);
+        assertThat(textJob.path("privacy").path("alpha").stringValue()).contains("one branch");
 
         // the reconciler: a reservation whose submit died before queuing its job is released, and a job that
         // ended while the privacy service was down is charged for the steps it had run

@@ -56,10 +56,17 @@ public final class MultimodalTrainer {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("the dataset has no records in its train split");
         }
-        boolean text = train.stream().anyMatch(TrainingItem::hasText);
-        boolean image = train.stream().anyMatch(TrainingItem::hasImage);
-        int classes = labels.size();
+        boolean text = options.text() && train.stream().anyMatch(TrainingItem::hasText);
+        boolean image = options.image() && train.stream().anyMatch(TrainingItem::hasImage);
+        if (!text && !image) {
+            throw new IllegalArgumentException("the train split has no records with the modalities this job trains ("
+                    + (options.text() ? options.image() ? "text, image" : "text" : "image") + ")");
+        }
         TrainingOptions.Privacy privacy = options.privacy();
+        if (privacy != null && text && image && privacy.alpha() == null && !(privacy.selectionNoiseMultiplier() > 0)) {
+            throw new IllegalArgumentException("choosing alpha privately needs a selection noise multiplier above 0");
+        }
+        int classes = labels.size();
         int stepsPerEpoch = privacy != null ? privacy.stepsPerEpoch() : (train.size() + options.batchSize() - 1) / options.batchSize();
         long steps = (long) stepsPerEpoch * options.epochs();
 

@@ -30,6 +30,29 @@ class DpSgdTests {
     }
 
     @Test
+    void shouldLeaveOutABranchItIsToldToAndHaveNoAlphaToChoose() {
+        List<Example> examples = SyntheticData.examples(80, 22);
+        TrainingResult result = new MultimodalTrainer(new java.util.Random(6)).train(examples, LABELS,
+                new TrainingOptions(2, 16, 0.05, 1e-3, 0, 3, new TrainingOptions.Privacy(1.0, 1.0, 16.0 / 48, 3, null, 0), true, false),
+                TrainingListener.NONE);
+
+        assertThat(result.artifact().imageParameters()).as("no image branch").isNull();
+        assertThat(result.artifact().textParameters()).isNotNull();
+        assertThat(result.image().examples()).isZero();
+        assertThat(result.schedule().imageLearningRate()).isNull();
+        assertThat(result.privacy().selectionNoiseMultiplier()).as("nothing spent on α").isNull();
+        assertThat(result.privacy().alphaMethod()).contains("one branch");
+        assertThat(result.privacy().steps()).isEqualTo(6);
+    }
+
+    @Test
+    void shouldRefuseTwoBranchesWithNeitherAnAlphaNorTheNoiseToChooseOne() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MultimodalTrainer().train(SyntheticData.examples(40, 2), LABELS,
+                new TrainingOptions(1, 16, 0.05, 3, new TrainingOptions.Privacy(1.0, 1.0, 0.5, 2, null, 0)), TrainingListener.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("selection noise multiplier");
+    }
+
+    @Test
     void shouldUseAGivenAlphaAndSpendNothingOnChoosingIt() {
         List<Example> examples = SyntheticData.examples(80, 22);
         TrainingResult result = new MultimodalTrainer().train(examples, LABELS,

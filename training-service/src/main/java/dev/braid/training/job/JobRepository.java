@@ -30,13 +30,13 @@ public class JobRepository {
     }
 
     void insert(UUID id, String tenant, UUID datasetId, int epochs, int batchSize, Double learningRate, long seed,
-            int maxAttempts, JobPrivacy privacy) {
+            int maxAttempts, JobPrivacy privacy, boolean trainText, boolean trainImage) {
         jdbc.sql("""
                 insert into training.job (id, tenant_id, dataset_id, status, epochs, batch_size, learning_rate, seed, max_attempts,
-                                          privacy)
-                values (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?::jsonb)""")
+                                          privacy, train_text, train_image)
+                values (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?::jsonb, ?, ?)""")
                 .params(id, tenant, datasetId, epochs, batchSize, learningRate, seed, maxAttempts,
-                        privacy == null ? null : JSON.writeValueAsString(privacy))
+                        privacy == null ? null : JSON.writeValueAsString(privacy), trainText, trainImage)
                 .update();
     }
 
@@ -241,7 +241,8 @@ public class JobRepository {
                 metricsJson, rs.getObject("model_id", UUID.class), rs.getString("error"), rs.getInt("attempt"),
                 rs.getInt("max_attempts"), rs.getBoolean("cancel_requested"), instant(rs, "created_at"),
                 instant(rs, "started_at"), instant(rs, "finished_at"),
-                privacy == null ? null : JSON.readValue(privacy, JobPrivacy.class), report == null ? null : JSON.readTree(report));
+                privacy == null ? null : JSON.readValue(privacy, JobPrivacy.class), report == null ? null : JSON.readTree(report),
+                rs.getBoolean("train_text"), rs.getBoolean("train_image"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

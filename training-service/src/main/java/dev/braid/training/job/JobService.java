@@ -50,7 +50,8 @@ public class JobService {
      * training. A private job first reserves its planned ε from the dataset's budget: 409 and
      * nothing queued when it does not fit.
      */
-    TrainingJob submit(UUID datasetId, Integer epochs, Integer batchSize, Double learningRate, long seed, PrivacyRequest dp) {
+    TrainingJob submit(UUID datasetId, Integer epochs, Integer batchSize, Double learningRate, long seed, PrivacyRequest dp,
+            java.util.Set<String> modalities) {
         DatasetClient.DatasetInfo dataset = datasets.dataset(datasetId);
         if (dataset.requiresPrivacy() && dp == null) {
             throw ApiException.unprocessable("privacy-required",
@@ -65,6 +66,10 @@ public class JobService {
         if (batchSize == null) {
             batchSize = dp != null ? DEFAULT_PRIVATE_BATCH_SIZE : TrainingOptions.DEFAULT_BATCH_SIZE;
         }
+        // under DP a CNN from scratch learns little at a useful ε and takes its share of the clipping
+        // bound from the text head, so a private job trains text alone unless it asks for images
+        boolean trainText = modalities == null || modalities.contains("text");
+        boolean trainImage = modalities == null ? dp == null : modalities.contains("image");
         if (dp != null) {
             if (!dataset.requiresPrivacy()) {
                 throw ApiException.unprocessable("no-privacy-budget", "Dataset " + datasetId
@@ -76,7 +81,8 @@ public class JobService {
             double q = Math.min(1.0, (double) batchSize / dataset.trainRecords());
             int stepsPerEpoch = (int) Math.ceil(1 / q);
             long steps = (long) stepsPerEpoch * epochs;
-            Double selection = dp.alpha() == null ? dp.selectionNoiseMultiplier() : null;
+            // α is chosen (and charged) only when the model can have two branches
+            Double selection = dp.alpha() == null && trainText && trainImage ? dp.selectionNoiseMultiplier() : null;
             double sigma = dp.noiseMultiplier() != null ? dp.noiseMultiplier()
                     : privacy.noiseFor(datasetId, dp.targetEpsilon(), q, steps, selection);
             PrivacyClient.Charge planned = privacy.reserve(datasetId, id, q, sigma, steps, selection);
@@ -85,7 +91,7 @@ public class JobService {
         }
         try {
             repository.insert(id, CallerContext.tenant(), datasetId, epochs, batchSize, learningRate, seed,
-                    properties.worker().maxAttempts(), jobPrivacy);
+                    properties.worker().maxAttempts(), jobPrivacy, trainText, trainImage);
         }
         catch (RuntimeException ex) {
             if (jobPrivacy != null) {

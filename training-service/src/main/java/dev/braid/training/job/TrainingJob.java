@@ -5,11 +5,14 @@ import java.util.UUID;
 
 import tools.jackson.databind.JsonNode;
 
-/** A row of {@code training.job}; {@code learningRate} is null when the job left it to the trainer. */
+/**
+ * A row of {@code training.job}; {@code learningRate} is null when the job left it to the trainer;
+ * {@code trainText} and {@code trainImage} say which branches it trains.
+ */
 public record TrainingJob(UUID id, String tenant, UUID datasetId, JobStatus status, int epochs, int batchSize,
         Double learningRate, long seed, int epoch, int step, int steps, JsonNode metrics, UUID modelId, String error,
         int attempt, int maxAttempts, boolean cancelRequested, Instant createdAt, Instant startedAt, Instant finishedAt,
-        JobPrivacy privacy, JsonNode privacyReport) {
+        JobPrivacy privacy, JsonNode privacyReport, boolean trainText, boolean trainImage) {
 
     public boolean isPrivate() {
         return privacy != null;

@@ -10,6 +10,8 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.validation.annotation.Validated;
@@ -67,22 +69,26 @@ class TrainingJobController {
      * Every field but {@code datasetId} may be left to the trainer. A job that is not private stops
      * early ({@code epochs}, default 60, is its most) and keeps each branch's best epoch; a private
      * one runs every epoch it planned (default 10). {@code learningRate}, when given, is used for
-     * both branches; left out, each branch gets its own.
+     * both branches; left out, each branch gets its own. {@code modalities}: the branches to train,
+     * {@code text} and/or {@code image}; by default both, and for a private job text alone.
      */
     record SubmitJobRequest(@NotNull UUID datasetId, @Min(1) @Max(1000) Integer epochs, @Min(1) @Max(4096) Integer batchSize,
             @DecimalMin(value = "0", inclusive = false) @DecimalMax("10") Double learningRate, Long seed,
-            @Valid PrivacyRequest privacy) {
+            @Valid PrivacyRequest privacy,
+            @Size(min = 1, max = 2) List<@NotNull @Pattern(regexp = "text|image", message = "must be text or image") String> modalities) {
     }
 
     record Progress(int epoch, int epochs, int step, int steps) {
     }
 
-    record JobResponse(UUID id, UUID datasetId, JobStatus status, Progress progress, JsonNode metrics, Object privacy,
-            UUID modelId, String error, Instant createdAt, Instant startedAt, Instant finishedAt, int attempt) {
+    record JobResponse(UUID id, UUID datasetId, JobStatus status, Progress progress, List<String> modalities, JsonNode metrics,
+            Object privacy, UUID modelId, String error, Instant createdAt, Instant startedAt, Instant finishedAt, int attempt) {
 
         static JobResponse of(TrainingJob j) {
+            List<String> modalities = j.trainText() ? j.trainImage() ? List.of("text", "image") : List.of("text") : List.of("image");
             return new JobResponse(j.id(), j.datasetId(), j.status(), new Progress(j.epoch(), j.epochs(), j.step(), j.steps()),
-                    j.metrics(), privacyOf(j), j.modelId(), j.error(), j.createdAt(), j.startedAt(), j.finishedAt(), j.attempt());
+                    modalities, j.metrics(), privacyOf(j), j.modelId(), j.error(), j.createdAt(), j.startedAt(), j.finishedAt(),
+                    j.attempt());
         }
     }
 
@@ -116,7 +122,8 @@ class TrainingJobController {
     @ResponseStatus(HttpStatus.ACCEPTED)
     JobResponse submit(@Valid @RequestBody SubmitJobRequest request) {
         return JobResponse.of(jobs.submit(request.datasetId(), request.epochs(), request.batchSize(), request.learningRate(),
-                request.seed() == null ? 7L : request.seed(), request.privacy() == null ? null : request.privacy().toService()));
+                request.seed() == null ? 7L : request.seed(), request.privacy() == null ? null : request.privacy().toService(),
+                request.modalities() == null ? null : java.util.Set.copyOf(request.modalities())));
     }
 
     @GetMapping

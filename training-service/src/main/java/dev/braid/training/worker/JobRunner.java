@@ -174,10 +174,11 @@ class JobRunner {
         JobPrivacy p = job.privacy();
         TrainingOptions.Privacy privacy = p == null ? null : new TrainingOptions.Privacy(p.noiseMultiplier(), p.maxGradNorm(),
                 p.sampleRate(), p.stepsPerEpoch(), p.alpha(), p.selectionNoiseMultiplier() == null ? 0 : p.selectionNoiseMultiplier());
-        double text = job.learningRate() != null ? job.learningRate() : TrainingOptions.DEFAULT_TEXT_LEARNING_RATE;
+        double text = job.learningRate() != null ? job.learningRate()
+                : privacy != null ? TrainingOptions.DEFAULT_PRIVATE_TEXT_LEARNING_RATE : TrainingOptions.DEFAULT_TEXT_LEARNING_RATE;
         double image = job.learningRate() != null ? job.learningRate() : TrainingOptions.DEFAULT_IMAGE_LEARNING_RATE;
         return new TrainingOptions(job.epochs(), job.batchSize(), text, image, privacy == null ? TrainingOptions.DEFAULT_PATIENCE : 0,
-                job.seed(), privacy);
+                job.seed(), privacy, job.trainText(), job.trainImage());
     }
 
     /** The job's last checkpoint, opened with its dataset's key; none on a first attempt. */

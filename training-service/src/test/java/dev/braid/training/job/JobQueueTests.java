@@ -173,11 +173,13 @@ class JobQueueTests {
     @Test
     void shouldStoreALearningRateLeftToTheTrainerAsNone() {
         UUID id = UUID.randomUUID();
-        jobs.insert(id, "acme", UUID.randomUUID(), 60, 32, null, 7, 3, null);
+        jobs.insert(id, "acme", UUID.randomUUID(), 60, 32, null, 7, 3, null, true, false);
 
         TrainingJob job = jobs.find("acme", id).orElseThrow();
         assertThat(job.learningRate()).as("each branch then gets its own rate").isNull();
         assertThat(job.epochs()).isEqualTo(60);
+        assertThat(job.trainText()).isTrue();
+        assertThat(job.trainImage()).as("a branch left out stays out").isFalse();
     }
 
     private UUID queue(String tenant) {
@@ -186,7 +188,7 @@ class JobQueueTests {
 
     private UUID queue(String tenant, UUID dataset) {
         UUID id = UUID.randomUUID();
-        jobs.insert(id, tenant, dataset, 1, 8, 0.01, 7, 3, null);
+        jobs.insert(id, tenant, dataset, 1, 8, 0.01, 7, 3, null, true, true);
         return id;
     }
 }
