@@ -51,13 +51,12 @@ public final class MultimodalTrainer {
 
     public TrainingResult train(List<Example> examples, List<String> labels, TrainingOptions options, TrainingListener listener,
             Checkpoint resume) {
-        List<TrainingItem> items = TrainingItem.all(examples);
-        List<TrainingItem> train = TrainingItem.split(items, Example.Split.TRAIN);
-        if (train.isEmpty()) {
+        List<Example> trainExamples = examples.stream().filter(e -> e.split() == Example.Split.TRAIN).toList();
+        if (trainExamples.isEmpty()) {
             throw new IllegalArgumentException("the dataset has no records in its train split");
         }
-        boolean text = options.text() && train.stream().anyMatch(TrainingItem::hasText);
-        boolean image = options.image() && train.stream().anyMatch(TrainingItem::hasImage);
+        boolean text = options.text() && trainExamples.stream().anyMatch(Example::hasText);
+        boolean image = options.image() && trainExamples.stream().anyMatch(Example::hasImage);
         if (!text && !image) {
             throw new IllegalArgumentException("the train split has no records with the modalities this job trains ("
                     + (options.text() ? options.image() ? "text, image" : "text" : "image") + ")");
@@ -66,6 +65,9 @@ public final class MultimodalTrainer {
         if (privacy != null && text && image && privacy.alpha() == null && !(privacy.selectionNoiseMultiplier() > 0)) {
             throw new IllegalArgumentException("choosing alpha privately needs a selection noise multiplier above 0");
         }
+        // features only for the branches the model will have: no text encoding for an image model, no pixels for a text one
+        List<TrainingItem> items = TrainingItem.all(examples, text, image);
+        List<TrainingItem> train = TrainingItem.split(items, Example.Split.TRAIN);
         int classes = labels.size();
         int stepsPerEpoch = privacy != null ? privacy.stepsPerEpoch() : (train.size() + options.batchSize() - 1) / options.batchSize();
         long steps = (long) stepsPerEpoch * options.epochs();

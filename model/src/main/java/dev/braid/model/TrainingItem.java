@@ -6,13 +6,15 @@ import java.util.List;
 /** A record with its features computed once per run: the text's embedding and the image's pixels. */
 record TrainingItem(Example example, float[] embedding, byte[] pixels) {
 
-    static List<TrainingItem> all(List<Example> examples) {
-        List<String> texts = examples.stream().filter(Example::hasText).map(Example::text).toList();
-        float[][] embeddings = TextEncoder.shared().encode(texts);
+    /** The examples with the features of the modalities asked for; a modality left out stays null. */
+    static List<TrainingItem> all(List<Example> examples, boolean text, boolean image) {
+        List<String> texts = text ? examples.stream().filter(Example::hasText).map(Example::text).toList() : List.of();
+        float[][] embeddings = texts.isEmpty() ? new float[0][] : TextEncoder.shared().encode(texts);
         List<TrainingItem> items = new ArrayList<>(examples.size());
         int t = 0;
         for (Example e : examples) {
-            items.add(new TrainingItem(e, e.hasText() ? embeddings[t++] : null, e.hasImage() ? ImageFeatures.rgb(e.image()) : null));
+            items.add(new TrainingItem(e, text && e.hasText() ? embeddings[t++] : null,
+                    image && e.hasImage() ? ImageFeatures.rgb(e.image()) : null));
         }
         return items;
     }
