@@ -564,8 +564,10 @@ class PlatformEndToEndTests {
         Process second = builder.start();
         try {
             awaitHealthy(Integer.parseInt(env.get("BRAID_TRAINING_PORT")));
+            // 12 epochs: early stopping cannot end it before epoch 9, long after the kill at epoch 3, and a loaded
+            // machine still finishes it well within the wait below (60 epochs did not, beside two busy loops and a build)
             Http.Response submitted = gateway.postJson("/api/v1/training-jobs", acmeKey,
-                    Map.of("datasetId", datasetId, "epochs", 60, "batchSize", 8, "learningRate", 0.01, "seed", 3));
+                    Map.of("datasetId", datasetId, "epochs", 12, "batchSize", 8, "learningRate", 0.01, "seed", 3));
             String jobId = submitted.json().path("id").stringValue();
 
             // progress shows the epoch running; once epoch 3 runs, epoch 2's checkpoint is stored.
@@ -588,7 +590,7 @@ class PlatformEndToEndTests {
             holder.destroyForcibly();
             holder.onExit().get();
 
-            JsonNode job = awaitJob(jobId, Duration.ofMinutes(5));
+            JsonNode job = awaitJob(jobId, Duration.ofMinutes(7));
             assertThat(job.path("status").stringValue()).as(job.toString()).isEqualTo("SUCCEEDED");
             assertThat(job.path("attempt").asInt()).isEqualTo(2);
             String events = gateway.get("/api/v1/training-jobs/" + jobId + "/events", acmeKey).body();
