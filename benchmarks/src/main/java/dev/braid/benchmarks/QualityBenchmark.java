@@ -17,7 +17,8 @@ import dev.braid.model.TrainingResult;
  * Quality side by side in one run, on the same splits: Braid's trainer with the API's defaults
  * (what a job with only {@code datasetId} gets) against multinomial logistic regression (L2 by
  * 5-fold cross-validation) on the same frozen MiniLM embeddings and on pixels (16×16 RGB plus an
- * 8-bin histogram per channel), and their late fusion (mean of the two probability vectors).
+ * 8-bin histogram per channel), and their late fusion (mean of the two probability vectors); and
+ * what a private job gets by default at ε = 3.
  * Baselines fit on train + validation, the rows Braid learns and selects from; all are scored on test.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks-*-exec.jar -Dloader.main=dev.braid.benchmarks.QualityBenchmark
@@ -44,6 +45,17 @@ public final class QualityBenchmark {
                 TrainingListener.NONE);
         double braidSeconds = (System.nanoTime() - start) / 1e9;
 
+        // what a private job gets by default (text branch alone, 10 epochs at expected batch 64, rate 5e-2)
+        // at ε = 3, δ = 1e-5: σ = 1.33 is the accountant's answer for q = 64 / 1,429 over 230 steps
+        // (POST /privacy/accountant/noise-multiplier); the benchmark has no privacy service to ask
+        int train = (int) examples.stream().filter(e -> e.split() == Example.Split.TRAIN).count();
+        double q = 64.0 / train;
+        start = System.nanoTime();
+        TrainingResult dp = new MultimodalTrainer().train(examples, data.labels(), new TrainingOptions(10, 64,
+                TrainingOptions.DEFAULT_PRIVATE_TEXT_LEARNING_RATE, TrainingOptions.DEFAULT_IMAGE_LEARNING_RATE, 0, 7,
+                new TrainingOptions.Privacy(1.33, 1.0, q, (int) Math.ceil(1 / q), null, 0), true, false), TrainingListener.NONE);
+        double dpSeconds = (System.nanoTime() - start) / 1e9;
+
         start = System.nanoTime();
         int[] fitLabels = fit.stream().mapToInt(Example::label).toArray();
         int[] testLabels = test.stream().mapToInt(Example::label).toArray();
@@ -63,6 +75,8 @@ public final class QualityBenchmark {
                 "train s");
         row("Braid, defaults (alpha " + String.format(Locale.ROOT, "%.2f", braid.alpha()) + ")", braid.text(), braid.image(),
                 braid.fused(), braidSeconds);
+        row(train == 1429 ? "Braid, DP eps 3, defaults (text alone)" : "Braid, DP (sigma 1.33 is for 1,429 train)", dp.text(), dp.image(),
+                dp.fused(), dpSeconds);
         row("logistic regression (L2 " + text.penalty + " / " + image.penalty + ")", metrics(testLabels, textP, classes),
                 metrics(testLabels, imageP, classes), metrics(testLabels, fusedP, classes), baselineSeconds);
         TrainingResult.Schedule schedule = braid.schedule();
@@ -76,8 +90,11 @@ public final class QualityBenchmark {
     }
 
     private static void row(String name, Metrics text, Metrics image, Metrics fused, double seconds) {
-        System.out.printf(Locale.ROOT, "%-44s %.3f / %.3f   %.3f / %.3f   %.3f / %.3f   %.0f%n", name, text.accuracy(), text.macroF1(),
-                image.accuracy(), image.macroF1(), fused.accuracy(), fused.macroF1(), seconds);
+        System.out.printf(Locale.ROOT, "%-44s %s   %s   %s   %.0f%n", name, pair(text), pair(image), pair(fused), seconds);
+    }
+
+    private static String pair(Metrics m) {
+        return m.examples() == 0 ? "  -   /   -  " : String.format(Locale.ROOT, "%.3f / %.3f", m.accuracy(), m.macroF1());
     }
 
     private static Metrics metrics(int[] truth, double[][] p, int classes) {
