@@ -212,10 +212,10 @@ class JobRunner {
             @Override
             public void onEpoch(EpochSummary summary, int epochs, long step, long steps) {
                 jobs.progress(job.id(), control.worker, summary.epoch(), (int) step, (int) steps);
-                Map<String, Object> event = new LinkedHashMap<>(Map.of("epoch", summary.epoch(), "epochs", epochs, "step", step,
-                        "steps", steps, "loss", summary.trainLoss(), "validationAccuracy", summary.validationAccuracy()));
-                putIfPresent(event, "textValidationLoss", summary.textValidationLoss());
-                putIfPresent(event, "imageValidationLoss", summary.imageValidationLoss());
+                Map<String, Object> event = summary(summary, "loss");
+                event.put("epochs", epochs);
+                event.put("step", step);
+                event.put("steps", steps);
                 jobs.event(job.id(), "epoch", event);
             }
 
@@ -283,14 +283,21 @@ class JobRunner {
         putIfPresent(training, "imageEpoch", schedule.imageEpoch());
         List<Map<String, Object>> curve = new ArrayList<>();
         for (EpochSummary e : schedule.curve()) {
-            Map<String, Object> point = new LinkedHashMap<>(Map.of("epoch", e.epoch(), "trainLoss", e.trainLoss(),
-                    "validationAccuracy", e.validationAccuracy()));
-            putIfPresent(point, "textValidationLoss", e.textValidationLoss());
-            putIfPresent(point, "imageValidationLoss", e.imageValidationLoss());
-            curve.add(point);
+            curve.add(summary(e, "trainLoss"));
         }
         training.put("curve", curve);
         return training;
+    }
+
+    /** An epoch's summary as the epoch event and the job's curve show it, its training loss under {@code lossKey}. */
+    private static Map<String, Object> summary(EpochSummary e, String lossKey) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("epoch", e.epoch());
+        summary.put(lossKey, e.trainLoss());
+        summary.put("validationAccuracy", e.validationAccuracy());
+        putIfPresent(summary, "textValidationLoss", e.textValidationLoss());
+        putIfPresent(summary, "imageValidationLoss", e.imageValidationLoss());
+        return summary;
     }
 
     private static void putIfPresent(Map<String, Object> map, String key, Object value) {
