@@ -45,6 +45,11 @@ final class Adam {
      * and moments only change in place.
      */
     void update(NDList params, NDList gradients, double learningRate, long t) {
+        update(params, gradients, i -> learningRate, t);
+    }
+
+    /** As {@link #update(NDList, NDList, double, long)}, parameter {@code i} at {@code learningRate.applyAsDouble(i)}. */
+    void update(NDList params, NDList gradients, java.util.function.IntToDoubleFunction learningRate, long t) {
         double correction1 = 1 - Math.pow(BETA1, t);
         double correction2 = 1 - Math.pow(BETA2, t);
         for (int i = 0; i < params.size(); i++) {
@@ -52,7 +57,7 @@ final class Adam {
             NDArray m = first.get(i).muli(BETA1).addi(g.mul(1 - BETA1));
             NDArray v = second.get(i).muli(BETA2).addi(g.square().muli(1 - BETA2));
             NDArray denominator = g.zerosLike().addi(v).divi(correction2).sqrt().addi(EPSILON);
-            NDArray step = g.zerosLike().addi(m).divi(correction1).divi(denominator).muli(learningRate);
+            NDArray step = g.zerosLike().addi(m).divi(correction1).divi(denominator).muli(learningRate.applyAsDouble(i));
             params.get(i).subi(step);
         }
     }

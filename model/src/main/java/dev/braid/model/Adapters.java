@@ -75,7 +75,16 @@ final class Adapters {
     }
 
     private static NDArray lowRank(NDArray x, NDArray down, NDArray up, boolean perExample) {
-        // x (B, T, 384); per example, D (B, 384, r) and U (B, r, 384)
-        return (perExample ? x.batchMatMul(down).batchMatMul(up) : x.matMul(down).matMul(up)).mul(SCALE);
+        // x (B, T, 384); per example, D (B, 384, r) and U (B, r, 384). Shared adapters are
+        // broadcast to the batch too: x·D as one (B·T × 384)·(384 × r) product would take D's
+        // gradient from one product summed over all B·T tokens, which MKL splits across threads
+        // and adds up in no fixed order (measured: no two runs alike); per example, each product
+        // sums over its own tokens and the broadcast's backward adds the B results in order.
+        if (!perExample) {
+            long batch = x.getShape().get(0);
+            down = down.expandDims(0).broadcast(new Shape(batch, MiniLm.DIMENSIONS, RANK));
+            up = up.expandDims(0).broadcast(new Shape(batch, RANK, MiniLm.DIMENSIONS));
+        }
+        return x.batchMatMul(down).batchMatMul(up).mul(SCALE);
     }
 }

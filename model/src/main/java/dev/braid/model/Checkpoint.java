@@ -24,10 +24,12 @@ public record Checkpoint(Header header, byte[] arrays) {
 
     /**
      * What the arrays mean, and where the run stood. {@code privateSteps} counts DP-SGD steps
-     * taken, the figure the privacy ledger is charged for.
+     * taken, the figure the privacy ledger is charged for. {@code textLayers}: the encoder layers
+     * whose adapters the text parameters carry (0: a frozen encoder, and a checkpoint from before
+     * fine-tuning existed).
      */
     public record Header(int version, int epoch, long step, long privateSteps, List<String> labels, boolean text, boolean image,
-            byte[] secret, List<EpochSummary> curve, BranchBest textBest, BranchBest imageBest) {
+            byte[] secret, List<EpochSummary> curve, BranchBest textBest, BranchBest imageBest, int textLayers) {
     }
 
     public int epoch() {

@@ -14,10 +14,10 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * A loaded model ready to predict. A call runs its inputs as one batch through each branch (the
- * text encoder, then the text head; the image network) and fuses the results with the model's
- * α. Thread-safe: parameters are shared read-only, each call works in its own array scope.
- * Deterministic: a prediction depends on its input and the model only, not on what else is in
- * the batch (see {@link TextEncoder#encode}).
+ * text encoder, its fine-tuned top layers if the model has them, then the text head; the image
+ * network) and fuses the results with the model's α. Thread-safe: parameters are shared
+ * read-only, each call works in its own array scope. A prediction depends on its input and the
+ * model only, not on what else is in the batch, beyond float rounding (see {@link MiniLm}).
  */
 public final class FusedClassifier implements AutoCloseable {
 
@@ -32,8 +32,10 @@ public final class FusedClassifier implements AutoCloseable {
     private final NDManager manager;
     private final NDList textParams;
     private final NDList imageParams;
+    private final String textEncoder;
 
     private FusedClassifier(ModelArtifact artifact, NDManager manager, NDList textParams, NDList imageParams) {
+        this.textEncoder = artifact.textEncoder();
         this.labels = artifact.labels();
         this.alpha = artifact.alpha();
         this.textTemperature = artifact.textTemperature();
@@ -48,8 +50,14 @@ public final class FusedClassifier implements AutoCloseable {
         try {
             NDList text = artifact.hasText() ? parameters(manager, Network.Kind.TEXT, artifact, artifact.textParameters()) : null;
             NDList image = artifact.hasImage() ? parameters(manager, Network.Kind.IMAGE, artifact, artifact.imageParameters()) : null;
-            if (text != null) {
+            if (text != null && TextEncoder.NAME.equals(artifact.textEncoder())) {
+                if (Network.textLayers(text) > 0) {
+                    throw new IOException("a model of the encoder " + TextEncoder.NAME + " cannot have fine-tuned layers");
+                }
                 TextEncoder.shared();
+            }
+            else if (text != null) {
+                MiniLm.shared();
             }
             return new FusedClassifier(artifact, manager, text, image);
         }
@@ -67,7 +75,11 @@ public final class FusedClassifier implements AutoCloseable {
         catch (RuntimeException ex) {
             throw new IOException("the model's " + kind + " parameters cannot be read", ex);
         }
-        List<Shape> expected = Network.shapes(kind, artifact.labels().size());
+        int layers = kind == Network.Kind.TEXT ? Network.textLayers(params) : 0;
+        if (layers > MiniLm.LAYERS) {
+            throw new IOException("the model's text parameters fine-tune " + layers + " encoder layers, the encoder has " + MiniLm.LAYERS);
+        }
+        List<Shape> expected = Network.shapes(kind, artifact.labels().size(), layers);
         if (params.size() != expected.size()) {
             throw new IOException("the model's " + kind + " parameters do not fit its network");
         }
@@ -102,13 +114,16 @@ public final class FusedClassifier implements AutoCloseable {
         try (NDManager scope = manager.newSubManager()) {
             List<Integer> textAt = present(inputs, true);
             if (textParams != null && !textAt.isEmpty()) {
-                float[][] embeddings = TextEncoder.shared().encode(textAt.stream().map(i -> inputs.get(i).text()).toList());
-                NDArray x = Network.textBatch(scope, java.util.Arrays.asList(embeddings));
+                List<String> texts = textAt.stream().map(i -> inputs.get(i).text()).toList();
+                int layers = Network.textLayers(textParams);
+                float[][] features = TextEncoder.NAME.equals(textEncoder) ? TextEncoder.shared().encode(texts)
+                        : layers == 0 ? MiniLm.shared().encode(texts) : MiniLm.shared().statesBelow(texts, MiniLm.LAYERS - layers);
+                NDList x = Network.textBatch(scope, java.util.Arrays.asList(features), layers);
                 scatter(text, textAt, Logits.rows(Network.forward(Network.Kind.TEXT, x, textParams, false)), textTemperature);
             }
             List<Integer> imageAt = present(inputs, false);
             if (imageParams != null && !imageAt.isEmpty()) {
-                NDArray x = Network.imageBatch(scope, imageAt.stream().map(i -> ImageFeatures.rgb(inputs.get(i).image())).toList(), null);
+                NDList x = Network.imageBatch(scope, imageAt.stream().map(i -> ImageFeatures.rgb(inputs.get(i).image())).toList(), null);
                 scatter(image, imageAt, Logits.rows(Network.forward(Network.Kind.IMAGE, x, imageParams, false)), imageTemperature);
             }
         }

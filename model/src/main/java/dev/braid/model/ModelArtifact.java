@@ -16,17 +16,25 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A trained model as bytes: a ZIP of {@code model.json} (labels, α, each branch's temperature, which branches exist, the
- * network version and the text encoder it was trained on) and each branch's parameters as DJL's encoded NDList. It is
- * what training stores and inference loads.
+ * network version, the text encoder it was trained on and how many of its layers were fine-tuned) and each branch's
+ * parameters as DJL's encoded NDList, a fine-tuned encoder's adapters with the text head's. It is what training stores
+ * and inference loads. {@code textEncoder}: {@link MiniLm#NAME}, or, for a model trained before Braid moved to the
+ * fp32 encoder, {@link TextEncoder#NAME}, which is still served with the encoder it was trained on.
  */
 public record ModelArtifact(List<String> labels, double alpha, double textTemperature, double imageTemperature,
-        byte[] textParameters, byte[] imageParameters) {
+        byte[] textParameters, byte[] imageParameters, String textEncoder) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final long MAX_ENTRY_BYTES = 512L * 1024 * 1024;
 
     record Manifest(int version, List<String> labels, double alpha, double textTemperature, double imageTemperature,
             boolean text, boolean image, String textEncoder) {
+    }
+
+    /** A model of this build's encoder. */
+    public ModelArtifact(List<String> labels, double alpha, double textTemperature, double imageTemperature, byte[] textParameters,
+            byte[] imageParameters) {
+        this(labels, alpha, textTemperature, imageTemperature, textParameters, imageParameters, MiniLm.NAME);
     }
 
     public boolean hasText() {
@@ -40,7 +48,7 @@ public record ModelArtifact(List<String> labels, double alpha, double textTemper
     public void writeTo(OutputStream out) throws IOException {
         ZipOutputStream zip = new ZipOutputStream(out);
         put(zip, "model.json", JSON.writeValueAsBytes(new Manifest(Network.VERSION, labels, alpha, textTemperature,
-                imageTemperature, hasText(), hasImage(), TextEncoder.NAME)));
+                imageTemperature, hasText(), hasImage(), textEncoder)));
         if (hasText()) {
             put(zip, "text.params", textParameters);
         }
@@ -73,13 +81,14 @@ public record ModelArtifact(List<String> labels, double alpha, double textTemper
             throw new IOException("model artifact version " + manifest.version() + " is not supported (expected "
                     + Network.VERSION + ")");
         }
-        if (manifest.text() && !TextEncoder.NAME.equals(manifest.textEncoder())) {
-            throw new IOException("the model's text branch was trained on the encoder " + manifest.textEncoder()
-                    + ", this build has " + TextEncoder.NAME);
+        String encoder = manifest.textEncoder() == null ? MiniLm.NAME : manifest.textEncoder();
+        if (manifest.text() && !MiniLm.NAME.equals(encoder) && !TextEncoder.NAME.equals(encoder)) {
+            throw new IOException("the model's text branch was trained on the encoder " + encoder + ", this build has "
+                    + MiniLm.NAME + " (and " + TextEncoder.NAME + " for older models)");
         }
         return new ModelArtifact(manifest.labels(), manifest.alpha(), manifest.textTemperature(), manifest.imageTemperature(),
                 manifest.text() ? entries.get("text.params") : null,
-                manifest.image() ? entries.get("image.params") : null);
+                manifest.image() ? entries.get("image.params") : null, encoder);
     }
 
     public static ModelArtifact fromBytes(byte[] bytes) throws IOException {

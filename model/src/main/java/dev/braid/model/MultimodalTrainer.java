@@ -65,8 +65,11 @@ public final class MultimodalTrainer {
         if (privacy != null && text && image && privacy.alpha() == null && !(privacy.selectionNoiseMultiplier() > 0)) {
             throw new IllegalArgumentException("choosing alpha privately needs a selection noise multiplier above 0");
         }
+        if (text && options.fineTuning() != null) {
+            options = options.withTextLayers(options.fineTuning().layersFor(trainTokens(trainExamples)));
+        }
         // features only for the branches the model will have: no text encoding for an image model, no pixels for a text one
-        List<TrainingItem> items = TrainingItem.all(examples, text, image);
+        List<TrainingItem> items = TrainingItem.all(examples, text, image, text ? options.textLayers() : 0);
         List<TrainingItem> train = TrainingItem.split(items, Example.Split.TRAIN);
         int classes = labels.size();
         int stepsPerEpoch = privacy != null ? privacy.stepsPerEpoch() : (train.size() + options.batchSize() - 1) / options.batchSize();
@@ -74,7 +77,7 @@ public final class MultimodalTrainer {
 
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred(), Devices.ENGINE)) {
             TrainingState state = resume == null ? TrainingState.fresh(manager, options, classes, text, image, secrets)
-                    : TrainingState.restore(manager, resume, labels, text, image, options.isPrivate());
+                    : TrainingState.restore(manager, resume, labels, text, image, options);
             Run run = new Run(manager, state, options, classes, train);
             List<TrainingItem> validation = TrainingItem.split(items, Example.Split.VALIDATION);
             for (int epoch = state.epoch + 1; epoch <= options.epochs() && run.training(); epoch++) {
@@ -95,6 +98,14 @@ public final class MultimodalTrainer {
             }
             return run.finish(items, labels);
         }
+    }
+
+    private static long trainTokens(List<Example> train) {
+        long tokens = 0;
+        for (int[] t : MiniLm.shared().tokens(train.stream().filter(Example::hasText).map(Example::text).toList())) {
+            tokens += t.length;
+        }
+        return tokens;
     }
 
     /** One run's training loop over a {@link TrainingState}. */
@@ -212,8 +223,8 @@ public final class MultimodalTrainer {
             double loss;
             try (NDManager scope = manager.newSubManager()) {
                 RandomGenerator augment = random(t, StepRandom.Purpose.AUGMENT);
-                NDArray textX = texts.isEmpty() ? null : textBatch(scope, texts);
-                NDArray imageX = images.isEmpty() ? null : imageBatch(scope, images, augment);
+                NDList textX = texts.isEmpty() ? null : textBatch(scope, texts);
+                NDList imageX = images.isEmpty() ? null : imageBatch(scope, images, augment);
                 loss = options.privacy() == null
                         ? plainStep(scope, batch.size(), texts, textX, images, imageX, t)
                         : privateStep(scope, batch, texts, textX, images, imageX, t);
@@ -225,8 +236,8 @@ public final class MultimodalTrainer {
             return loss;
         }
 
-        private double plainStep(NDManager scope, int batchSize, List<TrainingItem> texts, NDArray textX, List<TrainingItem> images,
-                NDArray imageX, long t) {
+        private double plainStep(NDManager scope, int batchSize, List<TrainingItem> texts, NDList textX, List<TrainingItem> images,
+                NDList imageX, long t) {
             if (batchSize == 0) {
                 return 0;
             }
@@ -238,14 +249,14 @@ public final class MultimodalTrainer {
                 collector.backward(mean);
                 loss = mean.getFloat();
             }
-            update(scope, state.textParams, state.textAdam, textLeaves, textX != null, options.textLearningRate(), t);
-            update(scope, state.imageParams, state.imageAdam, imageLeaves, imageX != null, options.imageLearningRate(), t);
+            update(scope, state.textParams, state.textAdam, textLeaves, textX != null, textRates(), t);
+            update(scope, state.imageParams, state.imageAdam, imageLeaves, imageX != null, i -> options.imageLearningRate(), t);
             return loss;
         }
 
         /** The batch's loss summed over its examples: each one's text loss plus its image loss, for those it has. */
-        private NDArray summedLoss(NDManager scope, List<TrainingItem> texts, NDArray textX, NDList textLeaves, List<TrainingItem> images,
-                NDArray imageX, NDList imageLeaves, boolean perExample) {
+        private NDArray summedLoss(NDManager scope, List<TrainingItem> texts, NDList textX, NDList textLeaves, List<TrainingItem> images,
+                NDList imageX, NDList imageLeaves, boolean perExample) {
             NDArray total = null;
             if (textX != null) {
                 total = Network.losses(Network.forward(Network.Kind.TEXT, textX, textLeaves, perExample), labels(scope, texts),
@@ -260,7 +271,8 @@ public final class MultimodalTrainer {
         }
 
         /** Adam on a branch that still trains ({@code leaves} null: it does not); zero gradients when the batch had none of its records. */
-        private void update(NDManager scope, NDList params, Adam adam, NDList leaves, boolean used, double learningRate, long t) {
+        private void update(NDManager scope, NDList params, Adam adam, NDList leaves, boolean used,
+                java.util.function.IntToDoubleFunction learningRate, long t) {
             if (leaves == null) {
                 return;
             }
@@ -275,8 +287,8 @@ public final class MultimodalTrainer {
          * DP-SGD: per-example gradients over both branches, each example's clipped to C as one
          * vector, summed, plus N(0, σ²C²) noise on every coordinate, over the expected batch size.
          */
-        private double privateStep(NDManager scope, List<TrainingItem> batch, List<TrainingItem> texts, NDArray textX, List<TrainingItem> images,
-                NDArray imageX, long t) {
+        private double privateStep(NDManager scope, List<TrainingItem> batch, List<TrainingItem> texts, NDList textX, List<TrainingItem> images,
+                NDList imageX, long t) {
             TrainingOptions.Privacy p = options.privacy();
             NDList textLeaves = leaves(scope, state.textParams, texts.size());
             NDList imageLeaves = leaves(scope, state.imageParams, images.size());
@@ -299,12 +311,17 @@ public final class MultimodalTrainer {
             NDList imageUpdate = DpSgd.noisyClippedSum(scope, state.imageParams, images,
                     imageX == null ? null : DpSgd.gradients(imageLeaves), squared, noise, expectedBatch, p);
             if (state.textParams != null) {
-                state.textAdam.update(state.textParams, textUpdate, options.textLearningRate(), t);
+                state.textAdam.update(state.textParams, textUpdate, textRates(), t);
             }
             if (state.imageParams != null) {
                 state.imageAdam.update(state.imageParams, imageUpdate, options.imageLearningRate(), t);
             }
             return batch.isEmpty() ? 0 : lossSum / batch.size();
+        }
+
+        /** The text head's learning rate for its weight and bias, the fine-tuning rate for the adapters after them. */
+        private java.util.function.IntToDoubleFunction textRates() {
+            return i -> i < 2 ? options.textLearningRate() : options.fineTuning().learningRate();
         }
 
         /** Fresh leaves that collect gradients: copies of the parameters, or {@code copies} per-example copies of each. */
@@ -334,11 +351,11 @@ public final class MultimodalTrainer {
             return scope.create(items.stream().mapToInt(TrainingItem::label).toArray());
         }
 
-        private static NDArray textBatch(NDManager scope, List<TrainingItem> items) {
-            return Network.textBatch(scope, items.stream().map(TrainingItem::embedding).toList());
+        private NDList textBatch(NDManager scope, List<TrainingItem> items) {
+            return Network.textBatch(scope, items.stream().map(TrainingItem::textFeatures).toList(), options.textLayers());
         }
 
-        private static NDArray imageBatch(NDManager scope, List<TrainingItem> items, RandomGenerator augment) {
+        private static NDList imageBatch(NDManager scope, List<TrainingItem> items, RandomGenerator augment) {
             return Network.imageBatch(scope, items.stream().map(TrainingItem::pixels).toList(), augment);
         }
 
@@ -358,7 +375,7 @@ public final class MultimodalTrainer {
         }
 
         private void fill(float[][] out, int offset, List<TrainingItem> chunk, java.util.function.Predicate<TrainingItem> has, NDList params,
-                Network.Kind kind, java.util.function.Function<List<TrainingItem>, NDArray> features) {
+                Network.Kind kind, java.util.function.Function<List<TrainingItem>, NDList> features) {
             if (params == null) {
                 return;
             }
@@ -413,11 +430,13 @@ public final class MultimodalTrainer {
             }
             ModelArtifact artifact = new ModelArtifact(List.copyOf(labels), alpha, textTemperature, imageTemperature,
                     state.textParams == null ? null : state.textParams.encode(),
-                    state.imageParams == null ? null : state.imageParams.encode());
+                    state.imageParams == null ? null : state.imageParams.encode(), MiniLm.NAME);
             Scores test = score(TrainingItem.split(items, Example.Split.TEST)).calibrated(textTemperature, imageTemperature);
             TrainingResult.Schedule schedule = new TrainingResult.Schedule(state.epoch, options.batchSize(),
                     state.textParams == null ? null : options.textLearningRate(), state.imageParams == null ? null : options.imageLearningRate(),
-                    keptEpoch(state.textParams, state.textBest), keptEpoch(state.imageParams, state.imageBest), List.copyOf(state.curve));
+                    keptEpoch(state.textParams, state.textBest), keptEpoch(state.imageParams, state.imageBest), List.copyOf(state.curve),
+                    state.textParams == null || options.fineTuning() == null ? null
+                            : new TrainingResult.FineTuned(options.textLayers(), Adapters.RANK, options.fineTuning().learningRate()));
             return new TrainingResult(artifact, test.metrics(test.text(), classes), test.metrics(test.image(), classes),
                     Metrics.of(test.labels(), test.fusedPredictions(alpha), classes), alpha, spent, schedule);
         }

@@ -1,5 +1,6 @@
 package dev.braid.model;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -16,9 +17,12 @@ import ai.djl.nn.pooling.Pool;
  * The two trainable networks, written as functions of their parameters so that training,
  * DP-SGD and serving share one definition.
  *
- * <p>Text head: a linear layer, 384 → classes, over the frozen MiniLM embedding (sentence
+ * <p>Text head: a linear layer, 384 → classes, over the MiniLM sentence embedding (sentence
  * embeddings are made to be read linearly; a hidden layer of 128 added ~50 k parameters, which
- * under DP-SGD's per-coordinate noise cost far more accuracy than it bought without it).
+ * under DP-SGD's per-coordinate noise cost far more accuracy than it bought without it). With the
+ * encoder frozen its input is the embedding; fine-tuned, its parameters go on with the
+ * {@link Adapters} of MiniLM's top layers, and its input is the token states below those layers
+ * with their attention mask.
  * Image network for 64×64 RGB: a strided 3×3 stem (16 filters, to 32×32), 3×3 convolutions of
  * 32 and 64 filters each followed by 2×2 max pooling, one more 2×2 max pooling to 4×4, then a
  * linear layer over the 1,024 features: about 10 M multiply-adds per image, which keeps serving cheap on a CPU. No batch
@@ -42,25 +46,36 @@ final class Network {
     private Network() {
     }
 
-    /** The parameter shapes of a network, in the order forward takes them: weight, bias per layer. */
-    static List<Shape> shapes(Kind kind, int classes) {
+    /**
+     * The parameter shapes of a network, in the order forward takes them: weight, bias per layer;
+     * for text, then the adapters of the top {@code textLayers} encoder layers (0: frozen encoder).
+     */
+    static List<Shape> shapes(Kind kind, int classes, int textLayers) {
         if (kind == Kind.TEXT) {
-            return List.of(new Shape(classes, TextEncoder.DIMENSIONS), new Shape(classes));
+            List<Shape> shapes = new ArrayList<>(List.of(new Shape(classes, MiniLm.DIMENSIONS), new Shape(classes)));
+            shapes.addAll(Adapters.shapes(textLayers));
+            return shapes;
         }
         return List.of(new Shape(16, 3, 3, 3), new Shape(16), new Shape(32, 16, 3, 3), new Shape(32),
                 new Shape(64, 32, 3, 3), new Shape(64), new Shape(classes, FEATURES), new Shape(classes));
     }
 
-    /** Fresh parameters: uniform in ±1/√fan-in, as PyTorch initialises linear and convolution layers. */
-    static NDList initialise(Kind kind, int classes, NDManager manager, RandomGenerator random) {
+    /**
+     * Fresh parameters: uniform in ±1/√fan-in, as PyTorch initialises linear and convolution
+     * layers; adapters as {@link Adapters#initialise} makes them.
+     */
+    static NDList initialise(Kind kind, int classes, int textLayers, NDManager manager, RandomGenerator random) {
         NDList params = new NDList();
-        List<Shape> shapes = shapes(kind, classes);
+        List<Shape> shapes = shapes(kind, classes, 0);
         for (int i = 0; i < shapes.size(); i += 2) {
             Shape weight = shapes.get(i);
             long fanIn = weight.size() / weight.get(0);
             double bound = 1 / Math.sqrt(fanIn);
             params.add(uniform(manager, weight, bound, random));
             params.add(uniform(manager, shapes.get(i + 1), bound, random));
+        }
+        if (kind == Kind.TEXT) {
+            params.addAll(Adapters.initialise(textLayers, manager, random));
         }
         return params;
     }
@@ -73,31 +88,52 @@ final class Network {
         return manager.create(values, shape);
     }
 
-    /** Text head input: the embeddings as one (batch × 384) array. */
-    static NDArray textBatch(NDManager manager, List<float[]> embeddings) {
-        float[] all = new float[embeddings.size() * TextEncoder.DIMENSIONS];
-        for (int i = 0; i < embeddings.size(); i++) {
-            System.arraycopy(embeddings.get(i), 0, all, i * TextEncoder.DIMENSIONS, TextEncoder.DIMENSIONS);
+    /**
+     * Text input: the embeddings as one (batch × 384) array, or, for a fine-tuned encoder, each
+     * text's token states below its adapted layers padded into (batch × tokens × 384) with their
+     * attention mask.
+     */
+    static NDList textBatch(NDManager manager, List<float[]> features, int textLayers) {
+        if (textLayers > 0) {
+            return new NDList(MiniLm.padded(manager, features), MiniLm.mask(manager,
+                    features.stream().map(f -> new int[f.length / MiniLm.DIMENSIONS]).toList()));
         }
-        return manager.create(all, new Shape(embeddings.size(), TextEncoder.DIMENSIONS));
+        float[] all = new float[features.size() * MiniLm.DIMENSIONS];
+        for (int i = 0; i < features.size(); i++) {
+            System.arraycopy(features.get(i), 0, all, i * MiniLm.DIMENSIONS, MiniLm.DIMENSIONS);
+        }
+        return new NDList(manager.create(all, new Shape(features.size(), MiniLm.DIMENSIONS)));
     }
 
     /** Image network input: the images' pixels (see {@link ImageFeatures#rgb}) normalised, augmented when {@code augment} is given. */
-    static NDArray imageBatch(NDManager manager, List<byte[]> pixels, RandomGenerator augment) {
+    static NDList imageBatch(NDManager manager, List<byte[]> pixels, RandomGenerator augment) {
         float[] all = new float[pixels.size() * ImageFeatures.PIXELS];
         for (int i = 0; i < pixels.size(); i++) {
             ImageFeatures.normalise(pixels.get(i), all, i * ImageFeatures.PIXELS, augment);
         }
-        return manager.create(all, new Shape(pixels.size(), 3, ImageFeatures.SIZE, ImageFeatures.SIZE));
+        return new NDList(manager.create(all, new Shape(pixels.size(), 3, ImageFeatures.SIZE, ImageFeatures.SIZE)));
     }
 
     /** Logits (batch × classes). */
-    static NDArray forward(Kind kind, NDArray x, NDList params, boolean perExample) {
-        return kind == Kind.TEXT ? text(x, params, perExample) : image(x, params, perExample);
+    static NDArray forward(Kind kind, NDList x, NDList params, boolean perExample) {
+        return kind == Kind.TEXT ? text(x, params, perExample) : image(x.singletonOrThrow(), params, perExample);
     }
 
-    private static NDArray text(NDArray x, NDList p, boolean perExample) {
-        return linear(x, p.get(0), p.get(1), perExample);
+    /** The number of encoder layers a text branch's parameters fine-tune. */
+    static int textLayers(NDList textParams) {
+        return (textParams.size() - 2) / Adapters.shapes(1).size();
+    }
+
+    private static NDArray text(NDList x, NDList p, boolean perExample) {
+        NDArray embedding = x.get(0);
+        int layers = textLayers(p);
+        if (layers > 0) {
+            int from = MiniLm.LAYERS - layers;
+            NDArray mask = x.get(1);
+            NDArray states = MiniLm.shared().states(embedding, mask, from, MiniLm.LAYERS, new Adapters(p.subNDList(2), from), perExample);
+            embedding = MiniLm.pool(states, mask);
+        }
+        return linear(embedding, p.get(0), p.get(1), perExample);
     }
 
     private static NDArray image(NDArray x, NDList p, boolean perExample) {

@@ -13,9 +13,15 @@ public record TrainingResult(ModelArtifact artifact, Metrics text, Metrics image
      * What the run chose and why: the epochs it ran, its batch size, each branch's learning rate
      * and the epoch whose weights it keeps (the best on validation under early stopping, else the
      * last), and every epoch's summary. Null for a branch the model does not have.
+     * {@code fineTuning}: the text encoder's layers fine-tuned and their adapters' rank and rate;
+     * null for a frozen encoder.
      */
     public record Schedule(int epochs, int batchSize, Double textLearningRate, Double imageLearningRate, Integer textEpoch,
-            Integer imageEpoch, List<EpochSummary> curve) {
+            Integer imageEpoch, List<EpochSummary> curve, FineTuned fineTuning) {
+    }
+
+    /** What fine-tuning of the text encoder ran: LoRA adapters of {@code rank} on the top {@code layers} layers, at {@code learningRate}. */
+    public record FineTuned(int layers, int rank, double learningRate) {
     }
 
     /**

@@ -30,11 +30,11 @@ final class TrainingState {
         TrainingState s = new TrainingState();
         RandomGenerator init = StepRandom.of(options.seed(), null, 0, StepRandom.Purpose.INITIALISE);
         if (text) {
-            s.textParams = Network.initialise(Network.Kind.TEXT, classes, manager, init);
+            s.textParams = Network.initialise(Network.Kind.TEXT, classes, options.textLayers(), manager, init);
             s.textAdam = Adam.fresh(s.textParams);
         }
         if (image) {
-            s.imageParams = Network.initialise(Network.Kind.IMAGE, classes, manager, init);
+            s.imageParams = Network.initialise(Network.Kind.IMAGE, classes, 0, manager, init);
             s.imageAdam = Adam.fresh(s.imageParams);
         }
         if (options.isPrivate()) {
@@ -45,22 +45,24 @@ final class TrainingState {
     }
 
     static TrainingState restore(NDManager manager, Checkpoint checkpoint, List<String> labels, boolean text, boolean image,
-            boolean isPrivate) {
+            TrainingOptions options) {
         Checkpoint.Header h = checkpoint.header();
-        if (!h.labels().equals(labels) || h.text() != text || h.image() != image || (h.secret() != null) != isPrivate) {
-            throw new IllegalArgumentException("the checkpoint was taken for other labels, modalities or privacy than this run has");
+        if (!h.labels().equals(labels) || h.text() != text || h.image() != image || (h.secret() != null) != options.isPrivate()
+                || h.textLayers() != (text ? options.textLayers() : 0)) {
+            throw new IllegalArgumentException(
+                    "the checkpoint was taken for other labels, modalities, privacy or fine-tuning than this run has");
         }
         NDList arrays = NDList.decode(manager, checkpoint.arrays());
         TrainingState s = new TrainingState();
         int at = 0;
         if (text) {
-            int n = Network.shapes(Network.Kind.TEXT, labels.size()).size();
+            int n = Network.shapes(Network.Kind.TEXT, labels.size(), h.textLayers()).size();
             s.textParams = slice(arrays, at, n);
             s.textAdam = new Adam(slice(arrays, at + n, n), slice(arrays, at + 2 * n, n));
             at += 3 * n;
         }
         if (image) {
-            int n = Network.shapes(Network.Kind.IMAGE, labels.size()).size();
+            int n = Network.shapes(Network.Kind.IMAGE, labels.size(), 0).size();
             s.imageParams = slice(arrays, at, n);
             s.imageAdam = new Adam(slice(arrays, at + n, n), slice(arrays, at + 2 * n, n));
             at += 3 * n;
@@ -111,6 +113,7 @@ final class TrainingState {
             all.addAll(imageBestParams);
         }
         return new Checkpoint(new Checkpoint.Header(Network.VERSION, epoch, step, privateSteps, List.copyOf(labels),
-                textParams != null, imageParams != null, secret, List.copyOf(curve), textBest, imageBest), all.encode());
+                textParams != null, imageParams != null, secret, List.copyOf(curve), textBest, imageBest,
+                textParams == null ? 0 : Network.textLayers(textParams)), all.encode());
     }
 }

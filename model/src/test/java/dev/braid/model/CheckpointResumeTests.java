@@ -17,7 +17,10 @@ class CheckpointResumeTests {
         PLAIN(new TrainingOptions(3, 8, 0.01, 11)),
         PRIVATE(new TrainingOptions(3, 8, 0.01, 11, new TrainingOptions.Privacy(1.0, 1.0, 8.0 / 36, 5, null, 5.0))),
         // patience 2 with a text rate this high: the run stops well before its 12 epochs
-        EARLY_STOPPING(new TrainingOptions(12, 8, 0.5, 0.003, 2, 11, null));
+        EARLY_STOPPING(new TrainingOptions(12, 8, 0.5, 0.003, 2, 11, null)),
+        FINE_TUNED(new TrainingOptions(3, 8, 0.01, 0.01, 0, 11, null, true, true, new TrainingOptions.FineTuning(2, 1e-3, 0))),
+        PRIVATE_FINE_TUNED(new TrainingOptions(3, 8, 0.01, 0.01, 0, 11, new TrainingOptions.Privacy(1.0, 1.0, 8.0 / 36, 5, null, 5.0),
+                true, true, new TrainingOptions.FineTuning(1, 1e-3, 0)));
 
         final TrainingOptions options;
 
@@ -63,6 +66,10 @@ class CheckpointResumeTests {
             assertThat(ran).as("stopped before the most epochs allowed").isLessThan(12);
             assertThat(interrupted.header().textBest()).as("resumed with a best epoch already held").isNotNull();
             assertThat(interrupted.header().curve()).hasSize(from);
+        }
+        if (kind.options.fineTuning() != null) {
+            assertThat(interrupted.header().textLayers()).isEqualTo(kind.options.fineTuning().layers());
+            assertThat(resumed.schedule().fineTuning().layers()).isEqualTo(kind.options.fineTuning().layers());
         }
         if (kind == Kind.PRIVATE) {
             assertThat(checkpoints.get(0).privateSteps()).isEqualTo(5);

@@ -1,5 +1,7 @@
 package dev.braid.model;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import ai.djl.ndarray.NDArray;
@@ -12,25 +14,44 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DP-SGD's per-example gradients (one backward pass over per-example parameter copies) against one backward pass per example. */
+/**
+ * DP-SGD's per-example gradients (one backward pass over per-example parameter copies, texts
+ * padded to the batch's longest) against one backward pass per example, each text at its own length.
+ */
 class PerExampleGradientTests {
 
     private static final int CLASSES = 3;
-    private static final int BATCH = 3;
+    private static final int[] TOKENS = {5, 3, 4};
+    private static final int BATCH = TOKENS.length;
+
+    enum Branch {
+        TEXT(Network.Kind.TEXT, 0), TEXT_FINE_TUNED(Network.Kind.TEXT, 2), IMAGE(Network.Kind.IMAGE, 0);
+
+        final Network.Kind kind;
+        final int textLayers;
+
+        Branch(Network.Kind kind, int textLayers) {
+            this.kind = kind;
+            this.textLayers = textLayers;
+        }
+    }
 
     @ParameterizedTest
-    @EnumSource(Network.Kind.class)
-    void shouldEqualEachExampleDifferentiatedAlone(Network.Kind kind) {
+    @EnumSource(Branch.class)
+    void shouldEqualEachExampleDifferentiatedAlone(Branch branch) {
         try (NDManager manager = NDManager.newBaseManager(Devices.ENGINE)) {
             SplittableRandom random = new SplittableRandom(5);
-            NDList params = Network.initialise(kind, CLASSES, manager, random);
-            Shape inputShape = kind == Network.Kind.TEXT ? new Shape(BATCH, TextEncoder.DIMENSIONS)
-                    : new Shape(BATCH, 3, ImageFeatures.SIZE, ImageFeatures.SIZE);
-            float[] values = new float[(int) inputShape.size()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (float) random.nextGaussian();
+            NDList params = Network.initialise(branch.kind, CLASSES, branch.textLayers, manager, random);
+            // adapters start with U = 0, which would leave D without a gradient to compare
+            for (NDArray p : params.subNDList(2)) {
+                p.addi(gaussian(manager, p.getShape(), random).mul(0.05));
             }
-            NDArray x = manager.create(values, inputShape);
+            List<float[]> rows = new ArrayList<>();
+            for (int b = 0; b < BATCH; b++) {
+                int width = branch.kind == Network.Kind.IMAGE ? 3 * ImageFeatures.SIZE * ImageFeatures.SIZE
+                        : branch.textLayers > 0 ? TOKENS[b] * MiniLm.DIMENSIONS : MiniLm.DIMENSIONS;
+                rows.add(gaussian(manager, new Shape(width), random).toFloatArray());
+            }
             NDArray labels = manager.create(new int[] {0, 2, 1});
 
             NDList copies = new NDList();
@@ -40,7 +61,8 @@ class PerExampleGradientTests {
                 copies.add(copy);
             }
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                collector.backward(Network.losses(Network.forward(kind, x, copies, true), labels, CLASSES).sum());
+                collector.backward(Network.losses(Network.forward(branch.kind, input(manager, branch, rows), copies, true), labels, CLASSES)
+                        .sum());
             }
 
             for (int b = 0; b < BATCH; b++) {
@@ -51,8 +73,9 @@ class PerExampleGradientTests {
                     alone.add(leaf);
                 }
                 try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                    NDArray one = x.get(b).expandDims(0);
-                    collector.backward(Network.losses(Network.forward(kind, one, alone, false), labels.get(b).expandDims(0), CLASSES).sum());
+                    NDList one = input(manager, branch, List.of(rows.get(b)));
+                    collector.backward(Network.losses(Network.forward(branch.kind, one, alone, false), labels.get(b).expandDims(0), CLASSES)
+                            .sum());
                 }
                 for (int k = 0; k < params.size(); k++) {
                     float[] expected = alone.get(k).getGradient().toFloatArray();
@@ -63,11 +86,31 @@ class PerExampleGradientTests {
                         scale = Math.max(scale, Math.abs(e));
                     }
                     for (int i = 0; i < expected.length; i++) {
-                        assertThat((double) actual[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4 * scale));
+                        assertThat((double) actual[i]).as("parameter %d, example %d", k, b)
+                                .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4 * scale));
                     }
                     assertThat(scale).as("a gradient that is not all zeros").isGreaterThan(1e-6);
                 }
             }
         }
+    }
+
+    private static NDList input(NDManager manager, Branch branch, List<float[]> rows) {
+        if (branch.kind == Network.Kind.TEXT) {
+            return Network.textBatch(manager, rows, branch.textLayers);
+        }
+        float[] all = new float[rows.size() * rows.get(0).length];
+        for (int i = 0; i < rows.size(); i++) {
+            System.arraycopy(rows.get(i), 0, all, i * rows.get(0).length, rows.get(0).length);
+        }
+        return new NDList(manager.create(all, new Shape(rows.size(), 3, ImageFeatures.SIZE, ImageFeatures.SIZE)));
+    }
+
+    private static NDArray gaussian(NDManager manager, Shape shape, SplittableRandom random) {
+        float[] values = new float[(int) shape.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return manager.create(values, shape);
     }
 }
