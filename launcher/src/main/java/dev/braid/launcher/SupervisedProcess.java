@@ -73,6 +73,9 @@ final class SupervisedProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        // MKL's matrix products then give the same bits whatever their buffers' alignment: a resumed
+        // training run is exact (the operator's own setting wins)
+        builder.environment().putIfAbsent("MKL_CBWR", "AUTO,STRICT");
         builder.environment().putAll(environment);
         builder.environment().putAll(spec.environment());
         process = builder.start();

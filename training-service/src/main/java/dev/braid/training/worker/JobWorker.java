@@ -54,6 +54,10 @@ class JobWorker implements SmartLifecycle {
         loop = thread(this::work, "job-worker");
         loop.start();
         log.info("Training worker {} started", workerId);
+        if (System.getenv("MKL_CBWR") == null) {
+            log.warn("MKL_CBWR is not set: a job resumed after a crash may end a few float bits away from an uninterrupted run; "
+                    + "set MKL_CBWR=AUTO,STRICT (the launcher and the image do) for exact resumes");
+        }
     }
 
     private void work() {
