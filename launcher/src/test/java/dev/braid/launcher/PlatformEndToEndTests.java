@@ -190,6 +190,8 @@ class PlatformEndToEndTests {
         assertThat(training.path("textLearningRate").asDouble()).isEqualTo(0.01);
         assertThat(training.path("imageLearningRate").asDouble()).isEqualTo(0.01);
         assertThat(training.path("batchSize").asInt()).isEqualTo(16);
+        assertThat(training.path("fineTuning").path("layers").asInt()).as("left to the trainer: every encoder layer fine-tuned")
+                .isEqualTo(6);
         assertThat(job.path("metrics").path("fused").path("accuracy").asDouble())
                 .isGreaterThan(job.path("metrics").path("text").path("accuracy").asDouble());
         JsonNode fused = job.path("metrics").path("fused");
@@ -342,6 +344,10 @@ class PlatformEndToEndTests {
                 Map.of("targetEpsilon", 0.8, "noiseMultiplier", 1.0))).status()).isEqualTo(422);
         assertThat(gateway.postJson("/api/v1/training-jobs", acmeKey, Map.of("datasetId", privateId, "privacy",
                 Map.of("targetEpsilon", 0.8), "modalities", List.of("audio"))).status()).isEqualTo(400);
+        Http.Response noText = gateway.postJson("/api/v1/training-jobs", acmeKey, Map.of("datasetId", privateId, "privacy",
+                Map.of("targetEpsilon", 0.8), "modalities", List.of("image"), "fineTuneText", true));
+        assertThat(noText.status()).as(noText.body()).isEqualTo(422);
+        assertThat(noText.json().path("type").stringValue()).endsWith("/no-text-branch");
 
         // by default a private job trains its text branch alone: no α to choose, so none reserved for it
         Http.Response textOnly = gateway.postJson("/api/v1/training-jobs", acmeKey, Map.of("datasetId", privateId, "epochs", 2,
@@ -358,6 +364,8 @@ class PlatformEndToEndTests {
         assertThat(textJob.path("status").stringValue()).as(textJob.toString()).isEqualTo("SUCCEEDED");
         assertThat(textJob.path("metrics").path("image").path("examples").asInt()).as("no image branch").isZero();
         assertThat(textJob.path("metrics").path("training").path("textLearningRate").asDouble()).isEqualTo(0.05);
+        assertThat(textJob.path("metrics").path("training").has("fineTuning")).as("a private job keeps the encoder frozen by default")
+                .isFalse();
         assertThat(textJob.path("privacy").path("alpha").stringValue()).contains("one branch");
 
         // the reconciler: a reservation whose submit died before queuing its job is released, and a job that

@@ -51,7 +51,7 @@ public class JobService {
      * nothing queued when it does not fit.
      */
     TrainingJob submit(UUID datasetId, Integer epochs, Integer batchSize, Double learningRate, long seed, PrivacyRequest dp,
-            java.util.Set<String> modalities) {
+            java.util.Set<String> modalities, Boolean fineTuneText) {
         DatasetClient.DatasetInfo dataset = datasets.dataset(datasetId);
         if (dataset.requiresPrivacy() && dp == null) {
             throw ApiException.unprocessable("privacy-required",
@@ -70,6 +70,9 @@ public class JobService {
         // bound from the text head, so a private job trains text alone unless it asks for images
         boolean trainText = modalities == null || modalities.contains("text");
         boolean trainImage = modalities == null ? dp == null : modalities.contains("image");
+        if (Boolean.TRUE.equals(fineTuneText) && !trainText) {
+            throw ApiException.unprocessable("no-text-branch", "fineTuneText needs a job that trains the text branch: add text to modalities");
+        }
         if (dp != null) {
             if (!dataset.requiresPrivacy()) {
                 throw ApiException.unprocessable("no-privacy-budget", "Dataset " + datasetId
@@ -91,7 +94,7 @@ public class JobService {
         }
         try {
             repository.insert(id, CallerContext.tenant(), datasetId, epochs, batchSize, learningRate, seed,
-                    properties.worker().maxAttempts(), jobPrivacy, trainText, trainImage);
+                    properties.worker().maxAttempts(), jobPrivacy, trainText, trainImage, fineTuneText);
         }
         catch (RuntimeException ex) {
             if (jobPrivacy != null) {

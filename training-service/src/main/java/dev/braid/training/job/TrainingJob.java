@@ -7,12 +7,13 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A row of {@code training.job}; {@code learningRate} is null when the job left it to the trainer;
- * {@code trainText} and {@code trainImage} say which branches it trains.
+ * {@code trainText} and {@code trainImage} say which branches it trains; {@code fineTuneText}
+ * whether it fine-tunes the text encoder, null when it left that to the trainer.
  */
 public record TrainingJob(UUID id, String tenant, UUID datasetId, JobStatus status, int epochs, int batchSize,
         Double learningRate, long seed, int epoch, int step, int steps, JsonNode metrics, UUID modelId, String error,
         int attempt, int maxAttempts, boolean cancelRequested, Instant createdAt, Instant startedAt, Instant finishedAt,
-        JobPrivacy privacy, JsonNode privacyReport, boolean trainText, boolean trainImage) {
+        JobPrivacy privacy, JsonNode privacyReport, boolean trainText, boolean trainImage, Boolean fineTuneText) {
 
     public boolean isPrivate() {
         return privacy != null;

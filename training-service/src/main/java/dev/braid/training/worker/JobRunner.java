@@ -178,7 +178,7 @@ class JobRunner {
                 : privacy != null ? TrainingOptions.DEFAULT_PRIVATE_TEXT_LEARNING_RATE : TrainingOptions.DEFAULT_TEXT_LEARNING_RATE;
         double image = job.learningRate() != null ? job.learningRate() : TrainingOptions.DEFAULT_IMAGE_LEARNING_RATE;
         return new TrainingOptions(job.epochs(), job.batchSize(), text, image, privacy == null ? TrainingOptions.DEFAULT_PATIENCE : 0,
-                job.seed(), privacy, job.trainText(), job.trainImage());
+                job.seed(), privacy, job.trainText(), job.trainImage(), TrainingOptions.fineTuning(job.fineTuneText(), privacy != null));
     }
 
     /** The job's last checkpoint, opened with its dataset's key; none on a first attempt. */
@@ -272,7 +272,10 @@ class JobRunner {
         return metrics;
     }
 
-    /** What the trainer chose (epochs run, batch size, each branch's learning rate and kept epoch) and the curve it chose from. */
+    /**
+     * What the trainer chose (epochs run, batch size, each branch's learning rate and kept epoch,
+     * the text encoder's fine-tuned layers) and the curve it chose from.
+     */
     private static Map<String, Object> training(TrainingResult.Schedule schedule) {
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("epochs", schedule.epochs());
@@ -281,6 +284,7 @@ class JobRunner {
         putIfPresent(training, "imageLearningRate", schedule.imageLearningRate());
         putIfPresent(training, "textEpoch", schedule.textEpoch());
         putIfPresent(training, "imageEpoch", schedule.imageEpoch());
+        putIfPresent(training, "fineTuning", schedule.fineTuning());
         List<Map<String, Object>> curve = new ArrayList<>();
         for (EpochSummary e : schedule.curve()) {
             curve.add(summary(e, "trainLoss"));

@@ -173,9 +173,13 @@ class JobQueueTests {
     @Test
     void shouldStoreALearningRateLeftToTheTrainerAsNone() {
         UUID id = UUID.randomUUID();
-        jobs.insert(id, "acme", UUID.randomUUID(), 60, 32, null, 7, 3, null, true, false);
+        jobs.insert(id, "acme", UUID.randomUUID(), 60, 32, null, 7, 3, null, true, false, null);
+        UUID frozen = UUID.randomUUID();
+        jobs.insert(frozen, "acme", UUID.randomUUID(), 60, 32, null, 7, 3, null, true, false, false);
 
         TrainingJob job = jobs.find("acme", id).orElseThrow();
+        assertThat(job.fineTuneText()).as("left to the trainer").isNull();
+        assertThat(jobs.find("acme", frozen).orElseThrow().fineTuneText()).as("refused, and remembered as refused").isFalse();
         assertThat(job.learningRate()).as("each branch then gets its own rate").isNull();
         assertThat(job.epochs()).isEqualTo(60);
         assertThat(job.trainText()).isTrue();
@@ -188,7 +192,7 @@ class JobQueueTests {
 
     private UUID queue(String tenant, UUID dataset) {
         UUID id = UUID.randomUUID();
-        jobs.insert(id, tenant, dataset, 1, 8, 0.01, 7, 3, null, true, true);
+        jobs.insert(id, tenant, dataset, 1, 8, 0.01, 7, 3, null, true, true, null);
         return id;
     }
 }
