@@ -8,7 +8,7 @@ import java.util.Locale;
 import dev.braid.model.Example;
 import dev.braid.model.Metrics;
 import dev.braid.model.MultimodalTrainer;
-import dev.braid.model.TextEncoder;
+import dev.braid.model.MiniLm;
 import dev.braid.model.TrainingListener;
 import dev.braid.model.TrainingOptions;
 import dev.braid.model.TrainingResult;
@@ -17,8 +17,9 @@ import dev.braid.model.TrainingResult;
  * Quality side by side in one run, on the same splits: Braid's trainer with the API's defaults
  * (what a job with only {@code datasetId} gets) against multinomial logistic regression (L2 by
  * 5-fold cross-validation) on the same frozen MiniLM embeddings and on pixels (16×16 RGB plus an
- * 8-bin histogram per channel), and their late fusion (mean of the two probability vectors); and
- * what a private job gets by default at ε = 3.
+ * 8-bin histogram per channel), and their late fusion (mean of the two probability vectors);
+ * against the library baseline, Tribuo's L2 logistic regression on TF-IDF and on the same pixels
+ * ({@link LibraryBaseline}), fused the same way; and what a private job gets by default at ε = 3.
  * Baselines fit on train + validation, the rows Braid learns and selects from; all are scored on test.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks-*-exec.jar -Dloader.main=dev.braid.benchmarks.QualityBenchmark
@@ -64,33 +65,57 @@ public final class QualityBenchmark {
         SoftmaxRegression image = SoftmaxRegression.crossValidated(pixels(fit), fitLabels, classes);
         double[][] imageP = image.probabilities(pixels(test));
         double baselineSeconds = (System.nanoTime() - start) / 1e9;
-        double[][] fusedP = new double[test.size()][classes];
-        for (int i = 0; i < test.size(); i++) {
-            for (int c = 0; c < classes; c++) {
-                fusedP[i][c] = (textP[i][c] + imageP[i][c]) / 2;
-            }
-        }
+        double[][] fusedP = mean(textP, imageP);
 
-        System.out.printf(Locale.ROOT, "%-44s %-15s %-15s %-15s %s%n", "", "text acc / F1", "image acc / F1", "fused acc / F1",
+        start = System.nanoTime();
+        LibraryBaseline libraryText = new LibraryBaseline(data.labels());
+        List<String> fitTexts = fit.stream().map(Example::text).toList();
+        List<String> testTexts = test.stream().map(Example::text).toList();
+        double[][] libraryTextP = libraryText.fitAndPredict(LibraryBaseline.tfIdf(fitTexts, testTexts, false), fitLabels,
+                LibraryBaseline.tfIdf(fitTexts, testTexts, true));
+        LibraryBaseline libraryImage = new LibraryBaseline(data.labels());
+        double[][] libraryImageP = libraryImage.fitAndPredict(LibraryBaseline.dense(pixels(fit)), fitLabels,
+                LibraryBaseline.dense(pixels(test)));
+        double librarySeconds = (System.nanoTime() - start) / 1e9;
+        double[][] libraryFusedP = mean(libraryTextP, libraryImageP);
+
+        System.out.printf(Locale.ROOT, "%-52s %-15s %-15s %-15s %s%n", "", "text acc / F1", "image acc / F1", "fused acc / F1",
                 "train s");
         row("Braid, defaults (alpha " + String.format(Locale.ROOT, "%.2f", braid.alpha()) + ")", braid.text(), braid.image(),
                 braid.fused(), braidSeconds);
         row(train == 1429 ? "Braid, DP eps 3, defaults (text alone)" : "Braid, DP (sigma 1.33 is for 1,429 train)", dp.text(), dp.image(),
                 dp.fused(), dpSeconds);
-        row("logistic regression (L2 " + text.penalty + " / " + image.penalty + ")", metrics(testLabels, textP, classes),
+        row("logistic regression, same features (L2 " + text.penalty + " / " + image.penalty + ")", metrics(testLabels, textP, classes),
                 metrics(testLabels, imageP, classes), metrics(testLabels, fusedP, classes), baselineSeconds);
+        row("Tribuo LR, TF-IDF / pixels (C " + libraryText.cost + " / " + libraryImage.cost + ")",
+                metrics(testLabels, libraryTextP, classes), metrics(testLabels, libraryImageP, classes),
+                metrics(testLabels, libraryFusedP, classes), librarySeconds);
         TrainingResult.Schedule schedule = braid.schedule();
         System.out.printf(Locale.ROOT, "Braid chose: %d epochs run, text kept from epoch %d (rate %s), image from epoch %d (rate %s), "
-                + "batch %d%n", schedule.epochs(), schedule.textEpoch(), schedule.textLearningRate(), schedule.imageEpoch(),
-                schedule.imageLearningRate(), schedule.batchSize());
+                + "batch %d, text encoder %s%n", schedule.epochs(), schedule.textEpoch(), schedule.textLearningRate(), schedule.imageEpoch(),
+                schedule.imageLearningRate(), schedule.batchSize(), schedule.fineTuning() == null ? "frozen"
+                        : "fine-tuned (" + schedule.fineTuning() + ")");
         double[] interval = braid.fused().accuracyInterval95();
-        System.out.printf(Locale.ROOT, "Braid fused 95%% interval: %.3f-%.3f; fused minus baseline fused: %+.3f%n", interval[0],
-                interval[1], braid.fused().accuracy() - metrics(testLabels, fusedP, classes).accuracy());
+        System.out.printf(Locale.ROOT, "Braid fused 95%% interval: %.3f-%.3f; fused minus same-feature regression fused: %+.3f, "
+                + "minus library fused: %+.3f%n", interval[0], interval[1],
+                braid.fused().accuracy() - metrics(testLabels, fusedP, classes).accuracy(),
+                braid.fused().accuracy() - metrics(testLabels, libraryFusedP, classes).accuracy());
         System.exit(0);
     }
 
+    private static double[][] mean(double[][] a, double[][] b) {
+        double[][] out = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = new double[a[i].length];
+            for (int c = 0; c < a[i].length; c++) {
+                out[i][c] = (a[i][c] + b[i][c]) / 2;
+            }
+        }
+        return out;
+    }
+
     private static void row(String name, Metrics text, Metrics image, Metrics fused, double seconds) {
-        System.out.printf(Locale.ROOT, "%-44s %s   %s   %s   %.0f%n", name, pair(text), pair(image), pair(fused), seconds);
+        System.out.printf(Locale.ROOT, "%-52s %s   %s   %s   %.0f%n", name, pair(text), pair(image), pair(fused), seconds);
     }
 
     private static String pair(Metrics m) {
@@ -108,7 +133,7 @@ public final class QualityBenchmark {
     }
 
     private static double[][] embeddings(List<Example> examples) {
-        float[][] e = TextEncoder.shared().encode(examples.stream().map(Example::text).toList());
+        float[][] e = MiniLm.shared().encode(examples.stream().map(Example::text).toList());
         double[][] x = new double[e.length][];
         for (int i = 0; i < e.length; i++) {
             x[i] = new double[e[i].length];
