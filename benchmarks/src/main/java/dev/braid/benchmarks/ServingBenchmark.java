@@ -282,9 +282,11 @@ public final class ServingBenchmark {
 
     /** The deployed model's artifact, opened as the service opens it, predicting batches in process. */
     private static double rawThroughput(Platform platform, String modelId, int batch, int seconds) throws Exception {
-        // the same network, retrained here from the same data: serving cost depends on the network, not the weights
+        // the same network (fine-tuned encoder, as the served job left it to the trainer), retrained here from the
+        // same data: serving cost depends on the network, not the weights
         ModelArtifact artifact = new MultimodalTrainer().train(SyntheticData.examples(200, 1), SyntheticData.LABELS,
-                new TrainingOptions(1, 16, 0.01, 1), TrainingListener.NONE).artifact();
+                new TrainingOptions(1, 16, 0.01, 0.01, 0, 1, null, true, true, TrainingOptions.fineTuning(null, false)),
+                TrainingListener.NONE).artifact();
         Map<String, Object> payload = payload(modelId);
         java.awt.image.BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(
                 Base64.getDecoder().decode((String) payload.get("imageBase64"))));

@@ -26,10 +26,12 @@ import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 
 /**
- * The frozen, pretrained text encoder: all-MiniLM-L6-v2 (quantised ONNX, from the
- * langchain4j embeddings jar on the class path) run by DJL's OnnxRuntime engine, tokenised by
- * DJL's HuggingFace tokenizer. A text becomes the mean of its token states, L2-normalised: the
- * sentence embedding the model was trained to produce. Loaded once per JVM; thread-safe.
+ * The text encoder of models trained before Braid moved to {@link MiniLm}: all-MiniLM-L6-v2
+ * quantised (ONNX, from the langchain4j embeddings jar on the class path) run by DJL's OnnxRuntime
+ * engine, tokenised by DJL's HuggingFace tokenizer. Such a model's head was fitted to these
+ * embeddings, so it is served with them (see {@link ModelArtifact#textEncoder()}); no new model
+ * uses it. A text becomes the mean of its token states, L2-normalised. Loaded once per JVM, on
+ * first use; thread-safe.
  */
 public final class TextEncoder implements AutoCloseable {
 
