@@ -52,18 +52,23 @@ public final class FineTuningBenchmark {
                 Metrics.of(test.stream().mapToInt(Example::label).toArray(), predicted, classes), null, start);
 
         for (String variant : variants) {
-            boolean isPrivate = variant.startsWith("dp:");
-            String[] parts = (isPrivate ? variant.substring(3) : variant).split(":");
+            // LAYERS[:RATE], or dp[/BATCH/EPOCHS/SIGMA/HEAD_RATE]:LAYERS[:RATE] (sigma from the accountant for that plan)
+            boolean isPrivate = variant.startsWith("dp");
+            String[] plan = isPrivate ? variant.substring(0, variant.indexOf(':')).split("/") : new String[0];
+            String[] parts = (isPrivate ? variant.substring(variant.indexOf(':') + 1) : variant).split(":");
             int layers = Integer.parseInt(parts[0]);
             TrainingOptions.FineTuning fineTuning = layers == 0 ? null : new TrainingOptions.FineTuning(layers, Double.parseDouble(parts[1]), 0);
             TrainingOptions options;
             if (isPrivate) {
-                // σ 1.33: the accountant's answer for ε = 3, δ = 1e-5, q = 64 / 1,429 over 230 steps
+                // by default σ 1.33: the accountant's answer for ε = 3, δ = 1e-5, q = 64 / 1,429 over 230 steps
                 int train = (int) examples.stream().filter(e -> e.split() == Example.Split.TRAIN).count();
-                double q = 64.0 / train;
-                options = new TrainingOptions(10, 64, TrainingOptions.DEFAULT_PRIVATE_TEXT_LEARNING_RATE,
-                        TrainingOptions.DEFAULT_IMAGE_LEARNING_RATE, 0, 7,
-                        new TrainingOptions.Privacy(1.33, 1.0, q, (int) Math.ceil(1 / q), null, 0), true, false, fineTuning);
+                int batch = plan.length > 1 ? Integer.parseInt(plan[1]) : 64;
+                int epochs = plan.length > 2 ? Integer.parseInt(plan[2]) : 10;
+                double sigma = plan.length > 3 ? Double.parseDouble(plan[3]) : 1.33;
+                double rate = plan.length > 4 ? Double.parseDouble(plan[4]) : TrainingOptions.DEFAULT_PRIVATE_TEXT_LEARNING_RATE;
+                double q = (double) batch / train;
+                options = new TrainingOptions(epochs, batch, rate, TrainingOptions.DEFAULT_IMAGE_LEARNING_RATE, 0, 7,
+                        new TrainingOptions.Privacy(sigma, 1.0, q, (int) Math.ceil(1 / q), null, 0), true, false, fineTuning);
             }
             else {
                 TrainingOptions d = TrainingOptions.defaults(7);
@@ -72,7 +77,7 @@ public final class FineTuningBenchmark {
             }
             start = System.nanoTime();
             TrainingResult result = new MultimodalTrainer().train(examples, data.labels(), options, TrainingListener.NONE);
-            row((isPrivate ? "DP eps 3, " : "") + (layers == 0 ? "frozen encoder" : "adapters on top " + layers + ", rate " + parts[1]),
+            row((isPrivate ? "DP eps 3 (" + String.join("/", plan) + "), " : "") + (layers == 0 ? "frozen encoder" : "adapters on top " + layers + ", rate " + parts[1]),
                     result.text(), result.schedule().textEpoch(), start);
         }
         System.exit(0);

@@ -46,15 +46,17 @@ public final class QualityBenchmark {
                 TrainingListener.NONE);
         double braidSeconds = (System.nanoTime() - start) / 1e9;
 
-        // what a private job gets by default (text branch alone, 10 epochs at expected batch 64, rate 5e-2)
-        // at ε = 3, δ = 1e-5: σ = 1.33 is the accountant's answer for q = 64 / 1,429 over 230 steps
+        // what a private job gets by default (text branch alone, its default epochs, expected batch and rate) at
+        // ε = 3, δ = 1e-5: σ = 3.7695 is the accountant's answer for q = 256 / 1,429 over 30 × 6 steps
         // (POST /privacy/accountant/noise-multiplier); the benchmark has no privacy service to ask
         int train = (int) examples.stream().filter(e -> e.split() == Example.Split.TRAIN).count();
-        double q = 64.0 / train;
+        double q = (double) TrainingOptions.DEFAULT_PRIVATE_BATCH_SIZE / train;
         start = System.nanoTime();
-        TrainingResult dp = new MultimodalTrainer().train(examples, data.labels(), new TrainingOptions(10, 64,
+        TrainingResult dp = new MultimodalTrainer().train(examples, data.labels(), new TrainingOptions(
+                TrainingOptions.DEFAULT_PRIVATE_EPOCHS, TrainingOptions.DEFAULT_PRIVATE_BATCH_SIZE,
                 TrainingOptions.DEFAULT_PRIVATE_TEXT_LEARNING_RATE, TrainingOptions.DEFAULT_IMAGE_LEARNING_RATE, 0, 7,
-                new TrainingOptions.Privacy(1.33, 1.0, q, (int) Math.ceil(1 / q), null, 0), true, false), TrainingListener.NONE);
+                new TrainingOptions.Privacy(3.7695, 1.0, q, (int) Math.ceil(1 / q), null, 0), true, false,
+                TrainingOptions.fineTuning(null, true)), TrainingListener.NONE);
         double dpSeconds = (System.nanoTime() - start) / 1e9;
 
         start = System.nanoTime();
@@ -83,7 +85,7 @@ public final class QualityBenchmark {
                 "train s");
         row("Braid, defaults (alpha " + String.format(Locale.ROOT, "%.2f", braid.alpha()) + ")", braid.text(), braid.image(),
                 braid.fused(), braidSeconds);
-        row(train == 1429 ? "Braid, DP eps 3, defaults (text alone)" : "Braid, DP (sigma 1.33 is for 1,429 train)", dp.text(), dp.image(),
+        row(train == 1429 ? "Braid, DP eps 3, defaults (text alone)" : "Braid, DP (sigma 3.77 is for 1,429 train)", dp.text(), dp.image(),
                 dp.fused(), dpSeconds);
         row("logistic regression, same features (L2 " + text.penalty + " / " + image.penalty + ")", metrics(testLabels, textP, classes),
                 metrics(testLabels, imageP, classes), metrics(testLabels, fusedP, classes), baselineSeconds);

@@ -363,7 +363,8 @@ class PlatformEndToEndTests {
         JsonNode textJob = awaitJob(textOnly.json().path("id").stringValue(), Duration.ofMinutes(5));
         assertThat(textJob.path("status").stringValue()).as(textJob.toString()).isEqualTo("SUCCEEDED");
         assertThat(textJob.path("metrics").path("image").path("examples").asInt()).as("no image branch").isZero();
-        assertThat(textJob.path("metrics").path("training").path("textLearningRate").asDouble()).isEqualTo(0.05);
+        assertThat(textJob.path("metrics").path("training").path("textLearningRate").asDouble())
+                .isEqualTo(dev.braid.model.TrainingOptions.DEFAULT_PRIVATE_TEXT_LEARNING_RATE);
         assertThat(textJob.path("metrics").path("training").has("fineTuning")).as("a private job keeps the encoder frozen by default")
                 .isFalse();
         assertThat(textJob.path("privacy").path("alpha").stringValue()).contains("one branch");

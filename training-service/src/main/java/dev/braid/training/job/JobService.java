@@ -16,10 +16,6 @@ import dev.braid.training.remote.PrivacyClient;
 @Service
 public class JobService {
 
-    /** A private job's epochs and expected batch when the request leaves them out: what its ε is planned for. */
-    static final int DEFAULT_PRIVATE_EPOCHS = 10;
-    static final int DEFAULT_PRIVATE_BATCH_SIZE = 64;
-
     private final JobRepository repository;
     private final DatasetClient datasets;
     private final JobWakeups wakeups;
@@ -61,10 +57,10 @@ public class JobService {
         JobPrivacy jobPrivacy = null;
         // a private job runs every epoch it planned (its ε is reserved for them); any other stops early, epochs its most
         if (epochs == null) {
-            epochs = dp != null ? DEFAULT_PRIVATE_EPOCHS : TrainingOptions.DEFAULT_MAX_EPOCHS;
+            epochs = dp != null ? TrainingOptions.DEFAULT_PRIVATE_EPOCHS : TrainingOptions.DEFAULT_MAX_EPOCHS;
         }
         if (batchSize == null) {
-            batchSize = dp != null ? DEFAULT_PRIVATE_BATCH_SIZE : TrainingOptions.DEFAULT_BATCH_SIZE;
+            batchSize = dp != null ? TrainingOptions.DEFAULT_PRIVATE_BATCH_SIZE : TrainingOptions.DEFAULT_BATCH_SIZE;
         }
         // under DP a CNN from scratch learns little at a useful ε and takes its share of the clipping
         // bound from the text head, so a private job trains text alone unless it asks for images

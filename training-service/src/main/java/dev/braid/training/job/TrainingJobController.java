@@ -68,7 +68,7 @@ class TrainingJobController {
     /**
      * Every field but {@code datasetId} may be left to the trainer. A job that is not private stops
      * early ({@code epochs}, default 60, is its most) and keeps each branch's best epoch; a private
-     * one runs every epoch it planned (default 10). {@code learningRate}, when given, is used for
+     * one runs every epoch it planned (default 30, expected batch 256). {@code learningRate}, when given, is used for
      * both branches; left out, each branch gets its own. {@code modalities}: the branches to train,
      * {@code text} and/or {@code image}; by default both, and for a private job text alone.
      * {@code fineTuneText}: true fine-tunes the text encoder (LoRA adapters on MiniLM's six layers),
