@@ -117,7 +117,7 @@ public final class FusedClassifier implements AutoCloseable {
                 List<String> texts = textAt.stream().map(i -> inputs.get(i).text()).toList();
                 int layers = Network.textLayers(textParams);
                 float[][] features = TextEncoder.NAME.equals(textEncoder) ? TextEncoder.shared().encode(texts)
-                        : layers == 0 ? MiniLm.shared().encode(texts) : MiniLm.shared().statesBelow(texts, MiniLm.LAYERS - layers);
+                        : MiniLm.shared().features(texts, layers);
                 NDList x = Network.textBatch(scope, java.util.Arrays.asList(features), layers);
                 scatter(text, textAt, Logits.rows(Network.forward(Network.Kind.TEXT, x, textParams, false)), textTemperature);
             }

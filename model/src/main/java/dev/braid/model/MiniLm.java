@@ -157,22 +157,7 @@ public final class MiniLm {
 
     /** One L2-normalised {@value #DIMENSIONS}-dimensional embedding per text, computed in batches of similar length. */
     public float[][] encode(List<String> texts) {
-        int[][] tokens = tokens(texts);
-        float[][] out = new float[texts.size()][];
-        try (NDManager scope = NDManager.newBaseManager(Devices.preferred(), Devices.ENGINE)) {
-            for (List<Integer> batch : byLength(tokens)) {
-                try (NDManager step = scope.newSubManager()) {
-                    List<int[]> chunk = batch.stream().map(i -> tokens[i]).toList();
-                    NDArray mask = mask(step, chunk);
-                    NDArray hidden = states(embed(step, chunk), mask, 0, LAYERS, null, false);
-                    float[][] pooled = Logits.rows(pool(hidden, mask));
-                    for (int j = 0; j < pooled.length; j++) {
-                        out[batch.get(j)] = pooled[j];
-                    }
-                }
-            }
-        }
-        return out;
+        return inBatches(texts, LAYERS, (states, mask, tokens) -> Logits.rows(pool(states, mask)));
     }
 
     /**
@@ -181,25 +166,48 @@ public final class MiniLm {
      * layers above needs, computed once.
      */
     float[][] statesBelow(List<String> texts, int layers) {
+        return inBatches(texts, layers, (states, mask, tokens) -> {
+            int width = (int) states.getShape().get(1);
+            float[] all = states.toFloatArray();
+            float[][] rows = new float[tokens.size()][];
+            for (int j = 0; j < rows.length; j++) {
+                rows[j] = java.util.Arrays.copyOfRange(all, j * width * DIMENSIONS, (j * width + tokens.get(j).length) * DIMENSIONS);
+            }
+            return rows;
+        });
+    }
+
+    /** What a batch's states after some layers become: one row per text of the batch. */
+    private interface Rows {
+        float[][] of(NDArray states, NDArray mask, List<int[]> tokens);
+    }
+
+    /** The texts through the first {@code layers} layers in batches of similar length, each batch made into rows by {@code rows}. */
+    private float[][] inBatches(List<String> texts, int layers, Rows rows) {
         int[][] tokens = tokens(texts);
         float[][] out = new float[texts.size()][];
         try (NDManager scope = NDManager.newBaseManager(Devices.preferred(), Devices.ENGINE)) {
             for (List<Integer> batch : byLength(tokens)) {
                 try (NDManager step = scope.newSubManager()) {
                     List<int[]> chunk = batch.stream().map(i -> tokens[i]).toList();
-                    NDArray hidden = states(embed(step, chunk), mask(step, chunk), 0, layers, null, false);
-                    int width = (int) hidden.getShape().get(1);
-                    float[] all = hidden.toFloatArray();
-                    for (int j = 0; j < chunk.size(); j++) {
-                        int length = chunk.get(j).length * DIMENSIONS;
-                        float[] states = new float[length];
-                        System.arraycopy(all, j * width * DIMENSIONS, states, 0, length);
-                        out[batch.get(j)] = states;
+                    NDArray mask = mask(step, chunk);
+                    float[][] made = rows.of(states(embed(step, chunk), mask, 0, layers, null, false), mask, chunk);
+                    for (int j = 0; j < made.length; j++) {
+                        out[batch.get(j)] = made[j];
                     }
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * What the text branch takes as input for a model that fine-tunes its top {@code fineTunedLayers}
+     * layers: each text's embedding when none ({@link #encode}), else its token states below them
+     * ({@link #statesBelow}).
+     */
+    float[][] features(List<String> texts, int fineTunedLayers) {
+        return fineTunedLayers == 0 ? encode(texts) : statesBelow(texts, LAYERS - fineTunedLayers);
     }
 
     /** The texts' positions in batches of up to {@value #BATCH}, by length, so that little of a batch is padding. */

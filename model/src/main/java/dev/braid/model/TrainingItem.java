@@ -12,8 +12,7 @@ record TrainingItem(Example example, float[] textFeatures, byte[] pixels) {
     /** The examples with the features of the modalities asked for; a modality left out stays null. */
     static List<TrainingItem> all(List<Example> examples, boolean text, boolean image, int textLayers) {
         List<String> texts = text ? examples.stream().filter(Example::hasText).map(Example::text).toList() : List.of();
-        float[][] features = texts.isEmpty() ? new float[0][]
-                : textLayers == 0 ? MiniLm.shared().encode(texts) : MiniLm.shared().statesBelow(texts, MiniLm.LAYERS - textLayers);
+        float[][] features = texts.isEmpty() ? new float[0][] : MiniLm.shared().features(texts, textLayers);
         List<TrainingItem> items = new ArrayList<>(examples.size());
         int t = 0;
         for (Example e : examples) {
