@@ -68,6 +68,10 @@ public record TrainingOptions(int epochs, int batchSize, double textLearningRate
         if (fineTuning != null && !text) {
             throw new IllegalArgumentException("fine-tuning the text encoder needs a run that trains the text branch");
         }
+        if (privacy != null && fineTuning != null && fineTuning.budget() > 0) {
+            throw new IllegalArgumentException("a private run cannot choose its fine-tuned layers by the size of its data: "
+                    + "that choice is not accounted for");
+        }
     }
 
     /** The frozen text encoder. */

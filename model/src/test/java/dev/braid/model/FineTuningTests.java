@@ -61,4 +61,16 @@ class FineTuningTests {
         assertThat(none.schedule().fineTuning()).as("not even one layer fits: the encoder stays frozen").isNull();
         assertThat(new TrainingOptions.FineTuning(6, 1e-3, 0).layersFor(tokens)).as("no budget: every layer asked for").isEqualTo(6);
     }
+
+    @Test
+    void shouldNotLetAPrivateRunChooseItsLayersByTheSizeOfItsData() {
+        TrainingOptions.Privacy privacy = new TrainingOptions.Privacy(1.0, 1.0, 0.1, 10, null, 0);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TrainingOptions(2, 16, 0.1, 0.001, 0, 3, privacy, true, false,
+                new TrainingOptions.FineTuning(6, 5e-3, 1000))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not accounted for");
+        assertThat(TrainingOptions.fineTuning(null, true)).as("a private job's default: frozen").isNull();
+        assertThat(TrainingOptions.fineTuning(true, true).budget()).as("asked for: every layer, no choice made from the data")
+                .isZero();
+    }
 }
