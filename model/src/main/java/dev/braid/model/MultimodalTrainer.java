@@ -1,17 +1,10 @@
 package dev.braid.model;
 
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Random;
-import java.util.random.RandomGenerator;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 
 /**
  * Trains both branches jointly on the train split (each on the records that have its modality;
@@ -26,13 +19,16 @@ import ai.djl.training.GradientCollector;
  * <p>Under early stopping ({@link TrainingOptions}) a branch stops training once its validation
  * loss has not improved for the patience, and the model keeps each branch's best epoch.
  *
+ * <p>With fine-tuning ({@link TrainingOptions.FineTuning}) the text branch trains low-rank adapters
+ * of the encoder's top layers with its head; how many layers is settled first (within the budget,
+ * by the train split's token count), and the text features are the token states below them.
+ * The loop itself is {@link TrainingRun}'s.
+ *
  * <p>After every epoch the listener gets a {@link Checkpoint}; a run given one carries on from it
  * and, because every random draw is derived from (seed, step), draws what the interrupted run
  * would have drawn.
  */
 public final class MultimodalTrainer {
-
-    private static final int SCORE_CHUNK = 256;
 
     /** Where a private run's secret comes from: the platform's strong generator, or a seeded one in tests that must not depend on luck. */
     private final Random secrets;
@@ -78,7 +74,7 @@ public final class MultimodalTrainer {
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred(), Devices.ENGINE)) {
             TrainingState state = resume == null ? TrainingState.fresh(manager, options, classes, text, image, secrets)
                     : TrainingState.restore(manager, resume, labels, text, image, options);
-            Run run = new Run(manager, state, options, classes, train);
+            TrainingRun run = new TrainingRun(manager, state, options, classes, train);
             List<TrainingItem> validation = TrainingItem.split(items, Example.Split.VALIDATION);
             for (int epoch = state.epoch + 1; epoch <= options.epochs() && run.training(); epoch++) {
                 double lossSum = 0;
@@ -106,343 +102,5 @@ public final class MultimodalTrainer {
             tokens += t.length;
         }
         return tokens;
-    }
-
-    /** One run's training loop over a {@link TrainingState}. */
-    private static final class Run {
-
-        private final NDManager manager;
-        private final TrainingState state;
-        private final TrainingOptions options;
-        private final int classes;
-        private final List<TrainingItem> train;
-
-        Run(NDManager manager, TrainingState state, TrainingOptions options, int classes, List<TrainingItem> train) {
-            this.manager = manager;
-            this.state = state;
-            this.options = options;
-            this.classes = classes;
-            this.train = train;
-        }
-
-        /** Whether any branch still trains: none once early stopping has stopped them all. */
-        boolean training() {
-            return trainsText() || trainsImage();
-        }
-
-        private boolean trainsText() {
-            return trains(state.textParams, state.textBest);
-        }
-
-        private boolean trainsImage() {
-            return trains(state.imageParams, state.imageBest);
-        }
-
-        private boolean trains(NDList params, BranchBest best) {
-            return params != null && (!options.stopsEarly() || best == null || !best.exhausted(state.epoch, options.patience()));
-        }
-
-        /**
-         * The summary of {@code epoch}, just trained (the state still at the one before), on the
-         * validation split; under early stopping, a branch that trained in it and did better than
-         * ever has its weights kept as its best.
-         */
-        EpochSummary endEpoch(int epoch, List<TrainingItem> validation, double trainLoss) {
-            boolean text = trainsText();
-            boolean image = trainsImage();
-            Scores logits = score(validation);
-            Double textLoss = text ? logits.meanLoss(logits.text()) : null;
-            Double imageLoss = image ? logits.meanLoss(logits.image()) : null;
-            if (options.stopsEarly()) {
-                BranchBest textBest = BranchBest.better(state.textBest, epoch, textLoss);
-                if (textBest != state.textBest) {
-                    state.textBest = textBest;
-                    state.textBestParams = replace(state.textBestParams, state.textParams);
-                }
-                BranchBest imageBest = BranchBest.better(state.imageBest, epoch, imageLoss);
-                if (imageBest != state.imageBest) {
-                    state.imageBest = imageBest;
-                    state.imageBestParams = replace(state.imageBestParams, state.imageParams);
-                }
-            }
-            Scores probabilities = logits.calibrated(1, 1);
-            double accuracy = Metrics.of(probabilities.labels(), probabilities.fusedPredictions(0.5), classes).accuracy();
-            EpochSummary summary = new EpochSummary(epoch, trainLoss, textLoss, imageLoss, accuracy);
-            state.curve.add(summary);
-            return summary;
-        }
-
-        /** A copy of {@code params} to keep, the copy it replaces freed. */
-        private NDList replace(NDList previous, NDList params) {
-            if (previous != null) {
-                previous.close();
-            }
-            NDList copy = new NDList();
-            for (NDArray p : params) {
-                NDArray c = p.duplicate();
-                c.attach(manager);
-                copy.add(c);
-            }
-            return copy;
-        }
-
-        private RandomGenerator random(long step, StepRandom.Purpose purpose) {
-            return StepRandom.of(options.seed(), state.secret, step, purpose);
-        }
-
-        /** The epoch's batches: a shuffle cut into pieces, or, under DP, one Poisson sample per step. */
-        List<List<TrainingItem>> batches(int epoch, int stepsPerEpoch) {
-            List<List<TrainingItem>> batches = new ArrayList<>(stepsPerEpoch);
-            if (options.privacy() == null) {
-                List<TrainingItem> shuffled = new ArrayList<>(train);
-                Collections.shuffle(shuffled, new java.util.Random(random(epoch, StepRandom.Purpose.SAMPLE).nextLong()));
-                for (int i = 0; i < shuffled.size(); i += options.batchSize()) {
-                    batches.add(shuffled.subList(i, Math.min(shuffled.size(), i + options.batchSize())));
-                }
-                return batches;
-            }
-            double q = options.privacy().sampleRate();
-            for (int s = 0; s < stepsPerEpoch; s++) {
-                RandomGenerator sampler = random(state.step + s, StepRandom.Purpose.SAMPLE);
-                List<TrainingItem> batch = new ArrayList<>();
-                for (TrainingItem item : train) {
-                    if (sampler.nextDouble() < q) {
-                        batch.add(item);
-                    }
-                }
-                batches.add(batch);
-            }
-            return batches;
-        }
-
-        /** One optimiser step on the batch; the batch's mean loss. */
-        double step(List<TrainingItem> batch) {
-            long t = state.step + 1;
-            List<TrainingItem> texts = trainsText() ? batch.stream().filter(TrainingItem::hasText).toList() : List.of();
-            List<TrainingItem> images = trainsImage() ? batch.stream().filter(TrainingItem::hasImage).toList() : List.of();
-            double loss;
-            try (NDManager scope = manager.newSubManager()) {
-                RandomGenerator augment = random(t, StepRandom.Purpose.AUGMENT);
-                NDList textX = texts.isEmpty() ? null : textBatch(scope, texts);
-                NDList imageX = images.isEmpty() ? null : imageBatch(scope, images, augment);
-                loss = options.privacy() == null
-                        ? plainStep(scope, batch.size(), texts, textX, images, imageX, t)
-                        : privateStep(scope, batch, texts, textX, images, imageX, t);
-            }
-            state.step = t;
-            if (options.privacy() != null) {
-                state.privateSteps++;
-            }
-            return loss;
-        }
-
-        private double plainStep(NDManager scope, int batchSize, List<TrainingItem> texts, NDList textX, List<TrainingItem> images,
-                NDList imageX, long t) {
-            if (batchSize == 0) {
-                return 0;
-            }
-            NDList textLeaves = trainsText() ? leaves(scope, state.textParams, 0) : null;
-            NDList imageLeaves = trainsImage() ? leaves(scope, state.imageParams, 0) : null;
-            double loss;
-            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                NDArray mean = summedLoss(scope, texts, textX, textLeaves, images, imageX, imageLeaves, false).div(batchSize);
-                collector.backward(mean);
-                loss = mean.getFloat();
-            }
-            update(scope, state.textParams, state.textAdam, textLeaves, textX != null, textRates(), t);
-            update(scope, state.imageParams, state.imageAdam, imageLeaves, imageX != null, i -> options.imageLearningRate(), t);
-            return loss;
-        }
-
-        /** The batch's loss summed over its examples: each one's text loss plus its image loss, for those it has. */
-        private NDArray summedLoss(NDManager scope, List<TrainingItem> texts, NDList textX, NDList textLeaves, List<TrainingItem> images,
-                NDList imageX, NDList imageLeaves, boolean perExample) {
-            NDArray total = null;
-            if (textX != null) {
-                total = Network.losses(Network.forward(Network.Kind.TEXT, textX, textLeaves, perExample), labels(scope, texts),
-                        classes).sum();
-            }
-            if (imageX != null) {
-                NDArray imageLoss = Network.losses(Network.forward(Network.Kind.IMAGE, imageX, imageLeaves, perExample),
-                        labels(scope, images), classes).sum();
-                total = total == null ? imageLoss : total.add(imageLoss);
-            }
-            return total;
-        }
-
-        /** Adam on a branch that still trains ({@code leaves} null: it does not); zero gradients when the batch had none of its records. */
-        private void update(NDManager scope, NDList params, Adam adam, NDList leaves, boolean used,
-                java.util.function.IntToDoubleFunction learningRate, long t) {
-            if (leaves == null) {
-                return;
-            }
-            NDList gradients = new NDList();
-            for (NDArray leaf : leaves) {
-                gradients.add(used ? leaf.getGradient() : scope.zeros(leaf.getShape()));
-            }
-            adam.update(params, gradients, learningRate, t);
-        }
-
-        /**
-         * DP-SGD: per-example gradients over both branches, each example's clipped to C as one
-         * vector, summed, plus N(0, σ²C²) noise on every coordinate, over the expected batch size.
-         */
-        private double privateStep(NDManager scope, List<TrainingItem> batch, List<TrainingItem> texts, NDList textX, List<TrainingItem> images,
-                NDList imageX, long t) {
-            TrainingOptions.Privacy p = options.privacy();
-            NDList textLeaves = leaves(scope, state.textParams, texts.size());
-            NDList imageLeaves = leaves(scope, state.imageParams, images.size());
-            double lossSum = 0;
-            if (!batch.isEmpty()) {
-                try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                    NDArray total = summedLoss(scope, texts, textX, textLeaves, images, imageX, imageLeaves, true);
-                    collector.backward(total);
-                    lossSum = total.getFloat();
-                }
-            }
-            // each example's squared gradient norm: its text part plus its image part
-            IdentityHashMap<TrainingItem, Double> squared = new IdentityHashMap<>();
-            DpSgd.addSquaredNorms(squared, texts, textX == null ? null : DpSgd.gradients(textLeaves));
-            DpSgd.addSquaredNorms(squared, images, imageX == null ? null : DpSgd.gradients(imageLeaves));
-            RandomGenerator noise = random(t, StepRandom.Purpose.NOISE);
-            double expectedBatch = p.sampleRate() * train.size();
-            NDList textUpdate = DpSgd.noisyClippedSum(scope, state.textParams, texts, textX == null ? null : DpSgd.gradients(textLeaves),
-                    squared, noise, expectedBatch, p);
-            NDList imageUpdate = DpSgd.noisyClippedSum(scope, state.imageParams, images,
-                    imageX == null ? null : DpSgd.gradients(imageLeaves), squared, noise, expectedBatch, p);
-            if (state.textParams != null) {
-                state.textAdam.update(state.textParams, textUpdate, textRates(), t);
-            }
-            if (state.imageParams != null) {
-                state.imageAdam.update(state.imageParams, imageUpdate, options.imageLearningRate(), t);
-            }
-            return batch.isEmpty() ? 0 : lossSum / batch.size();
-        }
-
-        /** The text head's learning rate for its weight and bias, the fine-tuning rate for the adapters after them. */
-        private java.util.function.IntToDoubleFunction textRates() {
-            return i -> i < 2 ? options.textLearningRate() : options.fineTuning().learningRate();
-        }
-
-        /** Fresh leaves that collect gradients: copies of the parameters, or {@code copies} per-example copies of each. */
-        private static NDList leaves(NDManager scope, NDList params, int copies) {
-            NDList leaves = new NDList();
-            if (params == null) {
-                return leaves;
-            }
-            for (NDArray p : params) {
-                NDArray leaf;
-                if (copies == 0) {
-                    leaf = p.duplicate();
-                    leaf.attach(scope);
-                }
-                else {
-                    NDArray one = p.expandDims(0);
-                    one.attach(scope);
-                    leaf = one.repeat(0, copies);
-                }
-                leaf.setRequiresGradient(true);
-                leaves.add(leaf);
-            }
-            return leaves;
-        }
-
-        private static NDArray labels(NDManager scope, List<TrainingItem> items) {
-            return scope.create(items.stream().mapToInt(TrainingItem::label).toArray());
-        }
-
-        private NDList textBatch(NDManager scope, List<TrainingItem> items) {
-            return Network.textBatch(scope, items.stream().map(TrainingItem::textFeatures).toList(), options.textLayers());
-        }
-
-        private static NDList imageBatch(NDManager scope, List<TrainingItem> items, RandomGenerator augment) {
-            return Network.imageBatch(scope, items.stream().map(TrainingItem::pixels).toList(), augment);
-        }
-
-        /** Each branch's logits on these records (null where a record lacks the modality or the branch does not exist). */
-        Scores score(List<TrainingItem> items) {
-            float[][] text = new float[items.size()][];
-            float[][] image = new float[items.size()][];
-            int[] labels = items.stream().mapToInt(TrainingItem::label).toArray();
-            for (int start = 0; start < items.size(); start += SCORE_CHUNK) {
-                List<TrainingItem> chunk = items.subList(start, Math.min(items.size(), start + SCORE_CHUNK));
-                try (NDManager scope = manager.newSubManager()) {
-                    fill(text, start, chunk, TrainingItem::hasText, state.textParams, Network.Kind.TEXT, c -> textBatch(scope, c));
-                    fill(image, start, chunk, TrainingItem::hasImage, state.imageParams, Network.Kind.IMAGE, c -> imageBatch(scope, c, null));
-                }
-            }
-            return new Scores(text, image, labels);
-        }
-
-        private void fill(float[][] out, int offset, List<TrainingItem> chunk, java.util.function.Predicate<TrainingItem> has, NDList params,
-                Network.Kind kind, java.util.function.Function<List<TrainingItem>, NDList> features) {
-            if (params == null) {
-                return;
-            }
-            List<Integer> positions = new ArrayList<>();
-            List<TrainingItem> present = new ArrayList<>();
-            for (int i = 0; i < chunk.size(); i++) {
-                if (has.test(chunk.get(i))) {
-                    positions.add(offset + i);
-                    present.add(chunk.get(i));
-                }
-            }
-            if (present.isEmpty()) {
-                return;
-            }
-            float[][] logits = Logits.rows(Network.forward(kind, features.apply(present), params, false));
-            for (int j = 0; j < logits.length; j++) {
-                out[positions.get(j)] = logits[j];
-            }
-        }
-
-        /** Temperatures (not under DP), α, the artifact and the test-split metrics. */
-        TrainingResult finish(List<TrainingItem> items, List<String> labels) {
-            if (state.textBest != null) {
-                state.textParams = state.textBestParams;
-            }
-            if (state.imageBest != null) {
-                state.imageParams = state.imageBestParams;
-            }
-            Scores validationLogits = score(TrainingItem.split(items, Example.Split.VALIDATION));
-            TrainingOptions.Privacy privacy = options.privacy();
-            double textTemperature = privacy == null ? validationLogits.temperature(validationLogits.text()) : 1;
-            double imageTemperature = privacy == null ? validationLogits.temperature(validationLogits.image()) : 1;
-            Scores validation = validationLogits.calibrated(textTemperature, imageTemperature);
-            boolean both = state.textParams != null && state.imageParams != null;
-            double alpha;
-            TrainingResult.PrivacySpent spent = null;
-            if (privacy == null) {
-                alpha = both ? Fusion.fit(validation.textBoth(), validation.imageBoth(), validation.labelsBoth()) : 0.5;
-            }
-            else if (privacy.alpha() != null || !both) {
-                alpha = privacy.alpha() != null ? privacy.alpha() : 0.5;
-                spent = new TrainingResult.PrivacySpent(state.privateSteps, privacy.sampleRate(), privacy.noiseMultiplier(), null,
-                        privacy.alpha() != null ? "given in the request" : "fixed at 0.5: the model has one branch");
-            }
-            else {
-                alpha = Fusion.chooseNoisily(validation.textBoth(), validation.imageBoth(), validation.labelsBoth(),
-                        privacy.selectionNoiseMultiplier(), random(0, StepRandom.Purpose.SELECT));
-                spent = new TrainingResult.PrivacySpent(state.privateSteps, privacy.sampleRate(), privacy.noiseMultiplier(),
-                        privacy.selectionNoiseMultiplier(),
-                        "report-noisy-max over α = 0, 0.1, …, 1 on the validation split, Gaussian noise σ = "
-                                + privacy.selectionNoiseMultiplier() + " × √11");
-            }
-            ModelArtifact artifact = new ModelArtifact(List.copyOf(labels), alpha, textTemperature, imageTemperature,
-                    state.textParams == null ? null : state.textParams.encode(),
-                    state.imageParams == null ? null : state.imageParams.encode(), MiniLm.NAME);
-            Scores test = score(TrainingItem.split(items, Example.Split.TEST)).calibrated(textTemperature, imageTemperature);
-            TrainingResult.Schedule schedule = new TrainingResult.Schedule(state.epoch, options.batchSize(),
-                    state.textParams == null ? null : options.textLearningRate(), state.imageParams == null ? null : options.imageLearningRate(),
-                    keptEpoch(state.textParams, state.textBest), keptEpoch(state.imageParams, state.imageBest), List.copyOf(state.curve),
-                    state.textParams == null || options.fineTuning() == null ? null
-                            : new TrainingResult.FineTuned(options.textLayers(), Adapters.RANK, options.fineTuning().learningRate()));
-            return new TrainingResult(artifact, test.metrics(test.text(), classes), test.metrics(test.image(), classes),
-                    Metrics.of(test.labels(), test.fusedPredictions(alpha), classes), alpha, spent, schedule);
-        }
-
-        private Integer keptEpoch(NDList params, BranchBest best) {
-            return params == null ? null : best != null ? best.epoch() : state.epoch;
-        }
     }
 }
