@@ -184,9 +184,13 @@ final class Demo {
         String privateJob = submitted.path("id").stringValue();
         JsonNode planned = submitted.path("privacy");
         sigma = planned.path("noiseMultiplier").asDouble();
-        System.out.printf(Locale.ROOT, "Training a non-private model and a DP-SGD model (q %.3f, %d steps, σ %.2f found for "
-                + "ε %.1f; planned ε %.2f with the private choice of α, reserved)%n", planned.path("sampleRate").asDouble(),
-                planned.path("steps").asLong(), sigma, TARGET_EPSILON, planned.path("epsilon").asDouble());
+        // a private job trains its text branch alone by default: then there is no α to choose privately
+        boolean choosesAlpha = submitted.path("modalities").size() == 2;
+        System.out.printf(Locale.ROOT, "Training a non-private model and a DP-SGD model of %s (q %.3f, %d steps, σ %.2f found for "
+                + "ε %.1f; planned ε %.2f%s, reserved)%n", String.join(" + ", submitted.path("modalities").valueStream()
+                        .map(JsonNode::stringValue).toList()), planned.path("sampleRate").asDouble(),
+                planned.path("steps").asLong(), sigma, TARGET_EPSILON, planned.path("epsilon").asDouble(),
+                choosesAlpha ? " with the private choice of α" : "");
         Map<String, JsonNode> done = watch(Map.of("non-private", plainJob, "DP-SGD", privateJob));
 
         JsonNode plain = done.get("non-private");
