@@ -62,7 +62,11 @@ public final class MultimodalTrainer {
             throw new IllegalArgumentException("choosing alpha privately needs a selection noise multiplier above 0");
         }
         if (text && options.fineTuning() != null) {
-            options = options.withTextLayers(options.fineTuning().layersFor(trainTokens(trainExamples)));
+            // a run that left the layers to the trainer keeps the choice it made when it started (a checkpoint
+            // from before fine-tuning existed says none), so a resumed job never meets a checkpoint of another shape
+            boolean chosen = resume != null && options.fineTuning().budget() > 0;
+            options = options.withTextLayers(chosen ? resume.header().textLayers()
+                    : options.fineTuning().layersFor(trainTokens(trainExamples)));
         }
         // features only for the branches the model will have: no text encoding for an image model, no pixels for a text one
         List<TrainingItem> items = TrainingItem.all(examples, text, image, text ? options.textLayers() : 0);

@@ -63,6 +63,27 @@ class FineTuningTests {
     }
 
     @Test
+    void shouldResumeWithTheLayersTheRunChoseWhenItStarted() throws Exception {
+        List<Example> examples = SyntheticData.examples(40, 10);
+        List<Checkpoint> checkpoints = new java.util.ArrayList<>();
+        TrainingResult straight = new MultimodalTrainer().train(examples, LABELS, textOnly(new TrainingOptions.FineTuning(2, 1e-3, 1_000_000)),
+                new TrainingListener() {
+                    @Override
+                    public void onCheckpoint(Checkpoint checkpoint) {
+                        checkpoints.add(checkpoint);
+                    }
+                });
+
+        // the budget a restarted worker reads now would choose no layer at all; the run carries on with the two it chose
+        TrainingResult resumed = new MultimodalTrainer().train(examples, LABELS, textOnly(new TrainingOptions.FineTuning(2, 1e-3, 1)),
+                TrainingListener.NONE, Checkpoint.fromBytes(checkpoints.get(1).toBytes()));
+
+        assertThat(straight.schedule().fineTuning().layers()).isEqualTo(2);
+        assertThat(resumed.schedule().fineTuning().layers()).isEqualTo(2);
+        assertThat(resumed.artifact().textParameters()).isEqualTo(straight.artifact().textParameters());
+    }
+
+    @Test
     void shouldNotLetAPrivateRunChooseItsLayersByTheSizeOfItsData() {
         TrainingOptions.Privacy privacy = new TrainingOptions.Privacy(1.0, 1.0, 0.1, 10, null, 0);
 
