@@ -34,7 +34,7 @@ public final class MiniLm {
     /** The encoder's identity, written into every artifact so a model is never served with another encoder. */
     public static final String NAME = "all-MiniLM-L6-v2";
     public static final int DIMENSIONS = 384;
-    static final int LAYERS = 6;
+    public static final int LAYERS = 6;
     static final int MAX_TOKENS = 128;
     private static final int HEADS = 12;
     private static final int HEAD_SIZE = DIMENSIONS / HEADS;

@@ -170,7 +170,8 @@ class JobRunner {
         }
     }
 
-    private static TrainingOptions options(TrainingJob job) {
+    /** The trainer's options for a job: what it asked for, and the defaults for what it left out. */
+    static TrainingOptions options(TrainingJob job) {
         JobPrivacy p = job.privacy();
         TrainingOptions.Privacy privacy = p == null ? null : new TrainingOptions.Privacy(p.noiseMultiplier(), p.maxGradNorm(),
                 p.sampleRate(), p.stepsPerEpoch(), p.alpha(), p.selectionNoiseMultiplier() == null ? 0 : p.selectionNoiseMultiplier());
@@ -178,7 +179,8 @@ class JobRunner {
                 : privacy != null ? TrainingOptions.DEFAULT_PRIVATE_TEXT_LEARNING_RATE : TrainingOptions.DEFAULT_TEXT_LEARNING_RATE;
         double image = job.learningRate() != null ? job.learningRate() : TrainingOptions.DEFAULT_IMAGE_LEARNING_RATE;
         return new TrainingOptions(job.epochs(), job.batchSize(), text, image, privacy == null ? TrainingOptions.DEFAULT_PATIENCE : 0,
-                job.seed(), privacy, job.trainText(), job.trainImage(), TrainingOptions.fineTuning(job.fineTuneText(), privacy != null));
+                job.seed(), privacy, job.trainText(), job.trainImage(),
+                job.trainText() ? TrainingOptions.fineTuning(job.fineTuneText(), privacy != null) : null);
     }
 
     /** The job's last checkpoint, opened with its dataset's key; none on a first attempt. */
