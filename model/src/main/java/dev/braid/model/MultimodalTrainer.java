@@ -30,15 +30,28 @@ import ai.djl.ndarray.NDManager;
  */
 public final class MultimodalTrainer {
 
+    /**
+     * The most token states a fine-tuning run keeps in memory, for every record with text: 384
+     * floats (1.5 KB) a token, so about 384 MB. A trainer-chosen fine-tuning over it keeps the
+     * encoder frozen; one a job asked for fails with the figures.
+     */
+    static final long MAX_CACHED_TOKENS = 250_000;
+
     /** Where a private run's secret comes from: the platform's strong generator, or a seeded one in tests that must not depend on luck. */
     private final Random secrets;
+    private final long maxCachedTokens;
 
     public MultimodalTrainer() {
         this(new SecureRandom());
     }
 
     MultimodalTrainer(Random secrets) {
+        this(secrets, MAX_CACHED_TOKENS);
+    }
+
+    MultimodalTrainer(Random secrets, long maxCachedTokens) {
         this.secrets = secrets;
+        this.maxCachedTokens = maxCachedTokens;
     }
 
     public TrainingResult train(List<Example> examples, List<String> labels, TrainingOptions options, TrainingListener listener) {
@@ -62,11 +75,7 @@ public final class MultimodalTrainer {
             throw new IllegalArgumentException("choosing alpha privately needs a selection noise multiplier above 0");
         }
         if (text && options.fineTuning() != null) {
-            // a run that left the layers to the trainer keeps the choice it made when it started (a checkpoint
-            // from before fine-tuning existed says none), so a resumed job never meets a checkpoint of another shape
-            boolean chosen = resume != null && options.fineTuning().budget() > 0;
-            options = options.withTextLayers(chosen ? resume.header().textLayers()
-                    : options.fineTuning().layersFor(trainTokens(trainExamples)));
+            options = options.withTextLayers(fineTunedLayers(options.fineTuning(), examples, resume));
         }
         // features only for the branches the model will have: no text encoding for an image model, no pixels for a text one
         List<TrainingItem> items = TrainingItem.all(examples, text, image, text ? options.textLayers() : 0);
@@ -100,11 +109,32 @@ public final class MultimodalTrainer {
         }
     }
 
-    private static long trainTokens(List<Example> train) {
-        long tokens = 0;
-        for (int[] t : MiniLm.shared().tokens(train.stream().filter(Example::hasText).map(Example::text).toList())) {
-            tokens += t.length;
+    /**
+     * How many top layers the run fine-tunes. A run that left the choice to the trainer keeps the
+     * one it made when it started (a checkpoint from before fine-tuning existed says none), so a
+     * resumed job never meets a checkpoint of another shape.
+     */
+    private int fineTunedLayers(TrainingOptions.FineTuning fineTuning, List<Example> examples, Checkpoint resume) {
+        if (resume != null && fineTuning.budget() > 0) {
+            return resume.header().textLayers();
         }
-        return tokens;
+        List<Example> texts = examples.stream().filter(Example::hasText).toList();
+        int[][] tokens = MiniLm.shared().tokens(texts.stream().map(Example::text).toList());
+        long all = 0;
+        long train = 0;
+        for (int i = 0; i < tokens.length; i++) {
+            all += tokens[i].length;
+            train += texts.get(i).split() == Example.Split.TRAIN ? tokens[i].length : 0;
+        }
+        if (all > maxCachedTokens) {
+            if (fineTuning.budget() > 0) {
+                return 0;
+            }
+            throw new IllegalArgumentException("fine-tuning the text encoder keeps every text's token states in memory, 1.5 KB a "
+                    + "token: this dataset's " + all + " tokens would take " + all * MiniLm.DIMENSIONS * Float.BYTES / (1 << 20)
+                    + " MB, over the " + maxCachedTokens * MiniLm.DIMENSIONS * Float.BYTES / (1 << 20)
+                    + " MB a job may hold; train it with fineTuneText false");
+        }
+        return fineTuning.layersFor(train);
     }
 }

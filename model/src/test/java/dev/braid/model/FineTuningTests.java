@@ -84,6 +84,23 @@ class FineTuningTests {
     }
 
     @Test
+    void shouldKeepTheTokenStatesItCachesBounded() {
+        List<Example> examples = SyntheticData.examples(40, 11);
+        long tokens = examples.stream().mapToLong(e -> MiniLm.shared().tokens(List.of(e.text()))[0].length).sum();
+        MultimodalTrainer bounded = new MultimodalTrainer(new java.util.Random(1), tokens - 1);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> bounded.train(examples, LABELS,
+                textOnly(new TrainingOptions.FineTuning(2, 1e-3, 0)), TrainingListener.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(tokens + " tokens").hasMessageContaining("fineTuneText false");
+        TrainingResult chosen = bounded.train(examples, LABELS, textOnly(new TrainingOptions.FineTuning(2, 1e-3, 1_000_000)),
+                TrainingListener.NONE);
+        assertThat(chosen.schedule().fineTuning()).as("left to the trainer: the encoder stays frozen").isNull();
+        assertThat(new MultimodalTrainer(new java.util.Random(1), tokens).train(examples, LABELS,
+                textOnly(new TrainingOptions.FineTuning(2, 1e-3, 0)), TrainingListener.NONE).schedule().fineTuning().layers())
+                .as("exactly at the bound").isEqualTo(2);
+    }
+
+    @Test
     void shouldNotLetAPrivateRunChooseItsLayersByTheSizeOfItsData() {
         TrainingOptions.Privacy privacy = new TrainingOptions.Privacy(1.0, 1.0, 0.1, 10, null, 0);
 
