@@ -1,13 +1,11 @@
 package dev.braid.benchmarks;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import dev.braid.model.Example;
 import dev.braid.model.Metrics;
-import dev.braid.model.MiniLm;
 import dev.braid.model.MultimodalTrainer;
 import dev.braid.model.TrainingListener;
 import dev.braid.model.TrainingOptions;
@@ -39,17 +37,11 @@ public final class FineTuningBenchmark {
         List<Example> fit = examples.stream().filter(e -> e.split() != Example.Split.TEST).toList();
         List<Example> test = examples.stream().filter(e -> e.split() == Example.Split.TEST).toList();
         long start = System.nanoTime();
-        SoftmaxRegression regression = SoftmaxRegression.crossValidated(embeddings(fit), fit.stream().mapToInt(Example::label).toArray(),
-                classes);
-        double[][] p = regression.probabilities(embeddings(test));
-        int[] predicted = new int[p.length];
-        for (int i = 0; i < p.length; i++) {
-            for (int c = 1; c < classes; c++) {
-                predicted[i] = p[i][c] > p[i][predicted[i]] ? c : predicted[i];
-            }
-        }
+        SoftmaxRegression regression = SoftmaxRegression.crossValidated(QualityBenchmark.embeddings(fit),
+                fit.stream().mapToInt(Example::label).toArray(), classes);
+        double[][] p = regression.probabilities(QualityBenchmark.embeddings(test));
         row("logistic regression, frozen (L2 " + regression.penalty + ")",
-                Metrics.of(test.stream().mapToInt(Example::label).toArray(), predicted, classes), null, start);
+                QualityBenchmark.metrics(test.stream().mapToInt(Example::label).toArray(), p, classes), null, start);
 
         for (String variant : variants) {
             // LAYERS[:RATE], or dp[/BATCH/EPOCHS/SIGMA/HEAD_RATE]:LAYERS[:RATE] (sigma from the accountant for that plan)
@@ -86,18 +78,5 @@ public final class FineTuningBenchmark {
     private static void row(String name, Metrics m, Integer epoch, long start) {
         System.out.printf(Locale.ROOT, "%-40s %.3f / %.3f   %-12s %.0f%n", name, m.accuracy(), m.macroF1(), epoch == null ? "-" : epoch,
                 (System.nanoTime() - start) / 1e9);
-    }
-
-    private static double[][] embeddings(List<Example> examples) {
-        float[][] e = MiniLm.shared().encode(examples.stream().map(Example::text).toList());
-        List<double[]> rows = new ArrayList<>();
-        for (float[] f : e) {
-            double[] row = new double[f.length];
-            for (int j = 0; j < f.length; j++) {
-                row[j] = f[j];
-            }
-            rows.add(row);
-        }
-        return rows.toArray(new double[0][]);
     }
 }

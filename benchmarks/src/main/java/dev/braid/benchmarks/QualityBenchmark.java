@@ -124,7 +124,8 @@ public final class QualityBenchmark {
         return m.examples() == 0 ? "  -   /   -  " : String.format(Locale.ROOT, "%.3f / %.3f", m.accuracy(), m.macroF1());
     }
 
-    private static Metrics metrics(int[] truth, double[][] p, int classes) {
+    /** The metrics of predicting each row's most probable class. */
+    static Metrics metrics(int[] truth, double[][] p, int classes) {
         int[] predicted = new int[p.length];
         for (int i = 0; i < p.length; i++) {
             for (int c = 1; c < classes; c++) {
@@ -134,7 +135,8 @@ public final class QualityBenchmark {
         return Metrics.of(truth, predicted, classes);
     }
 
-    private static double[][] embeddings(List<Example> examples) {
+    /** The examples' frozen MiniLM embeddings as rows of doubles, for the regressions. */
+    static double[][] embeddings(List<Example> examples) {
         float[][] e = MiniLm.shared().encode(examples.stream().map(Example::text).toList());
         double[][] x = new double[e.length][];
         for (int i = 0; i < e.length; i++) {
