@@ -171,10 +171,13 @@ class PlatformEndToEndTests {
         assertThat(ingested.json().path("rejected")).isEmpty();
 
         // given settings are kept, and early stopping still ends a job that stops improving (epochs is a ceiling);
-        // the defaults are for real data sets: on these 240 records they fuse to about 0.96, too little for the probe below
+        // the defaults are for real data sets: on these 240 records they fuse to about 0.96, too little for the probe
+        // below, and the fine-tuned encoder got the probe wrong in 1 of 5 clean-clone runs (the splits follow the
+        // records' random ids), so this job keeps the encoder frozen; the kill test below runs the fine-tuning default
         Http.Response submitted = gateway.postJson("/api/v1/training-jobs", acmeKey,
-                Map.of("datasetId", datasetId, "epochs", 12, "batchSize", 16, "learningRate", 0.01, "seed", 7));
+                Map.of("datasetId", datasetId, "epochs", 12, "batchSize", 16, "learningRate", 0.01, "seed", 7, "fineTuneText", false));
         assertThat(submitted.status()).isEqualTo(202);
+        assertThat(submitted.json().path("fineTuneText").asBoolean(true)).as("refused, and answered back as refused").isFalse();
         assertThat(submitted.json().path("status").stringValue()).isEqualTo("QUEUED");
         String jobId = submitted.json().path("id").stringValue();
 
@@ -190,8 +193,7 @@ class PlatformEndToEndTests {
         assertThat(training.path("textLearningRate").asDouble()).isEqualTo(0.01);
         assertThat(training.path("imageLearningRate").asDouble()).isEqualTo(0.01);
         assertThat(training.path("batchSize").asInt()).isEqualTo(16);
-        assertThat(training.path("fineTuning").path("layers").asInt()).as("left to the trainer: every encoder layer fine-tuned")
-                .isEqualTo(6);
+        assertThat(training.has("fineTuning")).as("a frozen encoder, as asked").isFalse();
         assertThat(job.path("metrics").path("fused").path("accuracy").asDouble())
                 .isGreaterThan(job.path("metrics").path("text").path("accuracy").asDouble());
         JsonNode fused = job.path("metrics").path("fused");
@@ -602,6 +604,8 @@ class PlatformEndToEndTests {
             JsonNode job = awaitJob(jobId, Duration.ofMinutes(7));
             assertThat(job.path("status").stringValue()).as(job.toString()).isEqualTo("SUCCEEDED");
             assertThat(job.path("attempt").asInt()).isEqualTo(2);
+            assertThat(job.path("metrics").path("training").path("fineTuning").path("layers").asInt())
+                    .as("left to the trainer: every encoder layer fine-tuned, and kept so across the resume").isEqualTo(6);
             String events = gateway.get("/api/v1/training-jobs/" + jobId + "/events", acmeKey).body();
             String resumed = events.lines().dropWhile(l -> !l.equals("event: resumed") && !l.equals("event:resumed")).skip(1)
                     .filter(l -> l.startsWith("data:")).findFirst().orElseThrow(() -> new AssertionError("no resumed event in " + events));
