@@ -26,7 +26,7 @@ public final class FineTuningBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        EmojiExamples data = EmojiExamples.load(Path.of(args[0]));
+        Examples data = Examples.load(Path.of(args[0]));
         List<Example> examples = data.examples();
         int classes = data.labels().size();
         List<String> variants = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("0", "2:1e-3", "6:1e-3");

@@ -28,9 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
  * texts say nothing useful; the image must tell e.g. a shirt from a coat. 6,000 training images are
  * ingested, 1,000 test images are held out.
  */
-final class FashionData {
+public final class FashionData {
 
-    static final List<String> LABELS = List.of("t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker",
+    public static final List<String> LABELS = List.of("t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker",
             "bag", "ankle-boot");
     private static final String[] DEPARTMENT = {"tops", "bottoms", "tops", "dresses", "tops", "footwear", "tops", "footwear",
         "bags", "footwear"};
@@ -50,25 +50,52 @@ final class FashionData {
                     + "dataset-fashion-mnist) or point BRAID_FASHION_MNIST at a directory with the four IDX .gz files.");
             return Optional.empty();
         }
+        StringBuilder ndjson = new StringBuilder();
+        List<Map<String, String>> heldOut = new ArrayList<>();
+        List<String> truth = new ArrayList<>();
+        int i = 0;
+        for (Row row : rows(dir)) {
+            if (row.heldOut()) {
+                heldOut.add(Map.of("text", row.text(), "imageBase64", png(row.pixels())));
+                truth.add(LABELS.get(row.label()));
+            }
+            else {
+                ndjson.append(JSON.writeValueAsString(Map.of("id", "fashion-" + i++, "text", row.text(),
+                        "imageBase64", png(row.pixels()), "label", LABELS.get(row.label())))).append('\n');
+            }
+        }
+        return Optional.of(new Demo.DemoData("Fashion-MNIST: " + TRAIN + " training images with generated texts (synthetic pairs: "
+                + "the text names the department only) and " + HELD_OUT + " test images held out", LABELS,
+                ndjson.toString().getBytes(StandardCharsets.UTF_8), heldOut, truth));
+    }
+
+    /** One garment: its generated text, its 28×28 grey pixels, the index of its label, and whether it is from the test file. */
+    public record Row(String text, byte[] pixels, int label, boolean heldOut) {
+
+        /** The pixels as an image. */
+        public BufferedImage image() {
+            return FashionData.image(pixels);
+        }
+    }
+
+    /**
+     * The demo's records from the IDX files in {@code dir}: the first 6,000 training images, then the
+     * first 1,000 test images (held out), each with its generated text.
+     */
+    public static List<Row> rows(Path dir) throws IOException {
         byte[][] trainImages = images(dir.resolve("train-images-idx3-ubyte.gz"), TRAIN);
         byte[] trainLabels = labels(dir.resolve("train-labels-idx1-ubyte.gz"), TRAIN);
         byte[][] testImages = images(dir.resolve("t10k-images-idx3-ubyte.gz"), HELD_OUT);
         byte[] testLabels = labels(dir.resolve("t10k-labels-idx1-ubyte.gz"), HELD_OUT);
         Random random = new Random(28);
-        StringBuilder ndjson = new StringBuilder();
+        List<Row> rows = new ArrayList<>(TRAIN + HELD_OUT);
         for (int i = 0; i < TRAIN; i++) {
-            ndjson.append(JSON.writeValueAsString(Map.of("id", "fashion-" + i, "text", text(trainLabels[i], random),
-                    "imageBase64", png(trainImages[i]), "label", LABELS.get(trainLabels[i])))).append('\n');
+            rows.add(new Row(text(trainLabels[i], random), trainImages[i], trainLabels[i], false));
         }
-        List<Map<String, String>> heldOut = new ArrayList<>();
-        List<String> truth = new ArrayList<>();
         for (int i = 0; i < HELD_OUT; i++) {
-            heldOut.add(Map.of("text", text(testLabels[i], random), "imageBase64", png(testImages[i])));
-            truth.add(LABELS.get(testLabels[i]));
+            rows.add(new Row(text(testLabels[i], random), testImages[i], testLabels[i], true));
         }
-        return Optional.of(new Demo.DemoData("Fashion-MNIST: " + TRAIN + " training images with generated texts (synthetic pairs: "
-                + "the text names the department only) and " + HELD_OUT + " test images held out", LABELS,
-                ndjson.toString().getBytes(StandardCharsets.UTF_8), heldOut, truth));
+        return rows;
     }
 
     private static String text(int label, Random random) {
@@ -105,11 +132,15 @@ final class FashionData {
         }
     }
 
-    private static String png(byte[] pixels) throws IOException {
+    private static BufferedImage image(byte[] pixels) {
         BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
         image.getRaster().setDataElements(0, 0, 28, 28, pixels);
+        return image;
+    }
+
+    private static String png(byte[] pixels) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
+        ImageIO.write(image(pixels), "png", out);
         return Base64.getEncoder().encodeToString(out.toByteArray());
     }
 }
