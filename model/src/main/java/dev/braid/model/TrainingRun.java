@@ -335,7 +335,7 @@ final class TrainingRun {
         }
         ModelArtifact artifact = new ModelArtifact(List.copyOf(labels), alpha, textTemperature, imageTemperature,
                 state.textParams == null ? null : state.textParams.encode(),
-                state.imageParams == null ? null : state.imageParams.encode(), MiniLm.NAME);
+                state.imageParams == null ? null : state.imageParams.encode(), MiniLm.NAME, Network.version(state.imageParams));
         Scores test = score(TrainingItem.split(items, Example.Split.TEST)).calibrated(textTemperature, imageTemperature);
         TrainingResult.Schedule schedule = new TrainingResult.Schedule(state.epoch, options.batchSize(),
                 state.textParams == null ? null : options.textLearningRate(), state.imageParams == null ? null : options.imageLearningRate(),
