@@ -175,9 +175,11 @@ class PlatformEndToEndTests {
         // below, and the fine-tuned encoder got the probe wrong in 1 of 5 clean-clone runs (the splits follow the
         // records' random ids), so this job keeps the encoder frozen; the kill test below runs the fine-tuning default
         Http.Response submitted = gateway.postJson("/api/v1/training-jobs", acmeKey,
-                Map.of("datasetId", datasetId, "epochs", 12, "batchSize", 16, "learningRate", 0.01, "seed", 7, "fineTuneText", false));
+                Map.of("datasetId", datasetId, "epochs", 12, "batchSize", 16, "learningRate", 0.01, "seed", 7, "fineTuneText", false,
+                        "balanceClasses", true));
         assertThat(submitted.status()).isEqualTo(202);
         assertThat(submitted.json().path("fineTuneText").asBoolean(true)).as("refused, and answered back as refused").isFalse();
+        assertThat(submitted.json().path("balanceClasses").asBoolean(false)).as("asked for, and answered back").isTrue();
         assertThat(submitted.json().path("status").stringValue()).isEqualTo("QUEUED");
         String jobId = submitted.json().path("id").stringValue();
 
@@ -194,6 +196,11 @@ class PlatformEndToEndTests {
         assertThat(training.path("imageLearningRate").asDouble()).isEqualTo(0.01);
         assertThat(training.path("batchSize").asInt()).isEqualTo(16);
         assertThat(training.has("fineTuning")).as("a frozen encoder, as asked").isFalse();
+        // balanced weights n / (k · n_c): these four labels come in nearly equal numbers, so each weight is near 1
+        assertThat(training.path("classWeights").propertyNames()).containsExactlyInAnyOrderElementsOf(LABELS);
+        for (String label : LABELS) {
+            assertThat(training.path("classWeights").path(label).asDouble()).as(label).isBetween(0.5, 2.0);
+        }
         assertThat(job.path("metrics").path("fused").path("accuracy").asDouble())
                 .isGreaterThan(job.path("metrics").path("text").path("accuracy").asDouble());
         JsonNode fused = job.path("metrics").path("fused");
@@ -350,6 +357,10 @@ class PlatformEndToEndTests {
                 Map.of("targetEpsilon", 0.8), "modalities", List.of("image"), "fineTuneText", true));
         assertThat(noText.status()).as(noText.body()).isEqualTo(422);
         assertThat(noText.json().path("type").stringValue()).endsWith("/no-text-branch");
+        Http.Response balanced = gateway.postJson("/api/v1/training-jobs", acmeKey, Map.of("datasetId", privateId, "privacy",
+                Map.of("targetEpsilon", 0.8), "balanceClasses", true));
+        assertThat(balanced.status()).as(balanced.body()).isEqualTo(422);
+        assertThat(balanced.json().path("type").stringValue()).endsWith("/balance-classes-private");
 
         // by default a private job trains its text branch alone: no α to choose, so none reserved for it
         Http.Response textOnly = gateway.postJson("/api/v1/training-jobs", acmeKey, Map.of("datasetId", privateId, "epochs", 2,

@@ -24,12 +24,18 @@ record Scores(float[][] text, float[][] image, int[] labels) {
 
     /** Mean cross-entropy of these logits over the records that have them; null when none has. */
     Double meanLoss(float[][] logits) {
+        return meanLoss(logits, null);
+    }
+
+    /** The mean cross-entropy with each record weighted by its class's weight ({@code classWeights} null: all 1). */
+    Double meanLoss(float[][] logits, double[] classWeights) {
         double sum = 0;
-        int n = 0;
+        double n = 0;
         for (int k = 0; k < labels.length; k++) {
             if (logits[k] != null) {
-                sum -= Math.log(Math.max(Calibration.softmax(logits[k], 1)[labels[k]], 1e-12));
-                n++;
+                double weight = classWeights == null ? 1 : classWeights[labels[k]];
+                sum -= weight * Math.log(Math.max(Calibration.softmax(logits[k], 1)[labels[k]], 1e-12));
+                n += weight;
             }
         }
         return n == 0 ? null : sum / n;

@@ -4,7 +4,12 @@ package dev.braid.model;
  * How to train: passes over the data (at most, with early stopping), examples per step (expected
  * examples, under DP), Adam's learning rate for each branch, the seed that makes a run repeatable,
  * {@code patience} for early stopping, {@code privacy} for DP-SGD (null: not private), and which
- * branches to train ({@code text}, {@code image}: a branch left out is not in the model).
+ * branches to train ({@code text}, {@code image}: a branch left out is not in the model),
+ * {@code fineTuning} of the text encoder (null: frozen), and {@code balancedClasses}: each train
+ * record's loss weighted by n / (k · n_c) for its class c (n records, k classes present, as
+ * scikit-learn's {@code class_weight="balanced"}), so every class weighs the same in training and in
+ * the validation loss early stopping watches, however rare. Not under DP: the weights are the train
+ * split's class counts, a statistic DP-SGD does not account for.
  *
  * <p>Early stopping ({@code patience > 0}): after every epoch each branch's validation loss is
  * measured; a branch whose loss has not improved on its best for {@code patience} epochs trains no
@@ -13,7 +18,7 @@ package dev.braid.model;
  * more look at private records that nothing would account for.
  */
 public record TrainingOptions(int epochs, int batchSize, double textLearningRate, double imageLearningRate, int patience, long seed,
-        Privacy privacy, boolean text, boolean image, FineTuning fineTuning) {
+        Privacy privacy, boolean text, boolean image, FineTuning fineTuning, boolean balancedClasses) {
 
     /** The most epochs a default run may take; early stopping usually ends it well before. */
     public static final int DEFAULT_MAX_EPOCHS = 60;
@@ -72,6 +77,16 @@ public record TrainingOptions(int epochs, int batchSize, double textLearningRate
             throw new IllegalArgumentException("a private run cannot choose its fine-tuned layers by the size of its data: "
                     + "that choice is not accounted for");
         }
+        if (privacy != null && balancedClasses) {
+            throw new IllegalArgumentException("a private run cannot weight its classes: the weights are the train split's class "
+                    + "counts, which DP-SGD does not account for");
+        }
+    }
+
+    /** Every class weighted by how often it occurs, as the data has them. */
+    public TrainingOptions(int epochs, int batchSize, double textLearningRate, double imageLearningRate, int patience, long seed,
+            Privacy privacy, boolean text, boolean image, FineTuning fineTuning) {
+        this(epochs, batchSize, textLearningRate, imageLearningRate, patience, seed, privacy, text, image, fineTuning, false);
     }
 
     /** The frozen text encoder. */
@@ -181,6 +196,7 @@ public record TrainingOptions(int epochs, int batchSize, double textLearningRate
     /** These options with {@code layers} (0: none) fine-tuned at this run's fine-tuning rate, within no budget. */
     TrainingOptions withTextLayers(int layers) {
         FineTuning chosen = layers == 0 ? null : new FineTuning(layers, fineTuning.learningRate(), 0);
-        return new TrainingOptions(epochs, batchSize, textLearningRate, imageLearningRate, patience, seed, privacy, text, image, chosen);
+        return new TrainingOptions(epochs, batchSize, textLearningRate, imageLearningRate, patience, seed, privacy, text, image, chosen,
+                balancedClasses);
     }
 }

@@ -14,10 +14,11 @@ public record TrainingResult(ModelArtifact artifact, Metrics text, Metrics image
      * and the epoch whose weights it keeps (the best on validation under early stopping, else the
      * last), and every epoch's summary. Null for a branch the model does not have.
      * {@code fineTuning}: the text encoder's layers fine-tuned and their adapters' rank and rate;
-     * null for a frozen encoder.
+     * null for a frozen encoder. {@code classWeights}: each label's loss weight, in the labels' order,
+     * when the run balanced its classes; null when it did not.
      */
     public record Schedule(int epochs, int batchSize, Double textLearningRate, Double imageLearningRate, Integer textEpoch,
-            Integer imageEpoch, List<EpochSummary> curve, FineTuned fineTuning) {
+            Integer imageEpoch, List<EpochSummary> curve, FineTuned fineTuning, List<Double> classWeights) {
     }
 
     /** What fine-tuning of the text encoder ran: LoRA adapters of {@code rank} on the top {@code layers} layers, at {@code learningRate}. */

@@ -21,6 +21,8 @@ final class TrainingRun {
     private final TrainingOptions options;
     private final int classes;
     private final List<TrainingItem> train;
+    /** Each class's loss weight when the run balances its classes; null when it does not. */
+    private final double[] classWeights;
 
     TrainingRun(NDManager manager, TrainingState state, TrainingOptions options, int classes, List<TrainingItem> train) {
         this.manager = manager;
@@ -28,6 +30,19 @@ final class TrainingRun {
         this.options = options;
         this.classes = classes;
         this.train = train;
+        this.classWeights = options.balancedClasses() ? balancedWeights(train, classes) : null;
+    }
+
+    /** n / (k · n_c) for each class c of the train split's n records, k classes present; 0 for a class it lacks. */
+    static double[] balancedWeights(List<TrainingItem> train, int classes) {
+        int[] counts = new int[classes];
+        train.forEach(item -> counts[item.label()]++);
+        long present = java.util.Arrays.stream(counts).filter(c -> c > 0).count();
+        double[] weights = new double[classes];
+        for (int c = 0; c < classes; c++) {
+            weights[c] = counts[c] == 0 ? 0 : (double) train.size() / (present * counts[c]);
+        }
+        return weights;
     }
 
     /** Whether any branch still trains: none once early stopping has stopped them all. */
@@ -56,8 +71,8 @@ final class TrainingRun {
         boolean text = trainsText();
         boolean image = trainsImage();
         Scores logits = score(validation);
-        Double textLoss = text ? logits.meanLoss(logits.text()) : null;
-        Double imageLoss = image ? logits.meanLoss(logits.image()) : null;
+        Double textLoss = text ? logits.meanLoss(logits.text(), classWeights) : null;
+        Double imageLoss = image ? logits.meanLoss(logits.image(), classWeights) : null;
         if (options.stopsEarly()) {
             BranchBest textBest = BranchBest.better(state.textBest, epoch, textLoss);
             if (textBest != state.textBest) {
@@ -164,15 +179,27 @@ final class TrainingRun {
             NDList imageX, NDList imageLeaves, boolean perExample) {
         NDArray total = null;
         if (textX != null) {
-            total = Network.losses(Network.forward(Network.Kind.TEXT, textX, textLeaves, perExample), labels(scope, texts),
-                    classes).sum();
+            total = weighted(scope, Network.losses(Network.forward(Network.Kind.TEXT, textX, textLeaves, perExample),
+                    labels(scope, texts), classes), texts).sum();
         }
         if (imageX != null) {
-            NDArray imageLoss = Network.losses(Network.forward(Network.Kind.IMAGE, imageX, imageLeaves, perExample),
-                    labels(scope, images), classes).sum();
+            NDArray imageLoss = weighted(scope, Network.losses(Network.forward(Network.Kind.IMAGE, imageX, imageLeaves, perExample),
+                    labels(scope, images), classes), images).sum();
             total = total == null ? imageLoss : total.add(imageLoss);
         }
         return total;
+    }
+
+    /** The examples' losses, each times its class's weight when the run balances its classes. */
+    private NDArray weighted(NDManager scope, NDArray losses, List<TrainingItem> items) {
+        if (classWeights == null) {
+            return losses;
+        }
+        float[] weights = new float[items.size()];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (float) classWeights[items.get(i).label()];
+        }
+        return losses.mul(scope.create(weights));
     }
 
     /** Adam on a branch that still trains ({@code leaves} null: it does not); zero gradients when the batch had none of its records. */
@@ -341,7 +368,8 @@ final class TrainingRun {
                 state.textParams == null ? null : options.textLearningRate(), state.imageParams == null ? null : options.imageLearningRate(),
                 keptEpoch(state.textParams, state.textBest), keptEpoch(state.imageParams, state.imageBest), List.copyOf(state.curve),
                 state.textParams == null || options.fineTuning() == null ? null
-                        : new TrainingResult.FineTuned(options.textLayers(), Adapters.RANK, options.fineTuning().learningRate()));
+                        : new TrainingResult.FineTuned(options.textLayers(), Adapters.RANK, options.fineTuning().learningRate()),
+                classWeights == null ? null : java.util.Arrays.stream(classWeights).boxed().toList());
         return new TrainingResult(artifact, test.metrics(test.text(), classes), test.metrics(test.image(), classes),
                 Metrics.of(test.labels(), test.fusedPredictions(alpha), classes), alpha, spent, schedule);
     }

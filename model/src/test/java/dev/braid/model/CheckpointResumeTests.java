@@ -20,7 +20,8 @@ class CheckpointResumeTests {
         EARLY_STOPPING(new TrainingOptions(12, 8, 0.5, 0.003, 2, 11, null)),
         FINE_TUNED(new TrainingOptions(3, 8, 0.01, 0.01, 0, 11, null, true, true, new TrainingOptions.FineTuning(2, 1e-3, 0))),
         PRIVATE_FINE_TUNED(new TrainingOptions(3, 8, 0.01, 0.01, 0, 11, new TrainingOptions.Privacy(1.0, 1.0, 8.0 / 36, 5, null, 5.0),
-                true, true, new TrainingOptions.FineTuning(1, 1e-3, 0)));
+                true, true, new TrainingOptions.FineTuning(1, 1e-3, 0))),
+        BALANCED_CLASSES(new TrainingOptions(6, 8, 0.01, 0.003, 2, 11, null, true, true, null, true));
 
         final TrainingOptions options;
 
@@ -47,7 +48,7 @@ class CheckpointResumeTests {
                 java.util.stream.IntStream.rangeClosed(1, ran).boxed().toList());
 
         // as if the worker died during the next epoch: a fresh trainer carries on from the stored bytes of the second-last one
-        int from = kind == Kind.EARLY_STOPPING ? ran - 1 : 1;
+        int from = kind == Kind.EARLY_STOPPING || kind == Kind.BALANCED_CLASSES ? ran - 1 : 1;
         Checkpoint interrupted = Checkpoint.fromBytes(checkpoints.get(from - 1).toBytes());
         List<Integer> epochsRun = new ArrayList<>();
         TrainingResult resumed = new MultimodalTrainer().train(examples, LABELS, options, new TrainingListener() {

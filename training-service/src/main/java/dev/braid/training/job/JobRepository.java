@@ -30,13 +30,14 @@ public class JobRepository {
     }
 
     void insert(UUID id, String tenant, UUID datasetId, int epochs, int batchSize, Double learningRate, long seed,
-            int maxAttempts, JobPrivacy privacy, boolean trainText, boolean trainImage, Boolean fineTuneText) {
+            int maxAttempts, JobPrivacy privacy, boolean trainText, boolean trainImage, Boolean fineTuneText, Boolean balanceClasses) {
         jdbc.sql("""
                 insert into training.job (id, tenant_id, dataset_id, status, epochs, batch_size, learning_rate, seed, max_attempts,
-                                          privacy, train_text, train_image, fine_tune_text)
-                values (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)""")
+                                          privacy, train_text, train_image, fine_tune_text, balance_classes)
+                values (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)""")
                 .params(id, tenant, datasetId, epochs, batchSize, learningRate, seed, maxAttempts,
-                        privacy == null ? null : JSON.writeValueAsString(privacy), trainText, trainImage, fineTuneText)
+                        privacy == null ? null : JSON.writeValueAsString(privacy), trainText, trainImage, fineTuneText,
+                        balanceClasses)
                 .update();
     }
 
@@ -242,7 +243,8 @@ public class JobRepository {
                 rs.getInt("max_attempts"), rs.getBoolean("cancel_requested"), instant(rs, "created_at"),
                 instant(rs, "started_at"), instant(rs, "finished_at"),
                 privacy == null ? null : JSON.readValue(privacy, JobPrivacy.class), report == null ? null : JSON.readTree(report),
-                rs.getBoolean("train_text"), rs.getBoolean("train_image"), rs.getObject("fine_tune_text", Boolean.class));
+                rs.getBoolean("train_text"), rs.getBoolean("train_image"), rs.getObject("fine_tune_text", Boolean.class),
+                rs.getObject("balance_classes", Boolean.class));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

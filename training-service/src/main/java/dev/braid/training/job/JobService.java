@@ -47,7 +47,7 @@ public class JobService {
      * nothing queued when it does not fit.
      */
     TrainingJob submit(UUID datasetId, Integer epochs, Integer batchSize, Double learningRate, long seed, PrivacyRequest dp,
-            java.util.Set<String> modalities, Boolean fineTuneText) {
+            java.util.Set<String> modalities, Boolean fineTuneText, Boolean balanceClasses) {
         DatasetClient.DatasetInfo dataset = datasets.dataset(datasetId);
         if (dataset.requiresPrivacy() && dp == null) {
             throw ApiException.unprocessable("privacy-required",
@@ -68,6 +68,10 @@ public class JobService {
         boolean trainImage = modalities == null ? dp == null : modalities.contains("image");
         if (Boolean.TRUE.equals(fineTuneText) && !trainText) {
             throw ApiException.unprocessable("no-text-branch", "fineTuneText needs a job that trains the text branch: add text to modalities");
+        }
+        if (Boolean.TRUE.equals(balanceClasses) && dp != null) {
+            throw ApiException.unprocessable("balance-classes-private", "balanceClasses weights records by their train split's class "
+                    + "counts, a statistic DP-SGD does not account for: a private job trains on its classes as they are");
         }
         if (dp != null) {
             if (!dataset.requiresPrivacy()) {
@@ -90,7 +94,7 @@ public class JobService {
         }
         try {
             repository.insert(id, CallerContext.tenant(), datasetId, epochs, batchSize, learningRate, seed,
-                    properties.worker().maxAttempts(), jobPrivacy, trainText, trainImage, fineTuneText);
+                    properties.worker().maxAttempts(), jobPrivacy, trainText, trainImage, fineTuneText, balanceClasses);
         }
         catch (RuntimeException ex) {
             if (jobPrivacy != null) {

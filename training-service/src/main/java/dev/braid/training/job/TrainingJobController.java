@@ -72,26 +72,28 @@ class TrainingJobController {
      * both branches; left out, each branch gets its own. {@code modalities}: the branches to train,
      * {@code text} and/or {@code image}; by default both, and for a private job text alone.
      * {@code fineTuneText}: true fine-tunes the text encoder (LoRA adapters on MiniLM's six layers),
-     * false keeps it frozen; left out, the trainer decides (see {@code JobRunner}).
+     * false keeps it frozen; left out, the trainer decides (see {@code JobRunner}). {@code balanceClasses}:
+     * true weights each train record's loss by n / (k · n_c) for its class, so rare classes count as
+     * much as common ones; left out or false, the classes as the data has them. Not for private jobs.
      */
     record SubmitJobRequest(@NotNull UUID datasetId, @Min(1) @Max(1000) Integer epochs, @Min(1) @Max(4096) Integer batchSize,
             @DecimalMin(value = "0", inclusive = false) @DecimalMax("10") Double learningRate, Long seed,
             @Valid PrivacyRequest privacy,
             @Size(min = 1, max = 2) List<@NotNull @Pattern(regexp = "text|image", message = "must be text or image") String> modalities,
-            Boolean fineTuneText) {
+            Boolean fineTuneText, Boolean balanceClasses) {
     }
 
     record Progress(int epoch, int epochs, int step, int steps) {
     }
 
     record JobResponse(UUID id, UUID datasetId, JobStatus status, Progress progress, List<String> modalities, Boolean fineTuneText,
-            JsonNode metrics, Object privacy, UUID modelId, String error, Instant createdAt, Instant startedAt, Instant finishedAt,
+            Boolean balanceClasses, JsonNode metrics, Object privacy, UUID modelId, String error, Instant createdAt, Instant startedAt, Instant finishedAt,
             int attempt) {
 
         static JobResponse of(TrainingJob j) {
             List<String> modalities = j.trainText() ? j.trainImage() ? List.of("text", "image") : List.of("text") : List.of("image");
             return new JobResponse(j.id(), j.datasetId(), j.status(), new Progress(j.epoch(), j.epochs(), j.step(), j.steps()),
-                    modalities, j.fineTuneText(), j.metrics(), privacyOf(j), j.modelId(), j.error(), j.createdAt(), j.startedAt(), j.finishedAt(),
+                    modalities, j.fineTuneText(), j.balanceClasses(), j.metrics(), privacyOf(j), j.modelId(), j.error(), j.createdAt(), j.startedAt(), j.finishedAt(),
                     j.attempt());
         }
     }
@@ -127,7 +129,8 @@ class TrainingJobController {
     JobResponse submit(@Valid @RequestBody SubmitJobRequest request) {
         return JobResponse.of(jobs.submit(request.datasetId(), request.epochs(), request.batchSize(), request.learningRate(),
                 request.seed() == null ? 7L : request.seed(), request.privacy() == null ? null : request.privacy().toService(),
-                request.modalities() == null ? null : java.util.Set.copyOf(request.modalities()), request.fineTuneText()));
+                request.modalities() == null ? null : java.util.Set.copyOf(request.modalities()), request.fineTuneText(),
+                request.balanceClasses()));
     }
 
     @GetMapping

@@ -180,7 +180,8 @@ class JobRunner {
         double image = job.learningRate() != null ? job.learningRate() : TrainingOptions.DEFAULT_IMAGE_LEARNING_RATE;
         return new TrainingOptions(job.epochs(), job.batchSize(), text, image, privacy == null ? TrainingOptions.DEFAULT_PATIENCE : 0,
                 job.seed(), privacy, job.trainText(), job.trainImage(),
-                job.trainText() ? TrainingOptions.fineTuning(job.fineTuneText(), privacy != null) : null);
+                job.trainText() ? TrainingOptions.fineTuning(job.fineTuneText(), privacy != null) : null,
+                Boolean.TRUE.equals(job.balanceClasses()));
     }
 
     /** The job's last checkpoint, opened with its dataset's key; none on a first attempt. */
@@ -270,7 +271,7 @@ class JobRunner {
         metrics.put("image", metric(result.image(), labels));
         metrics.put("fused", metric(result.fused(), labels));
         metrics.put("alpha", result.alpha());
-        metrics.put("training", training(result.schedule()));
+        metrics.put("training", training(result.schedule(), labels));
         return metrics;
     }
 
@@ -278,7 +279,7 @@ class JobRunner {
      * What the trainer chose (epochs run, batch size, each branch's learning rate and kept epoch,
      * the text encoder's fine-tuned layers) and the curve it chose from.
      */
-    private static Map<String, Object> training(TrainingResult.Schedule schedule) {
+    private static Map<String, Object> training(TrainingResult.Schedule schedule, List<String> labels) {
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("epochs", schedule.epochs());
         training.put("batchSize", schedule.batchSize());
@@ -287,6 +288,13 @@ class JobRunner {
         putIfPresent(training, "textEpoch", schedule.textEpoch());
         putIfPresent(training, "imageEpoch", schedule.imageEpoch());
         putIfPresent(training, "fineTuning", schedule.fineTuning());
+        if (schedule.classWeights() != null) {
+            Map<String, Double> weights = new LinkedHashMap<>();
+            for (int c = 0; c < labels.size(); c++) {
+                weights.put(labels.get(c), schedule.classWeights().get(c));
+            }
+            training.put("classWeights", weights);
+        }
         List<Map<String, Object>> curve = new ArrayList<>();
         for (EpochSummary e : schedule.curve()) {
             curve.add(summary(e, "trainLoss"));

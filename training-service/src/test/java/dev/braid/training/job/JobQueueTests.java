@@ -173,13 +173,15 @@ class JobQueueTests {
     @Test
     void shouldStoreALearningRateLeftToTheTrainerAsNone() {
         UUID id = UUID.randomUUID();
-        jobs.insert(id, "acme", UUID.randomUUID(), 60, 32, null, 7, 3, null, true, false, null);
+        jobs.insert(id, "acme", UUID.randomUUID(), 60, 32, null, 7, 3, null, true, false, null, null);
         UUID frozen = UUID.randomUUID();
-        jobs.insert(frozen, "acme", UUID.randomUUID(), 60, 32, null, 7, 3, null, true, false, false);
+        jobs.insert(frozen, "acme", UUID.randomUUID(), 60, 32, null, 7, 3, null, true, false, false, true);
 
         TrainingJob job = jobs.find("acme", id).orElseThrow();
         assertThat(job.fineTuneText()).as("left to the trainer").isNull();
         assertThat(jobs.find("acme", frozen).orElseThrow().fineTuneText()).as("refused, and remembered as refused").isFalse();
+        assertThat(jobs.find("acme", frozen).orElseThrow().balanceClasses()).as("asked for, and remembered").isTrue();
+        assertThat(job.balanceClasses()).as("left out").isNull();
         assertThat(job.learningRate()).as("each branch then gets its own rate").isNull();
         assertThat(job.epochs()).isEqualTo(60);
         assertThat(job.trainText()).isTrue();
@@ -192,7 +194,7 @@ class JobQueueTests {
 
     private UUID queue(String tenant, UUID dataset) {
         UUID id = UUID.randomUUID();
-        jobs.insert(id, tenant, dataset, 1, 8, 0.01, 7, 3, null, true, true, null);
+        jobs.insert(id, tenant, dataset, 1, 8, 0.01, 7, 3, null, true, true, null, null);
         return id;
     }
 }

@@ -18,8 +18,19 @@ class JobRunnerOptionsTests {
     private static final JobPrivacy PRIVATE = new JobPrivacy(1.2, 1.0, 0.2, 5, 150, null, null, 3.0, 1e-5, 3.0);
 
     private static TrainingJob job(JobPrivacy privacy, boolean text, boolean image, Boolean fineTuneText) {
+        return job(privacy, text, image, fineTuneText, null);
+    }
+
+    private static TrainingJob job(JobPrivacy privacy, boolean text, boolean image, Boolean fineTuneText, Boolean balanceClasses) {
         return new TrainingJob(UUID.randomUUID(), "acme", UUID.randomUUID(), JobStatus.RUNNING, 30, 256, null, 7, 0, 0, 0, null, null,
-                null, 1, 3, false, Instant.now(), Instant.now(), null, privacy, null, text, image, fineTuneText);
+                null, 1, 3, false, Instant.now(), Instant.now(), null, privacy, null, text, image, fineTuneText, balanceClasses);
+    }
+
+    @Test
+    void shouldBalanceClassesOnlyWhenAJobAsks() {
+        assertThat(JobRunner.options(job(null, true, true, null, true)).balancedClasses()).isTrue();
+        assertThat(JobRunner.options(job(null, true, true, null, false)).balancedClasses()).isFalse();
+        assertThat(JobRunner.options(job(null, true, true, null, null)).balancedClasses()).as("left out").isFalse();
     }
 
     @Test
