@@ -80,9 +80,9 @@ public record Checkpoint(Header header, byte[] arrays) {
         if (arrays.length != arraysLength) {
             throw new IOException("checkpoint arrays are cut short");
         }
-        if (header.version() < Network.OLDEST_VERSION || header.version() > Network.VERSION) {
-            throw new IOException("checkpoint of network version " + header.version() + ", this build reads "
-                    + Network.OLDEST_VERSION + " to " + Network.VERSION);
+        if (header.version() != Network.VERSION) {
+            throw new IOException("checkpoint of network version " + header.version() + ", this build trains version "
+                    + Network.VERSION);
         }
         return new Checkpoint(header, arrays);
     }

@@ -79,7 +79,7 @@ public final class FusedClassifier implements AutoCloseable {
         if (layers > MiniLm.LAYERS) {
             throw new IOException("the model's text parameters fine-tune " + layers + " encoder layers, the encoder has " + MiniLm.LAYERS);
         }
-        List<Shape> expected = Network.shapes(kind, artifact.labels().size(), layers, artifact.version());
+        List<Shape> expected = Network.shapes(kind, artifact.labels().size(), layers);
         if (params.size() != expected.size()) {
             throw new IOException("the model's " + kind + " parameters do not fit its network");
         }

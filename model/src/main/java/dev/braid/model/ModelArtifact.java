@@ -16,15 +16,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A trained model as bytes: a ZIP of {@code model.json} (labels, α, each branch's temperature, which branches exist, the
- * network version, the text encoder it was trained on) and each branch's
+ * network version, the text encoder it was trained on and how many of its layers were fine-tuned) and each branch's
  * parameters as DJL's encoded NDList, a fine-tuned encoder's adapters with the text head's. It is what training stores
  * and inference loads. {@code textEncoder}: {@link MiniLm#NAME}, or, for a model trained before Braid moved to the
- * fp32 encoder, {@link TextEncoder#NAME}, which is still served with the encoder it was trained on. {@code version}:
- * the version of the networks its parameters belong to ({@link Network#VERSION} for this build's, down to
- * {@link Network#OLDEST_VERSION}).
+ * fp32 encoder, {@link TextEncoder#NAME}, which is still served with the encoder it was trained on.
  */
 public record ModelArtifact(List<String> labels, double alpha, double textTemperature, double imageTemperature,
-        byte[] textParameters, byte[] imageParameters, String textEncoder, int version) {
+        byte[] textParameters, byte[] imageParameters, String textEncoder) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final long MAX_ENTRY_BYTES = 512L * 1024 * 1024;
@@ -33,17 +31,10 @@ public record ModelArtifact(List<String> labels, double alpha, double textTemper
             boolean text, boolean image, String textEncoder) {
     }
 
-    /** A model of this build's encoder and networks. */
+    /** A model of this build's encoder. */
     public ModelArtifact(List<String> labels, double alpha, double textTemperature, double imageTemperature, byte[] textParameters,
             byte[] imageParameters) {
-        this(labels, alpha, textTemperature, imageTemperature, textParameters, imageParameters, MiniLm.NAME, Network.VERSION);
-    }
-
-    public ModelArtifact {
-        if (version < Network.OLDEST_VERSION || version > Network.VERSION) {
-            throw new IllegalArgumentException("network version " + version + " is not supported (this build reads "
-                    + Network.OLDEST_VERSION + " to " + Network.VERSION + ")");
-        }
+        this(labels, alpha, textTemperature, imageTemperature, textParameters, imageParameters, MiniLm.NAME);
     }
 
     public boolean hasText() {
@@ -56,7 +47,7 @@ public record ModelArtifact(List<String> labels, double alpha, double textTemper
 
     public void writeTo(OutputStream out) throws IOException {
         ZipOutputStream zip = new ZipOutputStream(out);
-        put(zip, "model.json", JSON.writeValueAsBytes(new Manifest(version, labels, alpha, textTemperature,
+        put(zip, "model.json", JSON.writeValueAsBytes(new Manifest(Network.VERSION, labels, alpha, textTemperature,
                 imageTemperature, hasText(), hasImage(), textEncoder)));
         if (hasText()) {
             put(zip, "text.params", textParameters);
@@ -86,9 +77,9 @@ public record ModelArtifact(List<String> labels, double alpha, double textTemper
             throw new IOException("not a Braid model artifact: model.json is missing");
         }
         Manifest manifest = JSON.readValue(manifestBytes, Manifest.class);
-        if (manifest.version() < Network.OLDEST_VERSION || manifest.version() > Network.VERSION) {
-            throw new IOException("model artifact version " + manifest.version() + " is not supported (this build reads "
-                    + Network.OLDEST_VERSION + " to " + Network.VERSION + ")");
+        if (manifest.version() != Network.VERSION) {
+            throw new IOException("model artifact version " + manifest.version() + " is not supported (expected "
+                    + Network.VERSION + ")");
         }
         String encoder = manifest.textEncoder() == null ? MiniLm.NAME : manifest.textEncoder();
         if (manifest.text() && !MiniLm.NAME.equals(encoder) && !TextEncoder.NAME.equals(encoder)) {
@@ -97,7 +88,7 @@ public record ModelArtifact(List<String> labels, double alpha, double textTemper
         }
         return new ModelArtifact(manifest.labels(), manifest.alpha(), manifest.textTemperature(), manifest.imageTemperature(),
                 manifest.text() ? entries.get("text.params") : null,
-                manifest.image() ? entries.get("image.params") : null, encoder, manifest.version());
+                manifest.image() ? entries.get("image.params") : null, encoder);
     }
 
     public static ModelArtifact fromBytes(byte[] bytes) throws IOException {

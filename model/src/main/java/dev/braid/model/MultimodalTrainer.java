@@ -96,8 +96,12 @@ public final class MultimodalTrainer {
                     if (listener.cancelRequested()) {
                         throw new TrainingCancelledException(state.step);
                     }
-                    lossSum += run.step(batch);
-                    batches++;
+                    double loss = run.step(batch);
+                    // a batch whose loss overflowed changed nothing (see TrainingRun.update) and is left out of the mean
+                    if (Double.isFinite(loss)) {
+                        lossSum += loss;
+                        batches++;
+                    }
                     listener.onStep(epoch, state.step, steps);
                 }
                 EpochSummary summary = run.endEpoch(epoch, validation, batches == 0 ? 0 : lossSum / batches);

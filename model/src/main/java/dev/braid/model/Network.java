@@ -11,7 +11,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.nn.pooling.Pool;
 
 /**
@@ -26,11 +25,8 @@ import ai.djl.nn.pooling.Pool;
  * with their attention mask.
  * Image network for 64×64 RGB: a strided 3×3 stem (16 filters, to 32×32), 3×3 convolutions of
  * 32 and 64 filters each followed by 2×2 max pooling, one more 2×2 max pooling to 4×4, then a
- * linear layer over the 1,024 features: about 10 M multiply-adds per image, which keeps serving cheap on a CPU.
- * Each convolution is group-normalised (groups of 4 channels, at most 8 groups, a learnt scale and
- * shift per channel) before its ReLU. Not batch normalisation: its statistics mix examples, which
- * per-example gradients (DP-SGD) cannot have; a group's statistics are one example's own.
- * Version 3 networks, trained before group normalisation, have none and are still served.
+ * linear layer over the 1,024 features: about 10 M multiply-adds per image, which keeps serving cheap on a CPU. No batch
+ * normalisation: its statistics mix examples, which per-example gradients (DP-SGD) cannot have.
  *
  * <p>Per-example mode ({@code perExample = true}) takes every parameter with a leading batch
  * axis, one copy per example, and runs each example through its own copy (batched matrix
@@ -39,79 +35,39 @@ import ai.djl.nn.pooling.Pool;
  */
 final class Network {
 
-    /**
-     * The version of the networks this build trains, bumped whenever one changes shape, so an
-     * artifact or checkpoint is read as the network it was made for, or refused. Version 4 added
-     * the image network's group normalisation; the text network is the same in both.
-     */
-    static final int VERSION = 4;
-    /** The oldest version still read: 3, an image network without group normalisation. */
-    static final int OLDEST_VERSION = 3;
+    /** Bumped whenever a network changes shape, so an old artifact is refused rather than misread. */
+    static final int VERSION = 3;
 
     private static final int[][] CONVOLUTIONS = {{3, 16, 2}, {16, 32, 1}, {32, 64, 1}}; // in, out, stride
     private static final int FEATURES = 64 * 4 * 4;
-    /** A version 3 image network's parameters: weight and bias of three convolutions and the classifier. */
-    private static final int UNNORMALISED_IMAGE_PARAMETERS = 2 * CONVOLUTIONS.length + 2;
-    private static final int MAX_GROUPS = 8;
-    private static final int GROUP_CHANNELS = 4;
-    private static final float NORM_EPSILON = 1e-5f;
 
     enum Kind { TEXT, IMAGE }
 
     private Network() {
     }
 
-    /** The parameter shapes of this build's network: {@link #shapes(Kind, int, int, int)} at {@link #VERSION}. */
-    static List<Shape> shapes(Kind kind, int classes, int textLayers) {
-        return shapes(kind, classes, textLayers, VERSION);
-    }
-
     /**
-     * The parameter shapes of a network of {@code version}, in the order forward takes them: weight,
-     * bias per layer; for text, then the adapters of the top {@code textLayers} encoder layers (0:
-     * frozen encoder); for images from version 4, then each convolution's normalisation scale and shift.
+     * The parameter shapes of a network, in the order forward takes them: weight, bias per layer;
+     * for text, then the adapters of the top {@code textLayers} encoder layers (0: frozen encoder).
      */
-    static List<Shape> shapes(Kind kind, int classes, int textLayers, int version) {
-        if (version < OLDEST_VERSION || version > VERSION) {
-            throw new IllegalArgumentException("network version " + version + " is not supported (this build reads "
-                    + OLDEST_VERSION + " to " + VERSION + ")");
-        }
-        List<Shape> shapes = new ArrayList<>();
+    static List<Shape> shapes(Kind kind, int classes, int textLayers) {
         if (kind == Kind.TEXT) {
-            shapes.addAll(List.of(new Shape(classes, MiniLm.DIMENSIONS), new Shape(classes)));
+            List<Shape> shapes = new ArrayList<>(List.of(new Shape(classes, MiniLm.DIMENSIONS), new Shape(classes)));
             shapes.addAll(Adapters.shapes(textLayers));
             return shapes;
         }
-        for (int[] c : CONVOLUTIONS) {
-            shapes.add(new Shape(c[1], c[0], 3, 3));
-            shapes.add(new Shape(c[1]));
-        }
-        shapes.add(new Shape(classes, FEATURES));
-        shapes.add(new Shape(classes));
-        if (version >= 4) {
-            for (int[] c : CONVOLUTIONS) {
-                shapes.add(new Shape(c[1]));
-                shapes.add(new Shape(c[1]));
-            }
-        }
-        return shapes;
-    }
-
-    /** The version of the network these image parameters (null: none) belong to: the text network is the same in every version. */
-    static int version(NDList imageParams) {
-        return imageParams == null || imageParams.size() != UNNORMALISED_IMAGE_PARAMETERS ? VERSION : OLDEST_VERSION;
+        return List.of(new Shape(16, 3, 3, 3), new Shape(16), new Shape(32, 16, 3, 3), new Shape(32),
+                new Shape(64, 32, 3, 3), new Shape(64), new Shape(classes, FEATURES), new Shape(classes));
     }
 
     /**
-     * Fresh parameters of this build's network: weights and biases uniform in ±1/√fan-in, as PyTorch
-     * initialises linear and convolution layers; normalisation scales 1 and shifts 0; adapters as
-     * {@link Adapters#initialise} makes them.
+     * Fresh parameters: uniform in ±1/√fan-in, as PyTorch initialises linear and convolution
+     * layers; adapters as {@link Adapters#initialise} makes them.
      */
     static NDList initialise(Kind kind, int classes, int textLayers, NDManager manager, RandomGenerator random) {
         NDList params = new NDList();
         List<Shape> shapes = shapes(kind, classes, 0);
-        int weighted = kind == Kind.TEXT ? shapes.size() : UNNORMALISED_IMAGE_PARAMETERS;
-        for (int i = 0; i < weighted; i += 2) {
+        for (int i = 0; i < shapes.size(); i += 2) {
             Shape weight = shapes.get(i);
             long fanIn = weight.size() / weight.get(0);
             double bound = 1 / Math.sqrt(fanIn);
@@ -120,12 +76,6 @@ final class Network {
         }
         if (kind == Kind.TEXT) {
             params.addAll(Adapters.initialise(textLayers, manager, random));
-        }
-        else {
-            for (int[] c : CONVOLUTIONS) {
-                params.add(manager.ones(new Shape(c[1])));
-                params.add(manager.zeros(new Shape(c[1])));
-            }
         }
         return params;
     }
@@ -188,15 +138,9 @@ final class Network {
 
     private static NDArray image(NDArray x, NDList p, boolean perExample) {
         NDArray h = x;
-        boolean normalised = p.size() > UNNORMALISED_IMAGE_PARAMETERS;
         for (int layer = 0; layer < CONVOLUTIONS.length; layer++) {
             int stride = CONVOLUTIONS[layer][2];
-            h = convolution(h, p.get(2 * layer), p.get(2 * layer + 1), stride, perExample);
-            if (normalised) {
-                int at = UNNORMALISED_IMAGE_PARAMETERS + 2 * layer;
-                h = groupNorm(h, p.get(at), p.get(at + 1), perExample);
-            }
-            h = Activation.relu(h);
+            h = Activation.relu(convolution(h, p.get(2 * layer), p.get(2 * layer + 1), stride, perExample));
             if (stride == 1) {
                 h = Pool.maxPool2d(h, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
             }
@@ -206,25 +150,6 @@ final class Network {
         // average pooling here lost 10 points of accuracy on Fashion-MNIST)
         h = Pool.maxPool2d(h, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false).reshape(batch, FEATURES);
         return linear(h, p.get(6), p.get(7), perExample);
-    }
-
-    /**
-     * Group normalisation of (batch × channels × h × w): each example's channels in groups of
-     * {@link #GROUP_CHANNELS} (at most {@link #MAX_GROUPS} groups) normalised to mean 0 and
-     * variance 1 over the group's values (PyTorch's layer norm on the group, one native op), then
-     * scaled and shifted per channel.
-     */
-    private static NDArray groupNorm(NDArray x, NDArray scale, NDArray shift, boolean perExample) {
-        Shape in = x.getShape();
-        long batch = in.get(0);
-        long channels = in.get(1);
-        long groups = Math.min(MAX_GROUPS, channels / GROUP_CHANNELS);
-        long size = in.size() / batch / groups;
-        NDManager manager = x.getManager();
-        NDArray normalised = LayerNorm.layerNorm(x.reshape(batch, groups, size), new Shape(size), manager.ones(new Shape(size)),
-                manager.zeros(new Shape(size)), NORM_EPSILON).singletonOrThrow().reshape(in);
-        Shape perChannel = perExample ? new Shape(batch, channels, 1, 1) : new Shape(1, channels, 1, 1);
-        return normalised.mul(scale.reshape(perChannel)).add(shift.reshape(perChannel));
     }
 
     private static NDArray linear(NDArray x, NDArray weight, NDArray bias, boolean perExample) {

@@ -202,15 +202,26 @@ final class TrainingRun {
         return losses.mul(scope.create(weights));
     }
 
-    /** Adam on a branch that still trains ({@code leaves} null: it does not); zero gradients when the batch had none of its records. */
+    /**
+     * Adam on a branch that still trains ({@code leaves} null: it does not); zero gradients when
+     * the batch had none of its records. A step whose gradients are not all finite (an overflow
+     * on some batch) leaves the branch as it was: one NaN would otherwise reach every weight
+     * through Adam's moments and the model would be lost.
+     */
     private void update(NDManager scope, NDList params, Adam adam, NDList leaves, boolean used,
             java.util.function.IntToDoubleFunction learningRate, long t) {
         if (leaves == null) {
             return;
         }
         NDList gradients = new NDList();
+        NDArray squares = null;
         for (NDArray leaf : leaves) {
-            gradients.add(used ? leaf.getGradient() : scope.zeros(leaf.getShape()));
+            NDArray g = used ? leaf.getGradient() : scope.zeros(leaf.getShape());
+            gradients.add(g);
+            squares = squares == null ? g.square().sum() : squares.add(g.square().sum());
+        }
+        if (used && !Float.isFinite(squares.getFloat())) {
+            return;
         }
         adam.update(params, gradients, learningRate, t);
     }
@@ -362,7 +373,7 @@ final class TrainingRun {
         }
         ModelArtifact artifact = new ModelArtifact(List.copyOf(labels), alpha, textTemperature, imageTemperature,
                 state.textParams == null ? null : state.textParams.encode(),
-                state.imageParams == null ? null : state.imageParams.encode(), MiniLm.NAME, Network.version(state.imageParams));
+                state.imageParams == null ? null : state.imageParams.encode(), MiniLm.NAME);
         Scores test = score(TrainingItem.split(items, Example.Split.TEST)).calibrated(textTemperature, imageTemperature);
         TrainingResult.Schedule schedule = new TrainingResult.Schedule(state.epoch, options.batchSize(),
                 state.textParams == null ? null : options.textLearningRate(), state.imageParams == null ? null : options.imageLearningRate(),

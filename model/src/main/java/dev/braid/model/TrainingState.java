@@ -62,7 +62,7 @@ final class TrainingState {
             at += 3 * n;
         }
         if (image) {
-            int n = Network.shapes(Network.Kind.IMAGE, labels.size(), 0, h.version()).size();
+            int n = Network.shapes(Network.Kind.IMAGE, labels.size(), 0).size();
             s.imageParams = slice(arrays, at, n);
             s.imageAdam = new Adam(slice(arrays, at + n, n), slice(arrays, at + 2 * n, n));
             at += 3 * n;
@@ -112,7 +112,7 @@ final class TrainingState {
         if (imageBest != null) {
             all.addAll(imageBestParams);
         }
-        return new Checkpoint(new Checkpoint.Header(Network.version(imageParams), epoch, step, privateSteps, List.copyOf(labels),
+        return new Checkpoint(new Checkpoint.Header(Network.VERSION, epoch, step, privateSteps, List.copyOf(labels),
                 textParams != null, imageParams != null, secret, List.copyOf(curve), textBest, imageBest,
                 textParams == null ? 0 : Network.textLayers(textParams)), all.encode());
     }

@@ -78,46 +78,4 @@ class CheckpointResumeTests {
             assertThat(resumed.privacy().steps()).isEqualTo(15);
         }
     }
-
-    /**
-     * A job checkpointed by a build whose image network had no group normalisation (version 3)
-     * and resumed after the upgrade finishes as the network it started as, and is served.
-     */
-    @org.junit.jupiter.api.Test
-    void shouldFinishARunCheckpointedWithAVersion3ImageNetworkAsThatNetwork() throws Exception {
-        List<Example> examples = SyntheticData.examples(60, 4);
-        TrainingOptions options = new TrainingOptions(2, 8, 0.01, 0.01, 0, 11, null, false, true);
-        List<Checkpoint> checkpoints = new ArrayList<>();
-        new MultimodalTrainer().train(examples, LABELS, options, new TrainingListener() {
-            @Override
-            public void onCheckpoint(Checkpoint checkpoint) {
-                checkpoints.add(checkpoint);
-            }
-        });
-        Checkpoint current = checkpoints.get(0);
-        assertThat(current.header().version()).isEqualTo(Network.VERSION);
-        int n = Network.shapes(Network.Kind.IMAGE, LABELS.size(), 0).size();
-        int old = Network.shapes(Network.Kind.IMAGE, LABELS.size(), 0, 3).size();
-        ai.djl.ndarray.NDList versionThree = new ai.djl.ndarray.NDList();
-        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(Devices.ENGINE)) {
-            ai.djl.ndarray.NDList arrays = ai.djl.ndarray.NDList.decode(manager, current.arrays());
-            assertThat(arrays).hasSize(3 * n); // parameters and Adam's two moments
-            for (int part = 0; part < 3; part++) {
-                versionThree.addAll(new ai.djl.ndarray.NDList(arrays.subList(part * n, part * n + old)));
-            }
-            Checkpoint.Header h = current.header();
-            Checkpoint before = Checkpoint.fromBytes(new Checkpoint(new Checkpoint.Header(3, h.epoch(), h.step(), h.privateSteps(),
-                    h.labels(), h.text(), h.image(), h.secret(), h.curve(), h.textBest(), h.imageBest(), h.textLayers()),
-                    versionThree.encode()).toBytes());
-
-            TrainingResult resumed = new MultimodalTrainer().train(examples, LABELS, options, TrainingListener.NONE, before);
-
-            assertThat(resumed.artifact().version()).isEqualTo(3);
-            assertThat(ai.djl.ndarray.NDList.decode(manager, resumed.artifact().imageParameters())).hasSize(old);
-            try (FusedClassifier classifier = FusedClassifier.load(ModelArtifact.fromBytes(resumed.artifact().toBytes()))) {
-                assertThat(classifier.predict(List.of(new FusedClassifier.Input(null, examples.get(0).image()))).get(0).label())
-                        .isIn(LABELS);
-            }
-        }
-    }
 }
