@@ -216,11 +216,16 @@ final class TrainingRun {
         NDList gradients = new NDList();
         NDArray squares = null;
         for (NDArray leaf : leaves) {
-            NDArray g = used ? leaf.getGradient() : scope.zeros(leaf.getShape());
-            gradients.add(g);
-            squares = squares == null ? g.square().sum() : squares.add(g.square().sum());
+            if (used) {
+                NDArray g = leaf.getGradient();
+                gradients.add(g);
+                squares = squares == null ? g.square().sum() : squares.add(g.square().sum());
+            }
+            else {
+                gradients.add(scope.zeros(leaf.getShape()));
+            }
         }
-        if (used && !Float.isFinite(squares.getFloat())) {
+        if (squares != null && !Float.isFinite(squares.getFloat())) {
             return;
         }
         adam.update(params, gradients, learningRate, t);
