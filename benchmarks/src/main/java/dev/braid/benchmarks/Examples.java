@@ -29,6 +29,16 @@ import dev.braid.model.Example;
  */
 record Examples(String name, List<String> labels, List<Example> examples) {
 
+    /** The examples the baselines fit on: train and validation, the rows Braid learns and selects from. */
+    List<Example> fit() {
+        return examples.stream().filter(e -> e.split() != Example.Split.TEST).toList();
+    }
+
+    /** The examples in {@code split}. */
+    List<Example> split(Example.Split split) {
+        return examples.stream().filter(e -> e.split() == split).toList();
+    }
+
     /** {@code dir}: the emoji package's directory (holding {@code emoji.json}) or Fashion-MNIST's (holding the IDX files). */
     static Examples load(Path dir) throws IOException {
         return Files.exists(dir.resolve("emoji.json")) ? emoji(dir) : fashion(dir);

@@ -31,12 +31,12 @@ public final class FineTuningBenchmark {
         List<Example> examples = data.examples();
         int classes = data.labels().size();
         List<String> variants = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("0", "2:1e-3", "6:1e-3");
-        System.out.printf(Locale.ROOT, "emoji text: %d records, %d classes, %d cores%n", examples.size(), classes,
+        System.out.printf(Locale.ROOT, data.name() + " text: %d records, %d classes, %d cores%n", examples.size(), classes,
                 Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "%-40s %-15s %-12s %s%n", "", "text acc / F1", "kept epoch", "train s");
 
-        List<Example> fit = examples.stream().filter(e -> e.split() != Example.Split.TEST).toList();
-        List<Example> test = examples.stream().filter(e -> e.split() == Example.Split.TEST).toList();
+        List<Example> fit = data.fit();
+        List<Example> test = data.split(Example.Split.TEST);
         long start = System.nanoTime();
         SoftmaxRegression regression = SoftmaxRegression.crossValidated(QualityBenchmark.embeddings(fit),
                 fit.stream().mapToInt(Example::label).toArray(), classes);
@@ -44,7 +44,7 @@ public final class FineTuningBenchmark {
         int[] testLabels = test.stream().mapToInt(Example::label).toArray();
         row("logistic regression, frozen (L2 " + regression.penalty + ")", QualityBenchmark.metrics(testLabels, p, classes), null, start);
         // the same regression on the train split alone, the rows the trainer's head learns from (it keeps validation for stopping)
-        List<Example> train = examples.stream().filter(e -> e.split() == Example.Split.TRAIN).toList();
+        List<Example> train = data.split(Example.Split.TRAIN);
         start = System.nanoTime();
         SoftmaxRegression trainOnly = SoftmaxRegression.crossValidated(QualityBenchmark.embeddings(train),
                 train.stream().mapToInt(Example::label).toArray(), classes);
@@ -82,7 +82,8 @@ public final class FineTuningBenchmark {
         System.exit(0);
     }
 
-    private static void row(String name, Metrics m, Integer epoch, long start) {
+    /** One result row: accuracy / macro-F1, the epoch kept ("-" for none) and the seconds since {@code start}. */
+    static void row(String name, Metrics m, Integer epoch, long start) {
         System.out.printf(Locale.ROOT, "%-40s %.3f / %.3f   %-12s %.0f%n", name, m.accuracy(), m.macroF1(), epoch == null ? "-" : epoch,
                 (System.nanoTime() - start) / 1e9);
     }

@@ -29,18 +29,18 @@ public final class ImageBenchmark {
         Examples data = Examples.load(Path.of(args[0]));
         List<Example> examples = data.examples();
         int classes = data.labels().size();
-        List<Example> fit = examples.stream().filter(e -> e.split() != Example.Split.TEST).toList();
-        List<Example> test = examples.stream().filter(e -> e.split() == Example.Split.TEST).toList();
+        List<Example> fit = data.fit();
+        List<Example> test = data.split(Example.Split.TEST);
         System.out.printf(Locale.ROOT, "%s images: %d records, %d classes, %d cores%n", data.name(), examples.size(), classes,
                 Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "%-44s %-15s %-12s %s%n", "", "image acc / F1", "kept epoch", "train s");
+        System.out.printf(Locale.ROOT, "%-40s %-15s %-12s %s%n", "", "image acc / F1", "kept epoch", "train s");
 
         long start = System.nanoTime();
         SoftmaxRegression regression = SoftmaxRegression.crossValidated(QualityBenchmark.pixels(fit),
                 fit.stream().mapToInt(Example::label).toArray(), classes);
         Metrics baseline = QualityBenchmark.metrics(test.stream().mapToInt(Example::label).toArray(),
                 regression.probabilities(QualityBenchmark.pixels(test)), classes);
-        row("logistic regression, pixels (L2 " + regression.penalty + ")", baseline, null, start);
+        FineTuningBenchmark.row("logistic regression, pixels (L2 " + regression.penalty + ")", baseline, null, start);
 
         List<String> seeds = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("7");
         double sum = 0;
@@ -50,16 +50,11 @@ public final class ImageBenchmark {
                     d.patience(), d.seed(), null, false, true, null);
             start = System.nanoTime();
             TrainingResult result = new MultimodalTrainer().train(examples, data.labels(), options, TrainingListener.NONE);
-            row("Braid image network, defaults, seed " + seed, result.image(), result.schedule().imageEpoch(), start);
+            FineTuningBenchmark.row("Braid image network, defaults, seed " + seed, result.image(), result.schedule().imageEpoch(), start);
             sum += result.image().accuracy();
         }
         System.out.printf(Locale.ROOT, "image network minus the regression, mean over %d seeds: %+.3f%n", seeds.size(),
                 sum / seeds.size() - baseline.accuracy());
         System.exit(0);
-    }
-
-    private static void row(String name, Metrics m, Integer epoch, long start) {
-        System.out.printf(Locale.ROOT, "%-44s %.3f / %.3f   %-12s %.0f%n", name, m.accuracy(), m.macroF1(), epoch == null ? "-" : epoch,
-                (System.nanoTime() - start) / 1e9);
     }
 }

@@ -42,11 +42,10 @@ public final class QualityBenchmark {
         Examples data = Examples.load(Path.of(args[0]));
         List<Example> examples = data.examples();
         int classes = data.labels().size();
-        List<Example> fit = examples.stream().filter(e -> e.split() != Example.Split.TEST).toList();
-        List<Example> test = examples.stream().filter(e -> e.split() == Example.Split.TEST).toList();
+        List<Example> fit = data.fit();
+        List<Example> test = data.split(Example.Split.TEST);
         System.out.printf(Locale.ROOT, "%s: %d train, %d validation, %d test, %d classes, %d cores%n", data.name(),
-                examples.stream().filter(e -> e.split() == Example.Split.TRAIN).count(),
-                examples.stream().filter(e -> e.split() == Example.Split.VALIDATION).count(), test.size(), classes,
+                data.split(Example.Split.TRAIN).size(), data.split(Example.Split.VALIDATION).size(), test.size(), classes,
                 Runtime.getRuntime().availableProcessors());
 
         long start = System.nanoTime();
@@ -57,7 +56,7 @@ public final class QualityBenchmark {
         // what a private job gets by default (text branch alone, its default epochs, expected batch and rate) at
         // ε = 3, δ = 1e-5, σ being the accountant's answer for the train split's q over its planned steps
         // (POST /privacy/accountant/noise-multiplier; the benchmark has no privacy service to ask)
-        int train = (int) examples.stream().filter(e -> e.split() == Example.Split.TRAIN).count();
+        int train = data.split(Example.Split.TRAIN).size();
         double q = (double) TrainingOptions.DEFAULT_PRIVATE_BATCH_SIZE / train;
         double sigma = PRIVATE_NOISE.getOrDefault(train, Double.NaN);
         TrainingResult dp = null;
