@@ -10,9 +10,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One run's training loop over a {@link TrainingState}: its batches, steps (plain and DP-SGD), epoch ends and finish; see {@link MultimodalTrainer}. */
 final class TrainingRun {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
 
     private static final int SCORE_CHUNK = 256;
 
@@ -23,14 +27,25 @@ final class TrainingRun {
     private final List<TrainingItem> train;
     /** Each class's loss weight when the run balances its classes; null when it does not. */
     private final double[] classWeights;
+    private final Fault fault;
+
+    /** A stand-in, for tests, for the kernel fault {@link #ATTEMPTS} guards against: true makes that attempt's text update NaN. */
+    interface Fault {
+        boolean poisons(long step, int attempt);
+    }
 
     TrainingRun(NDManager manager, TrainingState state, TrainingOptions options, int classes, List<TrainingItem> train) {
+        this(manager, state, options, classes, train, (step, attempt) -> false);
+    }
+
+    TrainingRun(NDManager manager, TrainingState state, TrainingOptions options, int classes, List<TrainingItem> train, Fault fault) {
         this.manager = manager;
         this.state = state;
         this.options = options;
         this.classes = classes;
         this.train = train;
         this.classWeights = options.balancedClasses() ? balancedWeights(train, classes) : null;
+        this.fault = fault;
     }
 
     /** n / (k · n_c) for each class c of the train split's n records, k classes present; 0 for a class it lacks. */
@@ -135,19 +150,48 @@ final class TrainingRun {
         return batches;
     }
 
+    /**
+     * How many times a step is computed before a branch whose gradients are still not finite is
+     * left unchanged for that step. PyTorch's CPU kernels now and then return a backward pass
+     * that is NaN throughout (measured: about one fine-tuning step in 600, at random, the forward
+     * pass and every other step bit-identical); computing the same step again, from the same
+     * inputs and the same (seed, step) draws, gives the finite answer, so the run goes on exactly
+     * as one that never met it. A step that overflows every time is a real overflow.
+     */
+    static final int ATTEMPTS = 3;
+
+    /** The updates one computation of a step would apply to each branch (null: the branch takes none), and its mean loss. */
+    private record Updates(NDList text, NDList image, double loss) {
+
+        boolean finite() {
+            return TrainingRun.finite(text) && TrainingRun.finite(image);
+        }
+    }
+
     /** One optimiser step on the batch; the batch's mean loss. */
     double step(List<TrainingItem> batch) {
         long t = state.step + 1;
         List<TrainingItem> texts = trainsText() ? batch.stream().filter(TrainingItem::hasText).toList() : List.of();
         List<TrainingItem> images = trainsImage() ? batch.stream().filter(TrainingItem::hasImage).toList() : List.of();
-        double loss;
-        try (NDManager scope = manager.newSubManager()) {
-            RandomGenerator augment = random(t, StepRandom.Purpose.AUGMENT);
-            NDList textX = texts.isEmpty() ? null : textBatch(scope, texts);
-            NDList imageX = images.isEmpty() ? null : imageBatch(scope, images, augment);
-            loss = options.privacy() == null
-                    ? plainStep(scope, batch.size(), texts, textX, images, imageX, t)
-                    : privateStep(scope, batch, texts, textX, images, imageX, t);
+        double loss = 0;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try (NDManager scope = manager.newSubManager()) {
+                RandomGenerator augment = random(t, StepRandom.Purpose.AUGMENT);
+                NDList textX = texts.isEmpty() ? null : textBatch(scope, texts);
+                NDList imageX = images.isEmpty() ? null : imageBatch(scope, images, augment);
+                Updates updates = options.privacy() == null
+                        ? plainStep(scope, batch.size(), texts, textX, images, imageX)
+                        : privateStep(scope, batch, texts, textX, images, imageX, t);
+                if (updates.text() != null && fault.poisons(t, attempt)) {
+                    updates.text().get(0).muli(Float.NaN);
+                }
+                if (updates.finite() || attempt == ATTEMPTS) {
+                    apply(updates, t);
+                    loss = updates.loss();
+                    break;
+                }
+                log.warn("step {}: its gradients are not all finite (attempt {} of {}); computing it again", t, attempt, ATTEMPTS);
+            }
         }
         state.step = t;
         if (options.privacy() != null) {
@@ -156,10 +200,42 @@ final class TrainingRun {
         return loss;
     }
 
-    private double plainStep(NDManager scope, int batchSize, List<TrainingItem> texts, NDList textX, List<TrainingItem> images,
-            NDList imageX, long t) {
+    /**
+     * Adam on each branch that takes an update. A branch whose update is still not finite after
+     * {@link #ATTEMPTS} (an overflow on some batch) is left as it was: one NaN would otherwise
+     * reach every weight through Adam's moments and the model would be lost.
+     */
+    private void apply(Updates updates, long t) {
+        if (updates.text() != null && finite(updates.text())) {
+            state.textAdam.update(state.textParams, updates.text(), textRates(), t);
+        }
+        else if (updates.text() != null) {
+            log.warn("step {}: the text branch's gradients are not finite after {} attempts; the branch skips this step", t, ATTEMPTS);
+        }
+        if (updates.image() != null && finite(updates.image())) {
+            state.imageAdam.update(state.imageParams, updates.image(), i -> options.imageLearningRate(), t);
+        }
+        else if (updates.image() != null) {
+            log.warn("step {}: the image branch's gradients are not finite after {} attempts; the branch skips this step", t, ATTEMPTS);
+        }
+    }
+
+    /** Whether every value of these arrays is finite (null: nothing to check). */
+    private static boolean finite(NDList arrays) {
+        if (arrays == null) {
+            return true;
+        }
+        NDArray squares = null;
+        for (NDArray a : arrays) {
+            squares = squares == null ? a.square().sum() : squares.add(a.square().sum());
+        }
+        return squares == null || Float.isFinite(squares.getFloat());
+    }
+
+    private Updates plainStep(NDManager scope, int batchSize, List<TrainingItem> texts, NDList textX, List<TrainingItem> images,
+            NDList imageX) {
         if (batchSize == 0) {
-            return 0;
+            return new Updates(null, null, 0);
         }
         NDList textLeaves = trainsText() ? leaves(scope, state.textParams, 0) : null;
         NDList imageLeaves = trainsImage() ? leaves(scope, state.imageParams, 0) : null;
@@ -169,9 +245,7 @@ final class TrainingRun {
             collector.backward(mean);
             loss = mean.getFloat();
         }
-        update(scope, state.textParams, state.textAdam, textLeaves, textX != null, textRates(), t);
-        update(scope, state.imageParams, state.imageAdam, imageLeaves, imageX != null, i -> options.imageLearningRate(), t);
-        return loss;
+        return new Updates(gradients(scope, textLeaves, textX != null), gradients(scope, imageLeaves, imageX != null), loss);
     }
 
     /** The batch's loss summed over its examples: each one's text loss plus its image loss, for those it has. */
@@ -203,40 +277,27 @@ final class TrainingRun {
     }
 
     /**
-     * Adam on a branch that still trains ({@code leaves} null: it does not); zero gradients when
-     * the batch had none of its records. A step whose gradients are not all finite (an overflow
-     * on some batch) leaves the branch as it was: one NaN would otherwise reach every weight
-     * through Adam's moments and the model would be lost.
+     * The gradients a branch that still trains collected ({@code leaves} null: it does not, and
+     * takes no update); zeros when the batch had none of its records, so Adam still steps.
      */
-    private void update(NDManager scope, NDList params, Adam adam, NDList leaves, boolean used,
-            java.util.function.IntToDoubleFunction learningRate, long t) {
+    private static NDList gradients(NDManager scope, NDList leaves, boolean used) {
         if (leaves == null) {
-            return;
+            return null;
         }
         NDList gradients = new NDList();
-        NDArray squares = null;
         for (NDArray leaf : leaves) {
-            if (used) {
-                NDArray g = leaf.getGradient();
-                gradients.add(g);
-                squares = squares == null ? g.square().sum() : squares.add(g.square().sum());
-            }
-            else {
-                gradients.add(scope.zeros(leaf.getShape()));
-            }
+            gradients.add(used ? leaf.getGradient() : scope.zeros(leaf.getShape()));
         }
-        if (squares != null && !Float.isFinite(squares.getFloat())) {
-            return;
-        }
-        adam.update(params, gradients, learningRate, t);
+        return gradients;
     }
 
     /**
      * DP-SGD: per-example gradients over both branches, each example's clipped to C as one
      * vector, summed, plus N(0, σ²C²) noise on every coordinate, over the expected batch size.
+     * The noise is drawn from (seed or secret, step), so computing the step again draws it again.
      */
-    private double privateStep(NDManager scope, List<TrainingItem> batch, List<TrainingItem> texts, NDList textX, List<TrainingItem> images,
-            NDList imageX, long t) {
+    private Updates privateStep(NDManager scope, List<TrainingItem> batch, List<TrainingItem> texts, NDList textX,
+            List<TrainingItem> images, NDList imageX, long t) {
         TrainingOptions.Privacy p = options.privacy();
         NDList textLeaves = leaves(scope, state.textParams, texts.size());
         NDList imageLeaves = leaves(scope, state.imageParams, images.size());
@@ -258,13 +319,7 @@ final class TrainingRun {
                 squared, noise, expectedBatch, p);
         NDList imageUpdate = DpSgd.noisyClippedSum(scope, state.imageParams, images,
                 imageX == null ? null : DpSgd.gradients(imageLeaves), squared, noise, expectedBatch, p);
-        if (state.textParams != null) {
-            state.textAdam.update(state.textParams, textUpdate, textRates(), t);
-        }
-        if (state.imageParams != null) {
-            state.imageAdam.update(state.imageParams, imageUpdate, options.imageLearningRate(), t);
-        }
-        return batch.isEmpty() ? 0 : lossSum / batch.size();
+        return new Updates(textUpdate, imageUpdate, batch.isEmpty() ? 0 : lossSum / batch.size());
     }
 
     /** The text head's learning rate for its weight and bias, the fine-tuning rate for the adapters after them. */
