@@ -190,7 +190,7 @@ final class TrainingRun {
                     loss = updates.loss();
                     break;
                 }
-                log.warn("step {}: its gradients are not all finite (attempt {} of {}); computing it again", t, attempt, ATTEMPTS);
+                log.warn("step {}: its update is not finite (attempt {} of {}); computing it again", t, attempt, ATTEMPTS);
             }
         }
         state.step = t;
@@ -210,17 +210,20 @@ final class TrainingRun {
             state.textAdam.update(state.textParams, updates.text(), textRates(), t);
         }
         else if (updates.text() != null) {
-            log.warn("step {}: the text branch's gradients are not finite after {} attempts; the branch skips this step", t, ATTEMPTS);
+            log.warn("step {}: the text branch's update is not finite after {} attempts; the branch skips this step", t, ATTEMPTS);
         }
         if (updates.image() != null && finite(updates.image())) {
             state.imageAdam.update(state.imageParams, updates.image(), i -> options.imageLearningRate(), t);
         }
         else if (updates.image() != null) {
-            log.warn("step {}: the image branch's gradients are not finite after {} attempts; the branch skips this step", t, ATTEMPTS);
+            log.warn("step {}: the image branch's update is not finite after {} attempts; the branch skips this step", t, ATTEMPTS);
         }
     }
 
-    /** Whether every value of these arrays is finite (null: nothing to check). */
+    /**
+     * Whether the sum of the squares of these arrays is finite (null: nothing to check): false for
+     * any NaN or infinity, and for values so large that their squares overflow.
+     */
     private static boolean finite(NDList arrays) {
         if (arrays == null) {
             return true;
