@@ -7,6 +7,7 @@ import java.util.random.RandomGenerator;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
@@ -49,7 +50,9 @@ final class DpSgd {
     /**
      * The branch's update: each example's gradient scaled to at most C (its norm over both
      * branches, from {@code squared}), summed, plus N(0, σ²C²) on every coordinate, over the
-     * expected batch size. Null for a branch the model does not have.
+     * expected batch size. Null for a branch the model does not have. An example whose gradient
+     * is not finite (its norm is not) contributes nothing: a zero vector is within the bound C,
+     * so the update stays the Gaussian mechanism the accountant charges, whatever the example.
      */
     static NDList noisyClippedSum(NDManager scope, NDList params, List<TrainingItem> examples, NDList perExample,
             IdentityHashMap<TrainingItem, Double> squared, RandomGenerator noise, double expectedBatch, TrainingOptions.Privacy p) {
@@ -58,11 +61,13 @@ final class DpSgd {
         }
         double clip = p.maxGradNorm();
         NDArray factors = null;
+        boolean dropped = false;
         if (perExample != null) {
             float[] scale = new float[examples.size()];
             for (int i = 0; i < scale.length; i++) {
                 double norm = Math.sqrt(squared.get(examples.get(i)));
-                scale[i] = (float) Math.min(1, clip / (norm + 1e-6));
+                scale[i] = Double.isFinite(norm) ? (float) Math.min(1, clip / (norm + 1e-6)) : 0f;
+                dropped |= !Double.isFinite(norm);
             }
             factors = scope.create(scale);
         }
@@ -77,6 +82,10 @@ final class DpSgd {
             NDArray sum = scope.create(values, shape);
             if (perExample != null) {
                 NDArray g = perExample.get(k);
+                if (dropped) {
+                    // 0 × NaN is NaN: the dropped examples' values go to 0 before their factor of 0 applies
+                    g = NDArrays.where(g.isNaN().logicalOr(g.isInfinite()), g.zerosLike(), g);
+                }
                 long[] broadcast = new long[g.getShape().dimension()];
                 Arrays.fill(broadcast, 1);
                 broadcast[0] = examples.size();

@@ -160,11 +160,15 @@ final class TrainingRun {
      */
     static final int ATTEMPTS = 3;
 
-    /** The updates one computation of a step would apply to each branch (null: the branch takes none), and its mean loss. */
-    private record Updates(NDList text, NDList image, double loss) {
+    /**
+     * The updates one computation of a step would apply to each branch (null: the branch takes
+     * none), its mean loss, and whether every example's gradient was finite (DP-SGD leaves out
+     * an example whose gradient is not, so its update can be finite without them all being).
+     */
+    private record Updates(NDList text, NDList image, double loss, boolean examplesFinite) {
 
         boolean finite() {
-            return TrainingRun.finite(text) && TrainingRun.finite(image);
+            return examplesFinite && TrainingRun.finite(text) && TrainingRun.finite(image);
         }
     }
 
@@ -238,7 +242,7 @@ final class TrainingRun {
     private Updates plainStep(NDManager scope, int batchSize, List<TrainingItem> texts, NDList textX, List<TrainingItem> images,
             NDList imageX) {
         if (batchSize == 0) {
-            return new Updates(null, null, 0);
+            return new Updates(null, null, 0, true);
         }
         NDList textLeaves = trainsText() ? leaves(scope, state.textParams, 0) : null;
         NDList imageLeaves = trainsImage() ? leaves(scope, state.imageParams, 0) : null;
@@ -248,7 +252,7 @@ final class TrainingRun {
             collector.backward(mean);
             loss = mean.getFloat();
         }
-        return new Updates(gradients(scope, textLeaves, textX != null), gradients(scope, imageLeaves, imageX != null), loss);
+        return new Updates(gradients(scope, textLeaves, textX != null), gradients(scope, imageLeaves, imageX != null), loss, true);
     }
 
     /** The batch's loss summed over its examples: each one's text loss plus its image loss, for those it has. */
@@ -297,7 +301,9 @@ final class TrainingRun {
     /**
      * DP-SGD: per-example gradients over both branches, each example's clipped to C as one
      * vector, summed, plus N(0, σ²C²) noise on every coordinate, over the expected batch size.
-     * The noise is drawn from (seed or secret, step), so computing the step again draws it again.
+     * The noise is drawn from (seed or secret, step), so computing the step again draws it again;
+     * an example whose gradient is still not finite on the last attempt contributes nothing
+     * ({@link DpSgd#noisyClippedSum}), so a private step is never skipped for what one example did.
      */
     private Updates privateStep(NDManager scope, List<TrainingItem> batch, List<TrainingItem> texts, NDList textX,
             List<TrainingItem> images, NDList imageX, long t) {
@@ -322,7 +328,8 @@ final class TrainingRun {
                 squared, noise, expectedBatch, p);
         NDList imageUpdate = DpSgd.noisyClippedSum(scope, state.imageParams, images,
                 imageX == null ? null : DpSgd.gradients(imageLeaves), squared, noise, expectedBatch, p);
-        return new Updates(textUpdate, imageUpdate, batch.isEmpty() ? 0 : lossSum / batch.size());
+        return new Updates(textUpdate, imageUpdate, batch.isEmpty() ? 0 : lossSum / batch.size(),
+                squared.values().stream().allMatch(Double::isFinite));
     }
 
     /** The text head's learning rate for its weight and bias, the fine-tuning rate for the adapters after them. */

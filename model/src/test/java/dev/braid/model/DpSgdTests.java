@@ -1,7 +1,13 @@
 package dev.braid.model;
 
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.SplittableRandom;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,5 +67,63 @@ class DpSgdTests {
         assertThat(result.alpha()).isEqualTo(0.3);
         assertThat(result.privacy().selectionNoiseMultiplier()).isNull();
         assertThat(result.privacy().steps()).isEqualTo(3);
+    }
+
+    /**
+     * An example whose gradient is not finite contributes nothing to a DP-SGD step: the update is
+     * the one the other examples make with the same noise, and finite. Zero is within the bound C,
+     * so the step stays the mechanism the accountant charges; before, one NaN made the whole
+     * update NaN, and skipping the step would have told whether some example's gradient was not finite.
+     */
+    @Test
+    void shouldLeaveOutAnExampleWhoseGradientIsNotFinite() {
+        TrainingOptions.Privacy p = new TrainingOptions.Privacy(1.0, 1.0, 0.5, 2, null, 0);
+        float[][] weights = {{0.3f, -2f, 0.5f, 1f, 0f, 4f}, {Float.NaN, 1f, 2f, Float.POSITIVE_INFINITY, 0f, 1f}, {-1f, 0.2f, 0f, 0f, 3f, 1f}};
+        float[][] biases = {{0.1f, -0.4f}, {0.5f, 0.5f}, {2f, -1f}};
+        try (NDManager manager = NDManager.newBaseManager(Devices.preferred(), Devices.ENGINE)) {
+            NDList params = new NDList(manager.zeros(new Shape(2, 3)), manager.zeros(new Shape(2)));
+            List<TrainingItem> all = List.of(item(), item(), item());
+            List<TrainingItem> finite = List.of(all.get(0), all.get(2));
+
+            float[] with = flat(update(manager, params, all, weights, biases, p));
+            float[] without = flat(update(manager, params, finite, new float[][] {weights[0], weights[2]},
+                    new float[][] {biases[0], biases[2]}, p));
+
+            assertThat(with).isEqualTo(without);
+            for (float v : with) {
+                assertThat(v).isFinite();
+            }
+        }
+    }
+
+    private static NDList update(NDManager manager, NDList params, List<TrainingItem> examples, float[][] weights, float[][] biases,
+            TrainingOptions.Privacy p) {
+        int n = examples.size();
+        float[] w = new float[n * 6];
+        float[] b = new float[n * 2];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(weights[i], 0, w, i * 6, 6);
+            System.arraycopy(biases[i], 0, b, i * 2, 2);
+        }
+        NDList perExample = new NDList(manager.create(w, new Shape(n, 2, 3)), manager.create(b, new Shape(n, 2)));
+        IdentityHashMap<TrainingItem, Double> squared = new IdentityHashMap<>();
+        DpSgd.addSquaredNorms(squared, examples, perExample);
+        // the same noise for both: drawn from the same seed, 8 values
+        return DpSgd.noisyClippedSum(manager, params, examples, perExample, squared, new SplittableRandom(9), 2.0, p);
+    }
+
+    private static TrainingItem item() {
+        return new TrainingItem(new Example("text", null, 0, Example.Split.TRAIN), null, null);
+    }
+
+    private static float[] flat(NDList arrays) {
+        float[] all = new float[8];
+        int at = 0;
+        for (NDArray a : arrays) {
+            float[] values = a.toFloatArray();
+            System.arraycopy(values, 0, all, at, values.length);
+            at += values.length;
+        }
+        return all;
     }
 }
