@@ -97,7 +97,7 @@ public final class MultimodalTrainer {
                         throw new TrainingCancelledException(state.step);
                     }
                     double loss = run.step(batch);
-                    // a batch whose loss overflowed changed nothing (see TrainingRun.update) and is left out of the mean
+                    // a batch whose loss overflowed every time it was computed changed nothing (see TrainingRun.step) and is left out of the mean
                     if (Double.isFinite(loss)) {
                         lossSum += loss;
                         batches++;

@@ -22,12 +22,10 @@ record Scores(float[][] text, float[][] image, int[] labels) {
         return Calibration.fitTemperature(rows.toArray(float[][]::new), truth.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    /** Mean cross-entropy of these logits over the records that have them; null when none has. */
-    Double meanLoss(float[][] logits) {
-        return meanLoss(logits, null);
-    }
-
-    /** The mean cross-entropy with each record weighted by its class's weight ({@code classWeights} null: all 1). */
+    /**
+     * Mean cross-entropy of these logits over the records that have them, each weighted by its
+     * class's weight ({@code classWeights} null: all 1); null when none has.
+     */
     Double meanLoss(float[][] logits, double[] classWeights) {
         double sum = 0;
         double n = 0;
