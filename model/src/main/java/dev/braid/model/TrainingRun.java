@@ -166,10 +166,6 @@ final class TrainingRun {
      * an example whose gradient is not, so its update can be finite without them all being).
      */
     private record Updates(NDList text, NDList image, double loss, boolean examplesFinite) {
-
-        boolean finite() {
-            return examplesFinite && TrainingRun.finite(text) && TrainingRun.finite(image);
-        }
     }
 
     /** One optimiser step on the batch; the batch's mean loss. */
@@ -189,8 +185,10 @@ final class TrainingRun {
                 if (updates.text() != null && fault.poisons(t, attempt)) {
                     updates.text().get(0).muli(Float.NaN);
                 }
-                if (updates.finite() || attempt == ATTEMPTS) {
-                    apply(updates, t);
+                boolean textFinite = finite(updates.text());
+                boolean imageFinite = finite(updates.image());
+                if ((updates.examplesFinite() && textFinite && imageFinite) || attempt == ATTEMPTS) {
+                    apply(updates, textFinite, imageFinite, t);
                     loss = updates.loss();
                     break;
                 }
@@ -209,14 +207,14 @@ final class TrainingRun {
      * {@link #ATTEMPTS} (an overflow on some batch) is left as it was: one NaN would otherwise
      * reach every weight through Adam's moments and the model would be lost.
      */
-    private void apply(Updates updates, long t) {
-        if (updates.text() != null && finite(updates.text())) {
+    private void apply(Updates updates, boolean textFinite, boolean imageFinite, long t) {
+        if (updates.text() != null && textFinite) {
             state.textAdam.update(state.textParams, updates.text(), textRates(), t);
         }
         else if (updates.text() != null) {
             log.warn("step {}: the text branch's update is not finite after {} attempts; the branch skips this step", t, ATTEMPTS);
         }
-        if (updates.image() != null && finite(updates.image())) {
+        if (updates.image() != null && imageFinite) {
             state.imageAdam.update(state.imageParams, updates.image(), i -> options.imageLearningRate(), t);
         }
         else if (updates.image() != null) {
