@@ -15,7 +15,8 @@ import dev.braid.model.TrainingResult;
  * The text branch on emoji, side by side in one run: the frozen encoder with the trained head,
  * against low-rank adapters fine-tuned on MiniLM's top layers with the head, plainly and under
  * DP-SGD at ε = 3; and a logistic regression on the same frozen embeddings, fit on train + validation and on
- * train alone (the rows the head learns from; it keeps validation for early stopping). Prints test accuracy
+ * train alone (the rows the head learns from until early stopping has chosen its epoch; the frozen head is then fit
+ * again on train + validation). Prints test accuracy
  * and macro-F1, the epoch kept and the seconds each job took on this machine.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks-*-exec.jar -Dloader.main=dev.braid.benchmarks.FineTuningBenchmark
@@ -76,7 +77,9 @@ public final class FineTuningBenchmark {
             }
             start = System.nanoTime();
             TrainingResult result = new MultimodalTrainer().train(examples, data.labels(), options, TrainingListener.NONE);
-            row((isPrivate ? "DP eps 3 (" + String.join("/", plan) + "), " : "") + (layers == 0 ? "frozen encoder" : "adapters on top " + layers + ", rate " + parts[1]),
+            String encoder = layers > 0 ? "adapters on top " + layers + ", rate " + parts[1]
+                    : result.schedule().textRefit() != null ? "frozen encoder, head fit again" : "frozen encoder";
+            row((isPrivate ? "DP eps 3 (" + String.join("/", plan) + "), " : "") + encoder,
                     result.text(), result.schedule().textEpoch(), start);
         }
         System.exit(0);

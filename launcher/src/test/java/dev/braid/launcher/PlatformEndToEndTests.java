@@ -196,6 +196,10 @@ class PlatformEndToEndTests {
         assertThat(training.path("imageLearningRate").asDouble()).isEqualTo(0.01);
         assertThat(training.path("batchSize").asInt()).isEqualTo(16);
         assertThat(training.has("fineTuning")).as("a frozen encoder, as asked").isFalse();
+        // the frozen head, fit again on train and validation (every record but the test split's) for the epochs it kept
+        assertThat(training.path("textRefit").path("epochs").asInt()).isEqualTo(training.path("textEpoch").asInt());
+        assertThat(training.path("textRefit").path("records").asLong())
+                .isEqualTo(240 - job.path("metrics").path("text").path("examples").asLong());
         // balanced weights n / (k · n_c): these four labels come in nearly equal numbers, so each weight is near 1
         assertThat(training.path("classWeights").propertyNames()).containsExactlyInAnyOrderElementsOf(LABELS);
         for (String label : LABELS) {

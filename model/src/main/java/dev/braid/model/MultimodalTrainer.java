@@ -17,7 +17,8 @@ import ai.djl.ndarray.NDManager;
  * expected batch size; a record therefore pays for one mechanism, not one per branch.
  *
  * <p>Under early stopping ({@link TrainingOptions}) a branch stops training once its validation
- * loss has not improved for the patience, and the model keeps each branch's best epoch.
+ * loss has not improved for the patience, and the model keeps each branch's best epoch; a frozen
+ * text head is then fit again on train and validation for the epochs it kept ({@link TrainingRun#finish}).
  *
  * <p>With fine-tuning ({@link TrainingOptions.FineTuning}) the text branch trains low-rank adapters
  * of the encoder's top layers with its head; how many layers is settled first (within the budget,
@@ -109,7 +110,7 @@ public final class MultimodalTrainer {
                 listener.onEpoch(summary, options.epochs(), state.step, steps);
                 listener.onCheckpoint(state.checkpoint(labels));
             }
-            return run.finish(items, labels);
+            return run.finish(items, labels, listener);
         }
     }
 

@@ -15,10 +15,20 @@ public record TrainingResult(ModelArtifact artifact, Metrics text, Metrics image
      * last), and every epoch's summary. Null for a branch the model does not have.
      * {@code fineTuning}: the text encoder's layers fine-tuned and their adapters' rank and rate;
      * null for a frozen encoder. {@code classWeights}: each label's loss weight, in the labels' order,
-     * when the run balanced its classes; null when it did not.
+     * when the run balanced its classes; null when it did not. {@code textRefit}: the frozen text
+     * head fit again on train and validation after early stopping chose its epochs; null when it
+     * was not.
      */
     public record Schedule(int epochs, int batchSize, Double textLearningRate, Double imageLearningRate, Integer textEpoch,
-            Integer imageEpoch, List<EpochSummary> curve, FineTuned fineTuning, List<Double> classWeights) {
+            Integer imageEpoch, List<EpochSummary> curve, FineTuned fineTuning, List<Double> classWeights, Refit textRefit) {
+    }
+
+    /**
+     * A head fit again from its initial weights for {@code epochs} (the epochs early stopping
+     * kept) on {@code records} records, those of the train and validation splits that have its
+     * modality.
+     */
+    public record Refit(int epochs, int records) {
     }
 
     /** What fine-tuning of the text encoder ran: LoRA adapters of {@code rank} on the top {@code layers} layers, at {@code learningRate}. */

@@ -60,6 +60,39 @@ class MultimodalTrainerTests {
         assertKeptBest(curve, schedule.imageEpoch(), EpochSummary::imageValidationLoss);
     }
 
+    @Test
+    void shouldFitTheFrozenTextHeadAgainOnTrainAndValidationForTheEpochsEarlyStoppingKept() throws Exception {
+        List<Example> examples = SyntheticData.examples(200, 1);
+        TrainingOptions frozen = TrainingOptions.defaults(7).withTextLayers(0);
+        TrainingResult result = new MultimodalTrainer().train(examples, LABELS, frozen, TrainingListener.NONE);
+        TrainingResult.Schedule schedule = result.schedule();
+        long trainAndValidation = examples.stream().filter(e -> e.split() != Example.Split.TEST).count();
+        assertThat(schedule.textRefit()).isEqualTo(new TrainingResult.Refit(schedule.textEpoch(), (int) trainAndValidation));
+
+        // the same head, trained as a plain text-only run on train and validation merged, for that many epochs
+        List<Example> merged = examples.stream()
+                .map(e -> e.split() == Example.Split.VALIDATION ? new Example(e.text(), e.image(), e.label(), Example.Split.TRAIN) : e)
+                .toList();
+        TrainingResult direct = new MultimodalTrainer().train(merged, LABELS, new TrainingOptions(schedule.textEpoch(), frozen.batchSize(),
+                frozen.textLearningRate(), frozen.imageLearningRate(), 0, 7, null, true, false), TrainingListener.NONE);
+        assertThat(result.artifact().textParameters()).as("the served text head is the one fit on train and validation")
+                .isEqualTo(direct.artifact().textParameters());
+        assertThat(result.text().accuracy()).isEqualTo(direct.text().accuracy());
+    }
+
+    @Test
+    void shouldNotFitTheTextHeadAgainWhenItIsFineTunedOrRunsEveryEpoch() {
+        List<Example> examples = SyntheticData.examples(120, 3);
+        TrainingOptions everyEpoch = new TrainingOptions(4, 16, 0.01, 7);
+        assertThat(new MultimodalTrainer().train(examples, LABELS, everyEpoch, TrainingListener.NONE).schedule().textRefit())
+                .as("no early stopping (as in every private run): no epochs were chosen on validation").isNull();
+        TrainingOptions d = TrainingOptions.defaults(7);
+        TrainingOptions fineTuned = new TrainingOptions(3, d.batchSize(), d.textLearningRate(), d.imageLearningRate(), d.patience(), 7, null,
+                true, false, new TrainingOptions.FineTuning(1, 1e-3, 0));
+        assertThat(new MultimodalTrainer().train(examples, LABELS, fineTuned, TrainingListener.NONE).schedule().textRefit())
+                .as("a fine-tuned encoder is not fit again").isNull();
+    }
+
     /** The kept epoch has the lowest validation loss measured, and the branch trained (was measured) until its patience ran out, no longer. */
     private static void assertKeptBest(List<EpochSummary> curve, int kept, java.util.function.Function<EpochSummary, Double> loss) {
         double best = curve.stream().map(loss).filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).min().orElseThrow();

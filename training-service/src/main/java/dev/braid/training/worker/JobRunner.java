@@ -277,7 +277,7 @@ class JobRunner {
 
     /**
      * What the trainer chose (epochs run, batch size, each branch's learning rate and kept epoch,
-     * the text encoder's fine-tuned layers) and the curve it chose from.
+     * the text encoder's fine-tuned layers, the frozen text head's refit) and the curve it chose from.
      */
     private static Map<String, Object> training(TrainingResult.Schedule schedule, List<String> labels) {
         Map<String, Object> training = new LinkedHashMap<>();
@@ -288,6 +288,7 @@ class JobRunner {
         putIfPresent(training, "textEpoch", schedule.textEpoch());
         putIfPresent(training, "imageEpoch", schedule.imageEpoch());
         putIfPresent(training, "fineTuning", schedule.fineTuning());
+        putIfPresent(training, "textRefit", schedule.textRefit());
         if (schedule.classWeights() != null) {
             Map<String, Double> weights = new LinkedHashMap<>();
             for (int c = 0; c < labels.size(); c++) {
