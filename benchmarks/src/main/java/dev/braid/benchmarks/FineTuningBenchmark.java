@@ -53,7 +53,7 @@ public final class FineTuningBenchmark {
                 QualityBenchmark.metrics(testLabels, trainOnly.probabilities(QualityBenchmark.embeddings(test)), classes), null, start);
 
         for (String variant : variants) {
-            // LAYERS[:RATE], or dp[/BATCH/EPOCHS/SIGMA/HEAD_RATE]:LAYERS[:RATE] (sigma from the accountant for that plan)
+            // LAYERS[:RATE], or dp[/BATCH/EPOCHS/SIGMA/HEAD_RATE/CLIP]:LAYERS[:RATE] (sigma from the accountant for that plan)
             boolean isPrivate = variant.startsWith("dp");
             String[] plan = isPrivate ? variant.substring(0, variant.indexOf(':')).split("/") : new String[0];
             String[] parts = (isPrivate ? variant.substring(variant.indexOf(':') + 1) : variant).split(":");
@@ -66,9 +66,10 @@ public final class FineTuningBenchmark {
                 int epochs = plan.length > 2 ? Integer.parseInt(plan[2]) : 10;
                 double sigma = plan.length > 3 ? Double.parseDouble(plan[3]) : 1.33;
                 double rate = plan.length > 4 ? Double.parseDouble(plan[4]) : TrainingOptions.DEFAULT_PRIVATE_TEXT_LEARNING_RATE;
+                double clip = plan.length > 5 ? Double.parseDouble(plan[5]) : 1.0;
                 double q = (double) batch / train.size();
                 options = new TrainingOptions(epochs, batch, rate, TrainingOptions.DEFAULT_IMAGE_LEARNING_RATE, 0, 7,
-                        new TrainingOptions.Privacy(sigma, 1.0, q, (int) Math.ceil(1 / q), null, 0), true, false, fineTuning);
+                        new TrainingOptions.Privacy(sigma, clip, q, (int) Math.ceil(1 / q), null, 0), true, false, fineTuning);
             }
             else {
                 TrainingOptions d = TrainingOptions.defaults(7);

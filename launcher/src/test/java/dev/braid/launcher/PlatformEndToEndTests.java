@@ -385,6 +385,7 @@ class PlatformEndToEndTests {
         assertThat(textJob.path("metrics").path("training").has("fineTuning")).as("a private job keeps the encoder frozen by default")
                 .isFalse();
         assertThat(textJob.path("privacy").path("alpha").stringValue()).contains("one branch");
+        assertThat(textJob.path("privacy").path("textStart").stringValue()).as("a choice from public facts, said so").contains("label names");
 
         // the reconciler: a reservation whose submit died before queuing its job is released, and a job that
         // ended while the privacy service was down is charged for the steps it had run

@@ -86,7 +86,9 @@ public final class MultimodalTrainer {
         long steps = (long) stepsPerEpoch * options.epochs();
 
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred(), Devices.ENGINE)) {
-            TrainingState state = resume == null ? TrainingState.fresh(manager, options, classes, text, image, secrets)
+            TrainingState state = resume == null
+                    ? TrainingState.fresh(manager, options, classes, text, image, secrets,
+                            text && startsFromLabels(options) ? MiniLm.shared().encode(labels) : null)
                     : TrainingState.restore(manager, resume, labels, text, image, options);
             TrainingRun run = new TrainingRun(manager, state, options, classes, train);
             List<TrainingItem> validation = TrainingItem.split(items, Example.Split.VALIDATION);
@@ -112,6 +114,20 @@ public final class MultimodalTrainer {
             }
             return run.finish(items, labels, listener);
         }
+    }
+
+    /**
+     * Whether the run's text head starts from its labels' names ({@link Network#startFromLabels})
+     * rather than at random: a private run's does. Under DP-SGD every step's gradient is noisy and
+     * the steps are few, so where training starts shows in the model; the label names are public
+     * facts (declared when the dataset was created, before any record, and named by every
+     * prediction), so starting from them costs no ε. On emoji at ε = 3 (text alone, test accuracy):
+     * 0.766 from the label names (18 noise draws), whose zero-shot accuracy alone is 0.591,
+     * against 0.738 from a random start (ten draws). Runs that are not private keep the random start:
+     * their head is fit to convergence either way.
+     */
+    static boolean startsFromLabels(TrainingOptions options) {
+        return options.isPrivate();
     }
 
     /**

@@ -39,9 +39,10 @@ public record TrainingResult(ModelArtifact artifact, Metrics text, Metrics image
      * The mechanisms a private run ran on the data: {@code steps} DP-SGD steps at {@code sampleRate}
      * and {@code noiseMultiplier}, and, when α was chosen from the data, one Gaussian report-noisy-max
      * with {@code selectionNoiseMultiplier} (null when α was given). Temperatures are not fitted
-     * under DP (they would be one more unaccounted statistic), so both are 1.
+     * under DP (they would be one more unaccounted statistic), so both are 1. {@code textStart}:
+     * where the text head started and why that choice costs no ε (null: the model has no text branch).
      */
     public record PrivacySpent(long steps, double sampleRate, double noiseMultiplier, Double selectionNoiseMultiplier,
-            String alphaMethod) {
+            String alphaMethod, String textStart) {
     }
 }

@@ -432,7 +432,7 @@ final class TrainingRun {
         else if (privacy.alpha() != null || !both) {
             alpha = privacy.alpha() != null ? privacy.alpha() : 0.5;
             spent = new TrainingResult.PrivacySpent(state.privateSteps, privacy.sampleRate(), privacy.noiseMultiplier(), null,
-                    privacy.alpha() != null ? "given in the request" : "fixed at 0.5: the model has one branch");
+                    privacy.alpha() != null ? "given in the request" : "fixed at 0.5: the model has one branch", textStart());
         }
         else {
             alpha = Fusion.chooseNoisily(validation.textBoth(), validation.imageBoth(), validation.labelsBoth(),
@@ -440,7 +440,7 @@ final class TrainingRun {
             spent = new TrainingResult.PrivacySpent(state.privateSteps, privacy.sampleRate(), privacy.noiseMultiplier(),
                     privacy.selectionNoiseMultiplier(),
                     "report-noisy-max over α = 0, 0.1, …, 1 on the validation split, Gaussian noise σ = "
-                            + privacy.selectionNoiseMultiplier() + " × √11");
+                            + privacy.selectionNoiseMultiplier() + " × √11", textStart());
         }
         TrainingResult.Refit textRefit = null;
         if (refitsText(items)) {
@@ -486,7 +486,7 @@ final class TrainingRun {
     private NDList refitTextHead(List<TrainingItem> records, int epochs, TrainingListener listener) {
         TrainingOptions refit = new TrainingOptions(epochs, options.batchSize(), options.textLearningRate(), options.imageLearningRate(), 0,
                 options.seed(), null, true, false, null, options.balancedClasses());
-        TrainingState head = TrainingState.fresh(manager, refit, classes, true, false, null);
+        TrainingState head = TrainingState.fresh(manager, refit, classes, true, false, null, null);
         TrainingRun run = new TrainingRun(manager, head, refit, classes, records, fault);
         int stepsPerEpoch = (records.size() + refit.batchSize() - 1) / refit.batchSize();
         for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -499,6 +499,12 @@ final class TrainingRun {
             head.epoch = epoch;
         }
         return head.textParams;
+    }
+
+    /** A private run's account of where its text head started (null without a text branch); see {@link MultimodalTrainer#startsFromLabels}. */
+    private String textStart() {
+        return state.textParams == null ? null
+                : "the embeddings of the dataset's label names: public, declared when the dataset was created and named by every prediction";
     }
 
     private Integer keptEpoch(NDList params, BranchBest best) {

@@ -26,11 +26,20 @@ final class TrainingState {
     NDList imageBestParams;
     List<EpochSummary> curve = new ArrayList<>();
 
-    static TrainingState fresh(NDManager manager, TrainingOptions options, int classes, boolean text, boolean image, Random secrets) {
+    /**
+     * A run's first state. {@code labelEmbeddings} (null: none) start the text head from its
+     * labels' names ({@link Network#startFromLabels}); the random draws are the same either way,
+     * so the image network starts alike.
+     */
+    static TrainingState fresh(NDManager manager, TrainingOptions options, int classes, boolean text, boolean image, Random secrets,
+            float[][] labelEmbeddings) {
         TrainingState s = new TrainingState();
         RandomGenerator init = StepRandom.of(options.seed(), null, 0, StepRandom.Purpose.INITIALISE);
         if (text) {
             s.textParams = Network.initialise(Network.Kind.TEXT, classes, options.textLayers(), manager, init);
+            if (labelEmbeddings != null) {
+                Network.startFromLabels(s.textParams, labelEmbeddings);
+            }
             s.textAdam = Adam.fresh(s.textParams);
         }
         if (image) {

@@ -93,6 +93,37 @@ class MultimodalTrainerTests {
                 .as("a fine-tuned encoder is not fit again").isNull();
     }
 
+    @Test
+    void shouldStartAPrivateRunsTextHeadFromItsLabelsNames() throws Exception {
+        TrainingOptions.Privacy privacy = new TrainingOptions.Privacy(1.0, 1.0, 0.25, 4, null, 0);
+        TrainingOptions privateRun = new TrainingOptions(1, 16, 0.03, 0.001, 0, 7, privacy, true, false);
+        assertThat(MultimodalTrainer.startsFromLabels(privateRun)).isTrue();
+        assertThat(MultimodalTrainer.startsFromLabels(TrainingOptions.defaults(7))).as("a run that is not private starts at random")
+                .isFalse();
+        List<String> names = List.of("a dog", "a pizza", "a violin", "the flag of France");
+        float[][] embeddings = MiniLm.shared().encode(names);
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(Devices.preferred(), Devices.ENGINE)) {
+            TrainingState state = TrainingState.fresh(manager, privateRun, names.size(), true, false, new java.util.Random(1), embeddings);
+            float[] weights = state.textParams.get(0).toFloatArray();
+            for (int c = 0; c < names.size(); c++) {
+                for (int d = 0; d < MiniLm.DIMENSIONS; d++) {
+                    assertThat(weights[c * MiniLm.DIMENSIONS + d]).isEqualTo(Network.LABEL_PRIOR_SCALE * embeddings[c][d]);
+                }
+            }
+            assertThat(state.textParams.get(1).toFloatArray()).containsOnly(0f);
+            // so the head starts as a zero-shot classifier: texts that only paraphrase a label go to it
+            List<String> texts = List.of("a puppy playing", "a slice of pepperoni pizza", "a cello and a bow", "the French tricolour");
+            float[][] logits = Logits.rows(Network.forward(Network.Kind.TEXT,
+                    Network.textBatch(manager, java.util.Arrays.asList(MiniLm.shared().encode(texts)), 0), state.textParams, false));
+            for (int i = 0; i < texts.size(); i++) {
+                assertThat(Metrics.argmax(logits[i])).as(texts.get(i)).isEqualTo(i);
+            }
+        }
+        TrainingResult result = new MultimodalTrainer(new java.util.Random(3)).train(SyntheticData.examples(80, 2), LABELS, privateRun,
+                TrainingListener.NONE);
+        assertThat(result.privacy().textStart()).as("the privacy report says where the head started").contains("label names");
+    }
+
     /** The kept epoch has the lowest validation loss measured, and the branch trained (was measured) until its patience ran out, no longer. */
     private static void assertKeptBest(List<EpochSummary> curve, int kept, java.util.function.Function<EpochSummary, Double> loss) {
         double best = curve.stream().map(loss).filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).min().orElseThrow();

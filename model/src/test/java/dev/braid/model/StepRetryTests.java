@@ -87,7 +87,8 @@ class StepRetryTests {
         Trace trace = new Trace(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred(), Devices.ENGINE)) {
             // the same secret in every run, so a private run draws the same samples and noise
-            TrainingState state = TrainingState.fresh(manager, options, LABELS.size(), true, true, new Random(5));
+            TrainingState state = TrainingState.fresh(manager, options, LABELS.size(), true, true, new Random(5),
+                    MultimodalTrainer.startsFromLabels(options) ? MiniLm.shared().encode(LABELS) : null);
             TrainingRun run = new TrainingRun(manager, state, options, LABELS.size(), train, fault);
             for (int epoch = 1; trace.text().size() < STEPS; epoch++) {
                 for (List<TrainingItem> batch : run.batches(epoch, stepsPerEpoch)) {

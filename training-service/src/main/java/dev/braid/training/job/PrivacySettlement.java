@@ -43,7 +43,7 @@ public class PrivacySettlement {
                 jobs.privacyReport(job.id(), Map.of("epsilon", 0.0, "delta", job.privacy().delta(), "state", "RELEASED", "steps", 0));
             }
             else {
-                jobs.privacyReport(job.id(), charge(job, Math.min(steps, job.privacy().steps()), false, null));
+                jobs.privacyReport(job.id(), charge(job, Math.min(steps, job.privacy().steps()), false, null, null));
             }
         }
         catch (RuntimeException ex) {
@@ -52,8 +52,12 @@ public class PrivacySettlement {
         }
     }
 
-    /** Commits what the job ran to its dataset's ledger and returns the job's privacy report. */
-    public Map<String, Object> charge(TrainingJob job, long steps, boolean selectionRun, String alphaMethod) {
+    /**
+     * Commits what the job ran to its dataset's ledger and returns the job's privacy report:
+     * what was charged, and how α was chosen and where the text head started ({@code alphaMethod},
+     * {@code textStart}; null: not reported).
+     */
+    public Map<String, Object> charge(TrainingJob job, long steps, boolean selectionRun, String alphaMethod, String textStart) {
         JobPrivacy p = job.privacy();
         PrivacyClient.Charge charge = privacy.commit(job.datasetId(), job.id(), steps, selectionRun);
         Map<String, Object> report = new LinkedHashMap<>();
@@ -73,6 +77,9 @@ public class PrivacySettlement {
         }
         if (selectionRun) {
             report.put("alphaNoiseMultiplier", p.selectionNoiseMultiplier());
+        }
+        if (textStart != null) {
+            report.put("textStart", textStart);
         }
         report.put("accounting", "RDP of the Poisson-subsampled Gaussian, composed over the job's mechanisms, at the budget's δ");
         return report;

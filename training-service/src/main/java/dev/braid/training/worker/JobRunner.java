@@ -124,7 +124,7 @@ class JobRunner {
             if (job.isPrivate()) {
                 // the model is only released once what it cost is on the ledger
                 Map<String, Object> report = ledger.charge(job, result.privacy().steps(), result.privacy().selectionNoiseMultiplier() != null,
-                        result.privacy().alphaMethod());
+                        result.privacy().alphaMethod(), result.privacy().textStart());
                 jobs.privacyReport(job.id(), report);
                 metrics.put("privacy", report);
             }
