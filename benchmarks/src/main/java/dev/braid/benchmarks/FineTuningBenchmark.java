@@ -13,11 +13,12 @@ import dev.braid.model.TrainingResult;
 
 /**
  * The text branch on emoji, side by side in one run: the frozen encoder with the trained head,
- * against low-rank adapters fine-tuned on MiniLM's top layers with the head, plainly and under
- * DP-SGD at ε = 3; and a logistic regression on the same frozen embeddings, fit on train + validation and on
- * train alone (the rows the head learns from until early stopping has chosen its epoch; the frozen head is then fit
- * again on train + validation). Prints test accuracy
- * and macro-F1, the epoch kept and the seconds each job took on this machine.
+ * against low-rank adapters fine-tuned on MiniLM's top layers with the head, plainly, under
+ * DP-SGD at ε = 3, or with its classes balanced ({@code balanced:} before a variant); and a
+ * logistic regression on the same frozen embeddings, fit on train + validation and on train alone
+ * (the rows the head learns from until early stopping has chosen its epoch; the frozen head is
+ * then fit again on train + validation). Prints test accuracy and macro-F1, the epoch kept, the
+ * seconds each job took on this machine and the class each variant finds least often.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks-*-exec.jar -Dloader.main=dev.braid.benchmarks.FineTuningBenchmark
  * org.springframework.boot.loader.launch.PropertiesLauncher PATH/TO/emoji-datasource-google/package [LAYERS:RATE ...]}
@@ -36,6 +37,10 @@ public final class FineTuningBenchmark {
                 Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "%-40s %-15s %-12s %s%n", "", "text acc / F1", "kept epoch", "train s");
 
+        int[] perClass = new int[classes];
+        data.split(Example.Split.TRAIN).forEach(e -> perClass[e.label()]++);
+        System.out.println("train records per class: " + java.util.Arrays.toString(perClass) + " " + data.labels());
+
         List<Example> fit = data.fit();
         List<Example> test = data.split(Example.Split.TEST);
         long start = System.nanoTime();
@@ -53,7 +58,9 @@ public final class FineTuningBenchmark {
                 QualityBenchmark.metrics(testLabels, trainOnly.probabilities(QualityBenchmark.embeddings(test)), classes), null, start);
 
         for (String variant : variants) {
-            // LAYERS[:RATE], or dp[/BATCH/EPOCHS/SIGMA/HEAD_RATE/CLIP]:LAYERS[:RATE] (sigma from the accountant for that plan)
+            // [balanced:]LAYERS[:RATE], or dp[/BATCH/EPOCHS/SIGMA/HEAD_RATE/CLIP]:LAYERS[:RATE] (sigma from the accountant for that plan)
+            boolean balanced = variant.startsWith("balanced:");
+            variant = balanced ? variant.substring("balanced:".length()) : variant;
             boolean isPrivate = variant.startsWith("dp");
             String[] plan = isPrivate ? variant.substring(0, variant.indexOf(':')).split("/") : new String[0];
             String[] parts = (isPrivate ? variant.substring(variant.indexOf(':') + 1) : variant).split(":");
@@ -74,16 +81,26 @@ public final class FineTuningBenchmark {
             else {
                 TrainingOptions d = TrainingOptions.defaults(7);
                 options = new TrainingOptions(d.epochs(), d.batchSize(), d.textLearningRate(), d.imageLearningRate(), d.patience(), 7, null,
-                        true, false, fineTuning);
+                        true, false, fineTuning, balanced);
             }
             start = System.nanoTime();
             TrainingResult result = new MultimodalTrainer().train(examples, data.labels(), options, TrainingListener.NONE);
             String encoder = layers > 0 ? "adapters on top " + layers + ", rate " + parts[1]
                     : result.schedule().textRefit() != null ? "frozen encoder, head fit again" : "frozen encoder";
-            row((isPrivate ? "DP eps 3 (" + String.join("/", plan) + "), " : "") + encoder,
+            row((isPrivate ? "DP eps 3 (" + String.join("/", plan) + "), " : "") + (balanced ? "balanced, " : "") + encoder,
                     result.text(), result.schedule().textEpoch(), start);
+            lowestRecall(result.text(), data.labels());
         }
         System.exit(0);
+    }
+
+    /** The class the branch finds least often on test, and how often it finds it. */
+    private static void lowestRecall(Metrics m, List<String> labels) {
+        int lowest = 0;
+        for (int c = 1; c < labels.size(); c++) {
+            lowest = m.recall(c) < m.recall(lowest) ? c : lowest;
+        }
+        System.out.printf(Locale.ROOT, "    lowest recall %.3f: %s (%d test records)%n", m.recall(lowest), labels.get(lowest), m.support(lowest));
     }
 
     /** One result row: accuracy / macro-F1, the epoch kept ("-" for none) and the seconds since {@code start}. */
