@@ -119,9 +119,21 @@ class MultimodalTrainerTests {
                 assertThat(Metrics.argmax(logits[i])).as(texts.get(i)).isEqualTo(i);
             }
         }
-        TrainingResult result = new MultimodalTrainer(new java.util.Random(3)).train(SyntheticData.examples(80, 2), LABELS, privateRun,
+        // a private run at a rate too small to move it serves the head it started from: its labels' names
+        TrainingOptions still = new TrainingOptions(1, 16, 1e-9, 0.001, 0, 7, privacy, true, false);
+        TrainingResult result = new MultimodalTrainer(new java.util.Random(3)).train(SyntheticData.examples(80, 2), LABELS, still,
                 TrainingListener.NONE);
         assertThat(result.privacy().textStart()).as("the privacy report says where the head started").contains("label names");
+        float[][] labelEmbeddings = MiniLm.shared().encode(LABELS);
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            float[] served = ai.djl.ndarray.NDList.decode(manager, result.artifact().textParameters()).get(0).toFloatArray();
+            for (int c = 0; c < LABELS.size(); c++) {
+                for (int d = 0; d < MiniLm.DIMENSIONS; d++) {
+                    assertThat(served[c * MiniLm.DIMENSIONS + d]).isCloseTo(Network.LABEL_PRIOR_SCALE * labelEmbeddings[c][d],
+                            org.assertj.core.data.Offset.offset(1e-6f));
+                }
+            }
+        }
     }
 
     /** The kept epoch has the lowest validation loss measured, and the branch trained (was measured) until its patience ran out, no longer. */
