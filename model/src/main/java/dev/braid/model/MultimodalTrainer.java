@@ -95,7 +95,7 @@ public final class MultimodalTrainer {
             for (int epoch = state.epoch + 1; epoch <= options.epochs() && run.training(); epoch++) {
                 double lossSum = 0;
                 int batches = 0;
-                for (List<TrainingItem> batch : run.batches(epoch, stepsPerEpoch)) {
+                for (List<TrainingItem> batch : run.batches(epoch)) {
                     if (listener.cancelRequested()) {
                         throw new TrainingCancelledException(state.step);
                     }

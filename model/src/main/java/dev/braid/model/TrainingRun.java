@@ -125,9 +125,12 @@ final class TrainingRun {
         return StepRandom.of(options.seed(), state.secret, step, purpose);
     }
 
-    /** The epoch's batches: a shuffle cut into pieces, or, under DP, one Poisson sample per step. */
-    List<List<TrainingItem>> batches(int epoch, int stepsPerEpoch) {
-        List<List<TrainingItem>> batches = new ArrayList<>(stepsPerEpoch);
+    /**
+     * The epoch's batches: a shuffle cut into pieces of the batch size, or, under DP, one Poisson
+     * sample for each of the plan's steps per epoch.
+     */
+    List<List<TrainingItem>> batches(int epoch) {
+        List<List<TrainingItem>> batches = new ArrayList<>();
         if (options.privacy() == null) {
             List<TrainingItem> shuffled = new ArrayList<>(train);
             Collections.shuffle(shuffled, new java.util.Random(random(epoch, StepRandom.Purpose.SAMPLE).nextLong()));
@@ -137,7 +140,7 @@ final class TrainingRun {
             return batches;
         }
         double q = options.privacy().sampleRate();
-        for (int s = 0; s < stepsPerEpoch; s++) {
+        for (int s = 0; s < options.privacy().stepsPerEpoch(); s++) {
             RandomGenerator sampler = random(state.step + s, StepRandom.Purpose.SAMPLE);
             List<TrainingItem> batch = new ArrayList<>();
             for (TrainingItem item : train) {
@@ -488,9 +491,8 @@ final class TrainingRun {
                 options.seed(), null, true, false, null, options.balancedClasses());
         TrainingState head = TrainingState.fresh(manager, refit, classes, true, false, null, null);
         TrainingRun run = new TrainingRun(manager, head, refit, classes, records, fault);
-        int stepsPerEpoch = (records.size() + refit.batchSize() - 1) / refit.batchSize();
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            for (List<TrainingItem> batch : run.batches(epoch, stepsPerEpoch)) {
+            for (List<TrainingItem> batch : run.batches(epoch)) {
                 if (listener.cancelRequested()) {
                     throw new TrainingCancelledException(state.step);
                 }

@@ -82,8 +82,6 @@ class StepRetryTests {
         }
         List<TrainingItem> items = TrainingItem.all(examples, true, true, options.textLayers());
         List<TrainingItem> train = TrainingItem.split(items, Example.Split.TRAIN);
-        int stepsPerEpoch = options.isPrivate() ? options.privacy().stepsPerEpoch()
-                : (train.size() + options.batchSize() - 1) / options.batchSize();
         Trace trace = new Trace(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred(), Devices.ENGINE)) {
             // the same secret in every run, so a private run draws the same samples and noise
@@ -91,7 +89,7 @@ class StepRetryTests {
                     MultimodalTrainer.startsFromLabels(options) ? MiniLm.shared().encode(LABELS) : null);
             TrainingRun run = new TrainingRun(manager, state, options, LABELS.size(), train, fault);
             for (int epoch = 1; trace.text().size() < STEPS; epoch++) {
-                for (List<TrainingItem> batch : run.batches(epoch, stepsPerEpoch)) {
+                for (List<TrainingItem> batch : run.batches(epoch)) {
                     if (trace.text().size() == STEPS) {
                         break;
                     }
