@@ -13,10 +13,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 import dev.braid.common.blob.BlobStore;
 import dev.braid.common.problem.ApiException;
+import dev.braid.common.report.JobMetrics;
 import dev.braid.common.security.CallerContext;
 
 /**
@@ -35,7 +35,7 @@ class InternalModelController {
     }
 
     record RegisterModelRequest(@NotNull UUID id, @NotNull UUID datasetId, @NotNull UUID jobId,
-            @NotEmpty List<@NotBlank String> labels, @NotNull JsonNode metrics, @NotBlank String artifactKey) {
+            @NotEmpty List<@NotBlank String> labels, @NotNull JobMetrics metrics, @NotBlank String artifactKey) {
     }
 
     @PostMapping("/internal/models")

@@ -12,6 +12,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.braid.common.report.JobMetrics;
+
 /** {@code inference.model} and {@code inference.deployment}, always filtered by tenant. */
 @Repository
 class ModelRepository {
@@ -126,7 +128,7 @@ class ModelRepository {
     private static ModelVersion map(ResultSet rs, int row) throws SQLException {
         return new ModelVersion(rs.getObject("id", UUID.class), rs.getString("tenant_id"), rs.getObject("dataset_id", UUID.class),
                 rs.getObject("job_id", UUID.class), Arrays.asList((String[]) rs.getArray("labels").getArray()),
-                JSON.readTree(rs.getString("metrics")), rs.getString("artifact_key"),
+                JSON.readValue(rs.getString("metrics"), JobMetrics.class), rs.getString("artifact_key"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getBoolean("deployed"));
     }
 }

@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import tools.jackson.databind.JsonNode;
+import dev.braid.common.report.JobMetrics;
 
 /** A registered model version and its lineage. */
-public record ModelVersion(UUID id, String tenant, UUID datasetId, UUID jobId, List<String> labels, JsonNode metrics,
+public record ModelVersion(UUID id, String tenant, UUID datasetId, UUID jobId, List<String> labels, JobMetrics metrics,
         String artifactKey, Instant createdAt, boolean deployed) {
 }

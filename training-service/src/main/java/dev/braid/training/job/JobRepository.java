@@ -11,8 +11,10 @@ import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import dev.braid.common.report.JobMetrics;
+import dev.braid.common.report.PrivacyReport;
 
 /**
  * {@code training.job} through explicit SQL: claiming is the queue's hot path and must be exactly
@@ -92,7 +94,7 @@ public class JobRepository {
     }
 
     /** Records what a private job spent (also for a job that ends without a model). */
-    public void privacyReport(UUID id, Object report) {
+    public void privacyReport(UUID id, PrivacyReport report) {
         jdbc.sql("update training.job set privacy_report = ?::jsonb where id = ?").params(JSON.writeValueAsString(report), id).update();
     }
 
@@ -164,7 +166,7 @@ public class JobRepository {
                 .params(id, type, JSON.writeValueAsString(data)).update();
     }
 
-    public boolean succeed(UUID id, String worker, Object metrics, UUID modelId) {
+    public boolean succeed(UUID id, String worker, JobMetrics metrics, UUID modelId) {
         return recorded(id, "succeeded", java.util.Map.of("status", "SUCCEEDED", "modelId", modelId, "metrics", metrics),
                 jdbc.sql("""
                 update training.job set status = 'SUCCEEDED', metrics = ?::jsonb, model_id = ?, error = null,
@@ -233,7 +235,7 @@ public class JobRepository {
 
     private static TrainingJob map(ResultSet rs, int row) throws SQLException {
         String metrics = rs.getString("metrics");
-        JsonNode metricsJson = metrics == null ? null : JSON.readTree(metrics);
+        JobMetrics metricsJson = metrics == null ? null : JSON.readValue(metrics, JobMetrics.class);
         String privacy = rs.getString("privacy");
         String report = rs.getString("privacy_report");
         return new TrainingJob(rs.getObject("id", UUID.class), rs.getString("tenant_id"), rs.getObject("dataset_id", UUID.class),
@@ -242,7 +244,7 @@ public class JobRepository {
                 metricsJson, rs.getObject("model_id", UUID.class), rs.getString("error"), rs.getInt("attempt"),
                 rs.getInt("max_attempts"), rs.getBoolean("cancel_requested"), instant(rs, "created_at"),
                 instant(rs, "started_at"), instant(rs, "finished_at"),
-                privacy == null ? null : JSON.readValue(privacy, JobPrivacy.class), report == null ? null : JSON.readTree(report),
+                privacy == null ? null : JSON.readValue(privacy, JobPrivacy.class), report == null ? null : JSON.readValue(report, PrivacyReport.class),
                 rs.getBoolean("train_text"), rs.getBoolean("train_image"), rs.getObject("fine_tune_text", Boolean.class),
                 rs.getObject("balance_classes", Boolean.class));
     }

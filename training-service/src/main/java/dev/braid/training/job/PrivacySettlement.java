@@ -1,12 +1,10 @@
 package dev.braid.training.job;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import dev.braid.common.report.PrivacyReport;
 import dev.braid.training.remote.PrivacyClient;
 
 /** Settles a private job's reservation on its dataset's privacy ledger, however the job ends. */
@@ -40,7 +38,7 @@ public class PrivacySettlement {
         try {
             if (steps == 0) {
                 privacy.release(job.datasetId(), job.id());
-                jobs.privacyReport(job.id(), Map.of("epsilon", 0.0, "delta", job.privacy().delta(), "state", "RELEASED", "steps", 0));
+                jobs.privacyReport(job.id(), PrivacyReport.released(job.privacy().delta()));
             }
             else {
                 jobs.privacyReport(job.id(), charge(job, Math.min(steps, job.privacy().steps()), false, null, null));
@@ -57,31 +55,12 @@ public class PrivacySettlement {
      * what was charged, and how α was chosen and where the text head started ({@code alphaMethod},
      * {@code textStart}; null: not reported).
      */
-    public Map<String, Object> charge(TrainingJob job, long steps, boolean selectionRun, String alphaMethod, String textStart) {
+    public PrivacyReport charge(TrainingJob job, long steps, boolean selectionRun, String alphaMethod, String textStart) {
         JobPrivacy p = job.privacy();
         PrivacyClient.Charge charge = privacy.commit(job.datasetId(), job.id(), steps, selectionRun);
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("epsilon", charge.epsilon());
-        report.put("delta", charge.delta());
-        report.put("state", "COMMITTED");
-        report.put("plannedEpsilon", p.plannedEpsilon());
-        report.put("sampleRate", p.sampleRate());
-        report.put("noiseMultiplier", p.noiseMultiplier());
-        if (p.targetEpsilon() != null) {
-            report.put("targetEpsilon", p.targetEpsilon());
-        }
-        report.put("maxGradNorm", p.maxGradNorm());
-        report.put("steps", steps);
-        if (alphaMethod != null) {
-            report.put("alpha", alphaMethod);
-        }
-        if (selectionRun) {
-            report.put("alphaNoiseMultiplier", p.selectionNoiseMultiplier());
-        }
-        if (textStart != null) {
-            report.put("textStart", textStart);
-        }
-        report.put("accounting", "RDP of the Poisson-subsampled Gaussian, composed over the job's mechanisms, at the budget's δ");
-        return report;
+        return new PrivacyReport(charge.epsilon(), charge.delta(), "COMMITTED", p.plannedEpsilon(), p.sampleRate(),
+                p.noiseMultiplier(), p.targetEpsilon(), p.maxGradNorm(), steps, alphaMethod,
+                selectionRun ? p.selectionNoiseMultiplier() : null, textStart,
+                "RDP of the Poisson-subsampled Gaussian, composed over the job's mechanisms, at the budget's δ");
     }
 }

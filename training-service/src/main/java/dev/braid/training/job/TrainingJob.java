@@ -3,7 +3,8 @@ package dev.braid.training.job;
 import java.time.Instant;
 import java.util.UUID;
 
-import tools.jackson.databind.JsonNode;
+import dev.braid.common.report.JobMetrics;
+import dev.braid.common.report.PrivacyReport;
 
 /**
  * A row of {@code training.job}; {@code learningRate} is null when the job left it to the trainer;
@@ -12,9 +13,9 @@ import tools.jackson.databind.JsonNode;
  * whether it weights its classes equally, null when it left that out (no).
  */
 public record TrainingJob(UUID id, String tenant, UUID datasetId, JobStatus status, int epochs, int batchSize,
-        Double learningRate, long seed, int epoch, int step, int steps, JsonNode metrics, UUID modelId, String error,
+        Double learningRate, long seed, int epoch, int step, int steps, JobMetrics metrics, UUID modelId, String error,
         int attempt, int maxAttempts, boolean cancelRequested, Instant createdAt, Instant startedAt, Instant finishedAt,
-        JobPrivacy privacy, JsonNode privacyReport, boolean trainText, boolean trainImage, Boolean fineTuneText,
+        JobPrivacy privacy, PrivacyReport privacyReport, boolean trainText, boolean trainImage, Boolean fineTuneText,
         Boolean balanceClasses) {
 
     public boolean isPrivate() {

@@ -25,11 +25,22 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-import tools.jackson.databind.JsonNode;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import dev.braid.common.openapi.Problems;
+import dev.braid.common.report.JobMetrics;
+import dev.braid.common.report.PrivacyReport;
 
 @Validated
 @RestController
 @RequestMapping("/api/v1/training-jobs")
+@Tag(name = "Training jobs", description = "Durable training jobs: queue, progress, events, results")
 class TrainingJobController {
 
     private final JobService jobs;
@@ -48,6 +59,7 @@ class TrainingJobController {
      * validation split by Gaussian report-noisy-max with {@code alphaNoiseMultiplier} (default 5),
      * charged too.
      */
+    @Schema(name = "JobPrivacyRequest")
     record PrivacyRequest(@DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double noiseMultiplier,
             @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double targetEpsilon,
             @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double maxGradNorm,
@@ -76,6 +88,7 @@ class TrainingJobController {
      * true weights each train record's loss by n / (k · n_c) for its class, so rare classes count as
      * much as common ones; left out or false, the classes as the data has them. Not for private jobs.
      */
+    @Schema(name = "SubmitTrainingJobRequest")
     record SubmitJobRequest(@NotNull UUID datasetId, @Min(1) @Max(1000) Integer epochs, @Min(1) @Max(4096) Integer batchSize,
             @DecimalMin(value = "0", inclusive = false) @DecimalMax("10") Double learningRate, Long seed,
             @Valid PrivacyRequest privacy,
@@ -83,11 +96,14 @@ class TrainingJobController {
             Boolean fineTuneText, Boolean balanceClasses) {
     }
 
+    @Schema(name = "JobProgress")
     record Progress(int epoch, int epochs, int step, int steps) {
     }
 
+    @Schema(name = "TrainingJob")
     record JobResponse(UUID id, UUID datasetId, JobStatus status, Progress progress, List<String> modalities, Boolean fineTuneText,
-            Boolean balanceClasses, JsonNode metrics, Object privacy, UUID modelId, String error, Instant createdAt, Instant startedAt, Instant finishedAt,
+            Boolean balanceClasses, @Schema(description = "On the test split; present once the job has succeeded") JobMetrics metrics,
+            @Schema(description = "A private job's ε, planned until it has run") PrivacyReport privacy, UUID modelId, String error, Instant createdAt, Instant startedAt, Instant finishedAt,
             int attempt) {
 
         static JobResponse of(TrainingJob j) {
@@ -99,7 +115,7 @@ class TrainingJobController {
     }
 
     /** A private job's ε: planned (reserved) until it has run, then what it was charged, with how. */
-    private static Object privacyOf(TrainingJob j) {
+    private static PrivacyReport privacyOf(TrainingJob j) {
         if (j.privacyReport() != null) {
             return j.privacyReport();
         }
@@ -107,25 +123,18 @@ class TrainingJobController {
             return null;
         }
         JobPrivacy p = j.privacy();
-        java.util.Map<String, Object> planned = new java.util.LinkedHashMap<>();
-        planned.put("epsilon", p.plannedEpsilon());
-        planned.put("delta", p.delta());
-        planned.put("state", "RESERVED");
-        planned.put("sampleRate", p.sampleRate());
-        planned.put("noiseMultiplier", p.noiseMultiplier());
-        if (p.targetEpsilon() != null) {
-            planned.put("targetEpsilon", p.targetEpsilon());
-        }
-        planned.put("maxGradNorm", p.maxGradNorm());
-        planned.put("steps", p.steps());
-        return planned;
+        return new PrivacyReport(p.plannedEpsilon(), p.delta(), "RESERVED", null, p.sampleRate(), p.noiseMultiplier(),
+                p.targetEpsilon(), p.maxGradNorm(), p.steps(), null, null, null, null);
     }
 
+    @Schema(name = "TrainingJobPage")
     record JobPage(List<JobResponse> items, int page, int size, long total) {
     }
 
     @PostMapping
     @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(operationId = "submitTrainingJob", summary = "Queue a training job; every field but datasetId may be left to the trainer")
+    @Problems({404, 409, 422})
     JobResponse submit(@Valid @RequestBody SubmitJobRequest request) {
         return JobResponse.of(jobs.submit(request.datasetId(), request.epochs(), request.batchSize(), request.learningRate(),
                 request.seed() == null ? 7L : request.seed(), request.privacy() == null ? null : request.privacy().toService(),
@@ -134,6 +143,7 @@ class TrainingJobController {
     }
 
     @GetMapping
+    @Operation(operationId = "listTrainingJobs", summary = "The tenant's training jobs, newest first, optionally of one dataset")
     JobPage list(@RequestParam(required = false) UUID datasetId, @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
         return new JobPage(jobs.list(datasetId, page, size).stream().map(JobResponse::of).toList(), page, size,
@@ -141,12 +151,24 @@ class TrainingJobController {
     }
 
     @GetMapping("/{id}")
+    @Operation(operationId = "getTrainingJob", summary = "A job's state, progress and, once it has succeeded, its metrics")
+    @Problems(404)
     JobResponse get(@PathVariable UUID id) {
         return JobResponse.of(jobs.get(id));
     }
 
     /** Progress and metric events as {@code text/event-stream}; resumes after {@code Last-Event-ID}. */
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(operationId = "streamTrainingJobEvents", summary = "The job's events as a server-sent event stream",
+            description = "Events such as `started`, `resumed`, `epoch` (data: epoch, loss, validationAccuracy, ...), "
+                    + "`retrying`, `succeeded`, `failed` and `cancelled`, each with an id; a stream reopened with Last-Event-ID "
+                    + "resumes after it. The stream ends when the job does. A browser's EventSource cannot send a key: it "
+                    + "gets a stream token first (createTrainingJobEventToken) and passes it as access_token.",
+            responses = @ApiResponse(responseCode = "200", description = "The event stream",
+                    content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string"))))
+    @Parameter(name = "access_token", in = ParameterIn.QUERY, description = "A stream token for this job, instead of the "
+            + "Authorization header (read by the gateway, never passed on)", schema = @Schema(type = "string"))
+    @Problems(404)
     SseEmitter events(@PathVariable UUID id,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         return events.open(jobs.get(id), parseEventId(lastEventId));
@@ -163,6 +185,8 @@ class TrainingJobController {
 
     @PostMapping("/{id}/cancel")
     @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(operationId = "cancelTrainingJob", summary = "Ask a queued or running job to stop; what it spent of ε stays charged")
+    @Problems(404)
     JobResponse cancel(@PathVariable UUID id) {
         return JobResponse.of(jobs.cancel(id));
     }

@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 
+import dev.braid.common.report.JobMetrics;
 import dev.braid.common.web.ServiceClients;
 import dev.braid.training.TrainingProperties;
 
@@ -22,7 +23,7 @@ public class InferenceClient {
     }
 
     /** Registers the job's model (idempotent per job) and returns the registered model's id. */
-    public UUID registerModel(UUID modelId, UUID datasetId, UUID jobId, List<String> labels, Object metrics,
+    public UUID registerModel(UUID modelId, UUID datasetId, UUID jobId, List<String> labels, JobMetrics metrics,
             String artifactKey) {
         JsonNode body = http.post().uri("/internal/models")
                 .body(Map.of("id", modelId, "datasetId", datasetId, "jobId", jobId, "labels", labels, "metrics", metrics,

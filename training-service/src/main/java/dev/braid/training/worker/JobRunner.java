@@ -17,6 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import dev.braid.common.report.BranchMetrics;
+import dev.braid.common.report.JobMetrics;
+import dev.braid.common.report.PrivacyReport;
+import dev.braid.common.report.TrainingChoices;
 import dev.braid.common.blob.BlobStore;
 import dev.braid.common.problem.ApiException;
 import dev.braid.common.problem.ServiceUnavailable;
@@ -120,13 +124,13 @@ class JobRunner {
             TrainingResult result = new MultimodalTrainer().train(examples, dataset.labels(), options(job), listener(control),
                     resume);
             UUID modelId = UUID.nameUUIDFromBytes(("braid-model:" + job.id()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            Map<String, Object> metrics = metrics(result, dataset.labels());
+            JobMetrics metrics = metrics(result, dataset.labels());
             if (job.isPrivate()) {
                 // the model is only released once what it cost is on the ledger
-                Map<String, Object> report = ledger.charge(job, result.privacy().steps(), result.privacy().selectionNoiseMultiplier() != null,
+                PrivacyReport report = ledger.charge(job, result.privacy().steps(), result.privacy().selectionNoiseMultiplier() != null,
                         result.privacy().alphaMethod(), result.privacy().textStart());
                 jobs.privacyReport(job.id(), report);
-                metrics.put("privacy", report);
+                metrics = metrics.withPrivacy(report);
             }
             String key = "models/" + job.tenant() + "/" + modelId + "/model.zip.sealed";
             blobs.put(key, privacy.keys().seal(job.datasetId(), "model/" + modelId, result.artifact().toBytes()));
@@ -215,7 +219,7 @@ class JobRunner {
             @Override
             public void onEpoch(EpochSummary summary, int epochs, long step, long steps) {
                 jobs.progress(job.id(), control.worker, summary.epoch(), (int) step, (int) steps);
-                Map<String, Object> event = summary(summary, "loss");
+                Map<String, Object> event = summary(summary);
                 event.put("epochs", epochs);
                 event.put("step", step);
                 event.put("steps", steps);
@@ -265,50 +269,38 @@ class JobRunner {
         return examples;
     }
 
-    private static Map<String, Object> metrics(TrainingResult result, List<String> labels) {
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("text", metric(result.text(), labels));
-        metrics.put("image", metric(result.image(), labels));
-        metrics.put("fused", metric(result.fused(), labels));
-        metrics.put("alpha", result.alpha());
-        metrics.put("training", training(result.schedule(), labels));
-        return metrics;
+    private static JobMetrics metrics(TrainingResult result, List<String> labels) {
+        return new JobMetrics(metric(result.text(), labels), metric(result.image(), labels), metric(result.fused(), labels),
+                result.alpha(), training(result.schedule(), labels), null);
     }
 
     /**
      * What the trainer chose (epochs run, batch size, each branch's learning rate and kept epoch,
      * the text encoder's fine-tuned layers, the frozen text head's refit) and the curve it chose from.
      */
-    private static Map<String, Object> training(TrainingResult.Schedule schedule, List<String> labels) {
-        Map<String, Object> training = new LinkedHashMap<>();
-        training.put("epochs", schedule.epochs());
-        training.put("batchSize", schedule.batchSize());
-        putIfPresent(training, "textLearningRate", schedule.textLearningRate());
-        putIfPresent(training, "imageLearningRate", schedule.imageLearningRate());
-        putIfPresent(training, "textEpoch", schedule.textEpoch());
-        putIfPresent(training, "imageEpoch", schedule.imageEpoch());
-        putIfPresent(training, "fineTuning", schedule.fineTuning());
-        putIfPresent(training, "textRefit", schedule.textRefit());
+    private static TrainingChoices training(TrainingResult.Schedule schedule, List<String> labels) {
+        Map<String, Double> weights = null;
         if (schedule.classWeights() != null) {
-            Map<String, Double> weights = new LinkedHashMap<>();
+            weights = new LinkedHashMap<>();
             for (int c = 0; c < labels.size(); c++) {
                 weights.put(labels.get(c), schedule.classWeights().get(c));
             }
-            training.put("classWeights", weights);
         }
-        List<Map<String, Object>> curve = new ArrayList<>();
-        for (EpochSummary e : schedule.curve()) {
-            curve.add(summary(e, "trainLoss"));
-        }
-        training.put("curve", curve);
-        return training;
+        TrainingResult.FineTuned tuned = schedule.fineTuning();
+        TrainingResult.Refit refit = schedule.textRefit();
+        return new TrainingChoices(schedule.epochs(), schedule.batchSize(), schedule.textLearningRate(),
+                schedule.imageLearningRate(), schedule.textEpoch(), schedule.imageEpoch(),
+                tuned == null ? null : new TrainingChoices.FineTuning(tuned.layers(), tuned.rank(), tuned.learningRate()),
+                refit == null ? null : new TrainingChoices.TextRefit(refit.epochs(), refit.records()), weights,
+                schedule.curve().stream().map(e -> new TrainingChoices.EpochPoint(e.epoch(), e.trainLoss(), e.validationAccuracy(),
+                        e.textValidationLoss(), e.imageValidationLoss())).toList());
     }
 
-    /** An epoch's summary as the epoch event and the job's curve show it, its training loss under {@code lossKey}. */
-    private static Map<String, Object> summary(EpochSummary e, String lossKey) {
+    /** An epoch's summary as its event shows it. */
+    private static Map<String, Object> summary(EpochSummary e) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("epoch", e.epoch());
-        summary.put(lossKey, e.trainLoss());
+        summary.put("loss", e.trainLoss());
         summary.put("validationAccuracy", e.validationAccuracy());
         putIfPresent(summary, "textValidationLoss", e.textValidationLoss());
         putIfPresent(summary, "imageValidationLoss", e.imageValidationLoss());
@@ -326,27 +318,21 @@ class JobRunner {
      * precision, recall and support, and the confusion matrix as its non-zero cells (actual label,
      * predicted label, count), so its size is bounded by the test split, not by labels².
      */
-    private static Map<String, Object> metric(Metrics m, List<String> labels) {
-        Map<String, Object> metric = new LinkedHashMap<>();
-        metric.put("accuracy", m.accuracy());
-        metric.put("accuracyInterval95", m.accuracyInterval95());
-        metric.put("macroF1", m.macroF1());
-        metric.put("examples", m.examples());
-        Map<String, Object> perClass = new LinkedHashMap<>();
+    private static BranchMetrics metric(Metrics m, List<String> labels) {
+        Map<String, BranchMetrics.ClassMetrics> perClass = new LinkedHashMap<>();
         for (int c = 0; c < labels.size(); c++) {
-            perClass.put(labels.get(c), Map.of("precision", m.precision(c), "recall", m.recall(c), "support", m.support(c)));
+            perClass.put(labels.get(c), new BranchMetrics.ClassMetrics(m.precision(c), m.recall(c), m.support(c)));
         }
-        metric.put("perClass", perClass);
-        List<Map<String, Object>> cells = new ArrayList<>();
+        List<BranchMetrics.ConfusionCell> cells = new ArrayList<>();
         for (int actual = 0; actual < labels.size(); actual++) {
             for (int predicted = 0; predicted < labels.size(); predicted++) {
                 if (m.confusion()[actual][predicted] > 0) {
-                    cells.add(Map.of("actual", labels.get(actual), "predicted", labels.get(predicted),
-                            "count", m.confusion()[actual][predicted]));
+                    cells.add(new BranchMetrics.ConfusionCell(labels.get(actual), labels.get(predicted),
+                            m.confusion()[actual][predicted]));
                 }
             }
         }
-        metric.put("confusion", cells);
-        return metric;
+        double[] interval = m.accuracyInterval95();
+        return new BranchMetrics(m.accuracy(), List.of(interval[0], interval[1]), m.macroF1(), m.examples(), perClass, cells);
     }
 }

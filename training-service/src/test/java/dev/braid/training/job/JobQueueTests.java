@@ -93,7 +93,7 @@ class JobQueueTests {
         assertThat(second.attempt()).isEqualTo(2);
         assertThat(jobs.heartbeat(id, "worker-a", Duration.ofMinutes(1))).as("the old holder lost its lease").isEmpty();
         assertThat(jobs.progress(id, "worker-a", 1, 1, 10)).isFalse();
-        assertThat(jobs.succeed(id, "worker-a", java.util.Map.of(), UUID.randomUUID())).isFalse();
+        assertThat(jobs.succeed(id, "worker-a", new dev.braid.common.report.JobMetrics(null, null, null, 0.5, null, null), UUID.randomUUID())).isFalse();
         assertThat(jobs.heartbeat(id, "worker-b", Duration.ofMinutes(1))).contains(false);
     }
 
