@@ -1,6 +1,7 @@
 package dev.braid.common;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -13,6 +14,7 @@ import org.springframework.core.Ordered;
 import dev.braid.common.blob.BlobStore;
 import dev.braid.common.blob.FileSystemBlobStore;
 import dev.braid.common.lifecycle.SupervisorWatchdog;
+import dev.braid.common.openapi.ProblemDocumentation;
 import dev.braid.common.security.InternalTokenCodec;
 import dev.braid.common.security.InternalTokenFilter;
 import dev.braid.common.web.RequestIdFilter;
@@ -46,6 +48,17 @@ public class BraidPlatformAutoConfiguration {
     @ConditionalOnMissingBean
     ServiceClients serviceClients(InternalTokenCodec codec) {
         return new ServiceClients(codec);
+    }
+
+    /** The problem schema and responses in the service's OpenAPI document, where springdoc is present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springdoc.core.customizers.GlobalOperationCustomizer")
+    static class OpenApiConfiguration {
+
+        @Bean
+        ProblemDocumentation problemDocumentation() {
+            return new ProblemDocumentation();
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -28,12 +28,17 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
+import dev.braid.common.openapi.Problems;
 import dev.braid.common.problem.ApiException;
 
 @Validated
 @RestController
 @RequestMapping("/api/v1/datasets")
+@Tag(name = "Datasets", description = "Labelled text + image datasets, their records and splits")
 class DatasetController {
 
     private final DatasetService datasets;
@@ -42,6 +47,7 @@ class DatasetController {
         this.datasets = datasets;
     }
 
+    @Schema(name = "DatasetPrivacy", description = "The dataset's privacy budget: every job on it must be DP and is charged to it")
     record PrivacyBudget(@NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double epsilonBudget,
             @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false) Double delta) {
     }
@@ -52,8 +58,11 @@ class DatasetController {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "Dataset")
     record DatasetResponse(UUID id, String name, List<String> labels, long recordCount, PrivacyBudget privacy,
-            Instant createdAt, Map<String, Map<String, Long>> splits) {
+            Instant createdAt,
+            @Schema(description = "Records per split (train, validation, test) and label; only on a single dataset")
+            Map<String, Map<String, Long>> splits) {
     }
 
     record DatasetPage(List<DatasetResponse> items, int page, int size, long total) {
@@ -61,6 +70,8 @@ class DatasetController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
+    @Operation(operationId = "createDataset", summary = "Create a dataset with its labels and, optionally, a privacy budget")
+    @Problems(422)
     DatasetResponse create(@Valid @RequestBody CreateDatasetRequest request) {
         List<String> labels = request.labels().stream().map(String::strip).toList();
         if (new HashSet<>(labels).size() != labels.size()) {
@@ -72,6 +83,7 @@ class DatasetController {
     }
 
     @GetMapping
+    @Operation(operationId = "listDatasets", summary = "The tenant's datasets, newest first")
     DatasetPage list(@RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
         List<Dataset> found = datasets.list(page, size);
@@ -81,6 +93,8 @@ class DatasetController {
     }
 
     @GetMapping("/{id}")
+    @Operation(operationId = "getDataset", summary = "A dataset with its record counts per split and label")
+    @Problems(404)
     DatasetResponse get(@PathVariable UUID id) {
         Dataset dataset = datasets.get(id);
         Map<String, Map<String, Long>> splits = datasets.splitCounts(id);
@@ -93,6 +107,9 @@ class DatasetController {
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(operationId = "deleteDataset",
+            summary = "Delete a dataset: its data key is destroyed (crypto-shredding) and its models stop serving")
+    @Problems(404)
     void delete(@PathVariable UUID id) {
         datasets.delete(id);
     }

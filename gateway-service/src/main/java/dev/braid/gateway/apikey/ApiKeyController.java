@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -30,6 +33,7 @@ import reactor.core.scheduler.Schedulers;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.braid.common.openapi.Problems;
 import dev.braid.common.problem.ApiException;
 import dev.braid.common.security.Role;
 
@@ -37,6 +41,7 @@ import dev.braid.common.security.Role;
 @Validated
 @RestController
 @RequestMapping("/api/v1/admin/api-keys")
+@Tag(name = "Administration", description = "API keys of the caller's tenant (admins), and serving metrics")
 class ApiKeyController {
 
     private final ApiKeyService keys;
@@ -60,7 +65,8 @@ class ApiKeyController {
     /** {@code tenant} defaults to the caller's own; {@code rateLimit} to the gateway's default. */
     record CreateApiKeyRequest(
             @Size(max = 63) String tenant,
-            @NotBlank @Pattern(regexp = "(?i)admin|member|operator", message = "must be admin, member or operator") String role,
+            @NotBlank @Pattern(regexp = "(?i)admin|member|operator", message = "must be admin, member or operator")
+            @Schema(allowableValues = {"admin", "member", "operator"}) String role,
             @Size(max = 200) String name,
             @Valid RateLimitSetting rateLimit) {
     }
@@ -70,7 +76,9 @@ class ApiKeyController {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ApiKeyResponse(UUID id, String tenant, String role, String name, String key, Instant createdAt, Instant revokedAt,
+    @Schema(name = "ApiKey")
+    record ApiKeyResponse(UUID id, String tenant, String role, String name,
+            @Schema(description = "The key itself: only in the response that creates it") String key, Instant createdAt, Instant revokedAt,
             RateLimitSetting rateLimit) {
 
         static ApiKeyResponse of(ApiKeyRepository.StoredKey k) {
@@ -84,6 +92,8 @@ class ApiKeyController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
+    @Operation(operationId = "createApiKey", summary = "Mint a key for the caller's tenant (admins; another tenant's: the operator)")
+    @Problems({403, 422})
     Mono<ApiKeyResponse> create(@Valid @RequestBody CreateApiKeyRequest request, ServerWebExchange exchange) {
         ApiKeyPrincipal caller = admin(exchange);
         String tenant = request.tenant() == null || request.tenant().isBlank() ? caller.tenant() : request.tenant();
@@ -98,6 +108,8 @@ class ApiKeyController {
 
     /** The caller's own tenant's keys; another tenant's ({@code ?tenant=}) for the operator only. */
     @GetMapping
+    @Operation(operationId = "listApiKeys", summary = "The tenant's keys, without the keys themselves (admins)")
+    @Problems(403)
     Mono<ApiKeyPage> list(@RequestParam(required = false) String tenant, @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size, ServerWebExchange exchange) {
         ApiKeyPrincipal caller = admin(exchange);
@@ -108,6 +120,8 @@ class ApiKeyController {
     }
 
     @PatchMapping("/{id}")
+    @Operation(operationId = "updateApiKey", summary = "Set or clear a key's own rate limit (admins)")
+    @Problems({403, 404})
     Mono<ApiKeyResponse> update(@PathVariable UUID id, @Valid @RequestBody UpdateApiKeyRequest request, ServerWebExchange exchange) {
         ApiKeyPrincipal caller = admin(exchange);
         ApiKeyPrincipal.RateLimit limit = request.rateLimit() == null ? null : request.rateLimit().toLimit();
@@ -117,6 +131,8 @@ class ApiKeyController {
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(operationId = "revokeApiKey", summary = "Revoke a key of the tenant at once (admins)")
+    @Problems({403, 404})
     Mono<Void> revoke(@PathVariable UUID id, ServerWebExchange exchange) {
         ApiKeyPrincipal caller = admin(exchange);
         return Mono.fromRunnable(() -> keys.revoke(caller, id)).subscribeOn(Schedulers.boundedElastic()).then();

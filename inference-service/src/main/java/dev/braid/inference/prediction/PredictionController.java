@@ -13,13 +13,18 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
+import dev.braid.common.openapi.Problems;
 import dev.braid.common.problem.ApiException;
 import dev.braid.inference.InferenceProperties;
 import dev.braid.model.Prediction;
 
 @RestController
 @RequestMapping("/api/v1/predictions")
+@Tag(name = "Predictions", description = "Fused predictions from a model or a dataset's deployed model")
 class PredictionController {
 
     private final PredictionService predictions;
@@ -30,30 +35,40 @@ class PredictionController {
         this.properties = properties;
     }
 
-    record PredictionRequest(UUID modelId, UUID datasetId, String text, String imageBase64) {
+    @Schema(description = "One of modelId and datasetId (its deployed model); at least one of text and imageBase64")
+    record PredictionRequest(UUID modelId, UUID datasetId, String text,
+            @Schema(format = "byte", description = "A PNG or JPEG") String imageBase64) {
     }
 
-    record BatchInput(String text, String imageBase64) {
+    @Schema(name = "PredictionInput")
+    record BatchInput(String text, @Schema(format = "byte", description = "A PNG or JPEG") String imageBase64) {
     }
 
+    @Schema(name = "BatchPredictionRequest")
     record BatchRequest(UUID modelId, UUID datasetId, @NotNull @NotEmpty List<@NotNull BatchInput> inputs) {
     }
 
+    @Schema(name = "ModalityPrediction", description = "One branch's own prediction")
     record Modality(String label, Map<String, Double> probabilities) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "PredictionModalities", description = "Each branch's prediction; a modality the input lacks is absent")
     record Modalities(Modality text, Modality image) {
     }
 
+    @Schema(name = "Prediction")
     record PredictionResponse(UUID modelId, String label, Map<String, Double> probabilities, Modalities modalities,
             double alpha) {
     }
 
+    @Schema(name = "BatchPredictionResponse")
     record BatchResponse(List<PredictionResponse> results) {
     }
 
     @PostMapping
+    @Operation(operationId = "predict", summary = "Classify one input: the fused label and probabilities, and each modality's own")
+    @Problems({404, 413, 422})
     PredictionResponse predict(@RequestBody PredictionRequest request) {
         PredictionService.Result result = predictions.predict(request.modelId(), request.datasetId(),
                 List.of(new PredictionService.Input(request.text(), request.imageBase64())));
@@ -61,6 +76,8 @@ class PredictionController {
     }
 
     @PostMapping("/batch")
+    @Operation(operationId = "predictBatch", summary = "Classify several inputs with one model, answers in the inputs' order")
+    @Problems({404, 413, 422})
     BatchResponse predictBatch(@Valid @RequestBody BatchRequest request) {
         if (request.inputs().size() > properties.maxBatchInputs()) {
             throw ApiException.unprocessable("batch-too-large",

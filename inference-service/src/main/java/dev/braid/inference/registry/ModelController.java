@@ -13,11 +13,17 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import dev.braid.common.openapi.Problems;
+import dev.braid.common.report.JobMetrics;
 
 @Validated
 @RestController
 @RequestMapping("/api/v1/models")
+@Tag(name = "Models", description = "Model versions trained from datasets, and which one each dataset serves")
 class ModelController {
 
     private final ModelRegistry registry;
@@ -26,18 +32,22 @@ class ModelController {
         this.registry = registry;
     }
 
-    record ModelResponse(UUID id, UUID datasetId, UUID jobId, List<String> labels, JsonNode metrics, Instant createdAt,
-            boolean deployed) {
+    @Schema(name = "Model")
+    record ModelResponse(UUID id, UUID datasetId, UUID jobId, List<String> labels,
+            @Schema(description = "The training job's metrics on the test split") JobMetrics metrics, Instant createdAt,
+            @Schema(description = "Whether the dataset's predictions use this model") boolean deployed) {
 
         static ModelResponse of(ModelVersion m) {
             return new ModelResponse(m.id(), m.datasetId(), m.jobId(), m.labels(), m.metrics(), m.createdAt(), m.deployed());
         }
     }
 
+    @Schema(name = "ModelPage")
     record ModelPage(List<ModelResponse> items, int page, int size, long total) {
     }
 
     @GetMapping
+    @Operation(operationId = "listModels", summary = "The tenant's model versions, newest first, optionally of one dataset")
     ModelPage list(@RequestParam(required = false) UUID datasetId, @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
         return new ModelPage(registry.list(datasetId, page, size).stream().map(ModelResponse::of).toList(), page, size,
@@ -45,11 +55,15 @@ class ModelController {
     }
 
     @GetMapping("/{id}")
+    @Operation(operationId = "getModel", summary = "A model version with its lineage and metrics")
+    @Problems(404)
     ModelResponse get(@PathVariable UUID id) {
         return ModelResponse.of(registry.get(id));
     }
 
     @PostMapping("/{id}/deploy")
+    @Operation(operationId = "deployModel", summary = "Serve this model for its dataset's predictions, swapped in atomically")
+    @Problems(404)
     ModelResponse deploy(@PathVariable UUID id) {
         return ModelResponse.of(registry.deploy(id));
     }

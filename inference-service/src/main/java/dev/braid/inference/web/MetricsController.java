@@ -4,9 +4,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.braid.common.openapi.Problems;
 import dev.braid.common.security.Caller;
 import dev.braid.common.security.CallerContext;
 import dev.braid.inference.registry.ModelRegistry;
@@ -29,6 +32,10 @@ class MetricsController {
     }
 
     @GetMapping(path = "/api/v1/admin/metrics/inference", produces = "text/plain; version=0.0.4; charset=utf-8")
+    @Tag(name = "Administration")
+    @Operation(operationId = "getInferenceMetrics", summary = "Serving metrics in the Prometheus text format (admins)",
+            description = "A tenant's admin sees its own models' series; the platform operator sees everything.")
+    @Problems(403)
     String scrape() {
         Caller caller = CallerContext.requireAdmin();
         if (caller.isOperator()) {

@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -17,11 +20,14 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.braid.common.openapi.Problems;
+
 /**
  * The budget report ({@code /api/v1/privacy/budgets/{datasetId}}) and the ledger's internal API
  * for the dataset service (registering a budget) and the training service (reserve, commit, release).
  */
 @RestController
+@Tag(name = "Privacy")
 class BudgetController {
 
     private final BudgetLedger ledger;
@@ -43,6 +49,7 @@ class BudgetController {
     record CommitRequest(@NotNull @Min(0) Long steps, Boolean selectionRun) {
     }
 
+    @Schema(name = "BudgetEntry", description = "One job's ε on the ledger: reserved, committed (spent) or released")
     record EntryResponse(UUID jobId, double epsilon, String state, Instant at) {
 
         static EntryResponse of(LedgerEntry e) {
@@ -51,11 +58,14 @@ class BudgetController {
         }
     }
 
+    @Schema(name = "PrivacyBudget")
     record BudgetResponse(UUID datasetId, double epsilonBudget, double delta, double epsilonSpent, double epsilonSpentSum,
             double epsilonReserved, double epsilonRemaining, List<EntryResponse> entries) {
     }
 
     @GetMapping("/api/v1/privacy/budgets/{datasetId}")
+    @Operation(operationId = "getPrivacyBudget", summary = "A private dataset's ε budget, what is spent and reserved, and its ledger")
+    @Problems(404)
     BudgetResponse report(@PathVariable UUID datasetId) {
         BudgetLedger.Report r = ledger.report(datasetId);
         return new BudgetResponse(r.datasetId(), r.epsilonBudget(), r.delta(), r.epsilonSpent(), r.epsilonSpentSum(),

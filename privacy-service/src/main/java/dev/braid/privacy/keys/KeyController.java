@@ -4,6 +4,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -13,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.braid.common.openapi.Problems;
 import dev.braid.common.problem.ApiException;
 import dev.braid.common.security.CallerContext;
 
@@ -21,6 +25,7 @@ import dev.braid.common.security.CallerContext;
  * destroy data keys. {@code /api/v1/privacy/keys} is public: key status, and rotation for admins.
  */
 @RestController
+@Tag(name = "Privacy")
 class KeyController {
 
     private final DataKeyService dataKeys;
@@ -40,6 +45,7 @@ class KeyController {
     record UnwrapResponse(UUID datasetId, String dataKey) {
     }
 
+    @Schema(name = "KeyStatus", description = "The tenant's key-encryption key versions and the data keys still to rewrap")
     record KeyStatus(long primaryKeyVersion, List<Long> keyVersions, long dataKeys, long pendingRewrap) {
     }
 
@@ -72,6 +78,7 @@ class KeyController {
     }
 
     @GetMapping("/api/v1/privacy/keys")
+    @Operation(operationId = "getKeyStatus", summary = "The tenant's key-encryption key versions and rewrap progress")
     KeyStatus status() {
         KeyRotation.Status status = rotation.status(CallerContext.tenant());
         return new KeyStatus(status.primaryKeyVersion(), status.keyVersions(), status.dataKeys(), status.pendingRewrap());
@@ -79,6 +86,8 @@ class KeyController {
 
     @PostMapping("/api/v1/privacy/keys/rotate")
     @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(operationId = "rotateKeys", summary = "Rotate the tenant's key-encryption key (admins); data keys are rewrapped in the background")
+    @Problems(403)
     KeyStatus rotate() {
         CallerContext.requireAdmin();
         KeyRotation.Status status = rotation.rotate(CallerContext.tenant());
