@@ -23,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBodySize the largest request body accepted (413 above it), record uploads aside
  * @param maxUploadSize the largest record upload ({@code POST /api/v1/datasets/{id}/records}), which services stream
  * @param cors origins allowed to call the API from a browser
+ * @param openapi the combined OpenAPI document
+ * @param streamTokenTtl how long a job's event-stream token opens (and reopens) its stream
  */
 @Validated
 @ConfigurationProperties("braid.gateway")
@@ -34,7 +36,9 @@ public record GatewayProperties(
         @Valid @DefaultValue RateLimit rateLimit,
         @DefaultValue("64MB") DataSize maxBodySize,
         @DefaultValue("4GB") DataSize maxUploadSize,
-        @Valid @DefaultValue Cors cors) {
+        @Valid @DefaultValue Cors cors,
+        @Valid @DefaultValue OpenApi openapi,
+        @DefaultValue("10m") Duration streamTokenTtl) {
 
     public record Services(@NotBlank String dataset, @NotBlank String training, @NotBlank String inference,
             @NotBlank String privacy) {
@@ -47,6 +51,16 @@ public record GatewayProperties(
      * so the limit stops abuse, not ordinary use; an admin sets a tighter or looser one per key.
      */
     public record RateLimit(@DefaultValue("1000") @Min(1) long requestsPerSecond, @DefaultValue("2000") @Min(1) long burst) {
+    }
+
+    /**
+     * @param publicUrl the URL clients reach the gateway at: the document's server, so Swagger UI and
+     *        generated clients call the gateway, never a service
+     * @param cacheTtl how long a merged document is served before the services are asked again
+     * @param fetchTimeout how long one service may take to hand over its document
+     */
+    public record OpenApi(@DefaultValue("http://localhost:8080") @NotBlank String publicUrl, @DefaultValue("5m") Duration cacheTtl,
+            @DefaultValue("10s") Duration fetchTimeout) {
     }
 
     public record Cors(@DefaultValue List<String> allowedOrigins, @DefaultValue("1h") Duration maxAge) {

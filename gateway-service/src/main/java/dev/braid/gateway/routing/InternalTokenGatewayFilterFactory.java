@@ -17,7 +17,7 @@ import dev.braid.gateway.apikey.ApiKeyPrincipal;
  * Replaces whatever identity a client claimed with what the gateway knows: strips the client's
  * {@code Authorization} (the API key never reaches a service) and every tenant or identity header,
  * then adds a short-lived signed internal token for the authenticated key's tenant and role.
- * Routes that are public (OpenAPI documents) get a token for the {@code system} tenant.
+ * A request no key authenticated (none is routed today) would get a token for the {@code system} tenant.
  */
 @Component
 public class InternalTokenGatewayFilterFactory extends AbstractGatewayFilterFactory<InternalTokenGatewayFilterFactory.Config> {

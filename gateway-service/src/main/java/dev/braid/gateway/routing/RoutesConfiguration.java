@@ -31,14 +31,6 @@ class RoutesConfiguration {
                         .filters(f -> f.filter(token)).uri(services.privacy()))
                 .route("metrics-inference", r -> r.path("/api/v1/admin/metrics/inference")
                         .filters(f -> f.filter(token)).uri(services.inference()))
-                .route("openapi-dataset", r -> r.path("/openapi/dataset")
-                        .filters(f -> f.setPath("/v3/api-docs").filter(token)).uri(services.dataset()))
-                .route("openapi-training", r -> r.path("/openapi/training")
-                        .filters(f -> f.setPath("/v3/api-docs").filter(token)).uri(services.training()))
-                .route("openapi-inference", r -> r.path("/openapi/inference")
-                        .filters(f -> f.setPath("/v3/api-docs").filter(token)).uri(services.inference()))
-                .route("openapi-privacy", r -> r.path("/openapi/privacy")
-                        .filters(f -> f.setPath("/v3/api-docs").filter(token)).uri(services.privacy()))
                 .build();
     }
 }

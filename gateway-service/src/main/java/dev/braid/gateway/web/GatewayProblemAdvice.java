@@ -27,7 +27,11 @@ class GatewayProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> handleApiException(ApiException ex) {
-        return ResponseEntity.status(ex.status()).body(ex.toProblemDetail());
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(ex.status());
+        if (ex.retryAfterSeconds() > 0) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()));
+        }
+        return response.body(ex.toProblemDetail());
     }
 
     @ExceptionHandler(Exception.class)

@@ -1,0 +1,85 @@
+package dev.braid.gateway.openapi;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.braid.common.problem.ServiceUnavailable;
+import dev.braid.common.security.InternalTokenCodec;
+import dev.braid.common.security.Role;
+import dev.braid.gateway.GatewayProperties;
+
+/**
+ * Fetches the gateway's and each service's document, merges them and keeps the result for
+ * {@code braid.gateway.openapi.cache-ttl}. A service that does not answer makes the document a
+ * 503 rather than a partial one: a client generated from half the API is worse than none.
+ */
+@Component
+public class PublicApiDocument {
+
+    /** Where springdoc serves the gateway's own operations (the API keys); {@code /v3/api-docs} is the merged one. */
+    static final String GATEWAY_DOCUMENT = "/openapi/gateway";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final WebClient http;
+    private final InternalTokenCodec codec;
+    private final GatewayProperties properties;
+    private final Environment environment;
+    private final Mono<byte[]> cached;
+
+    PublicApiDocument(InternalTokenCodec codec, GatewayProperties properties, Environment environment) {
+        this.http = WebClient.builder().codecs(c -> c.defaultCodecs().maxInMemorySize(8 * 1024 * 1024)).build();
+        this.codec = codec;
+        this.properties = properties;
+        this.environment = environment;
+        Duration ttl = properties.openapi().cacheTtl();
+        this.cached = Mono.defer(this::build).cache(document -> ttl, error -> Duration.ZERO, () -> Duration.ZERO);
+    }
+
+    /** The merged document's JSON. */
+    public Mono<byte[]> json() {
+        return cached;
+    }
+
+    private Mono<byte[]> build() {
+        GatewayProperties.Services services = properties.services();
+        String self = "http://127.0.0.1:" + environment.getProperty("local.server.port", "8080");
+        List<Mono<Map.Entry<String, JsonNode>>> fetches = List.of(
+                fetch("gateway", self + GATEWAY_DOCUMENT),
+                fetch("dataset service", services.dataset() + "/v3/api-docs"),
+                fetch("training service", services.training() + "/v3/api-docs"),
+                fetch("inference service", services.inference() + "/v3/api-docs"),
+                fetch("privacy service", services.privacy() + "/v3/api-docs"));
+        return Flux.mergeSequential(fetches)
+                .collectList()
+                .map(parts -> {
+                    Map<String, JsonNode> documents = new LinkedHashMap<>();
+                    parts.forEach(part -> documents.put(part.getKey(), part.getValue()));
+                    return JSON.writerWithDefaultPrettyPrinter()
+                            .writeValueAsBytes(DocumentMerger.merge(documents, properties.openapi().publicUrl()));
+                });
+    }
+
+    private Mono<Map.Entry<String, JsonNode>> fetch(String name, String url) {
+        return http.get().uri(url)
+                .header(InternalTokenCodec.HEADER, codec.issue("system", Role.MEMBER, "gateway", null))
+                .retrieve()
+                .bodyToMono(byte[].class)
+                .timeout(properties.openapi().fetchTimeout())
+                .map(body -> Map.entry(name, JSON.readTree(body)))
+                .onErrorMap(ex -> ex instanceof WebClientRequestException || ex instanceof WebClientResponseException
+                        || ex instanceof java.util.concurrent.TimeoutException, ex -> ServiceUnavailable.of(name));
+    }
+}
