@@ -1,7 +1,10 @@
 package dev.braid.gateway.apikey;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -11,6 +14,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
+import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -19,7 +23,7 @@ import dev.braid.gateway.web.ProblemResponses;
 
 /**
  * Requires {@code Authorization: Bearer <api key>} on everything but health, the OpenAPI
- * documents and Swagger UI. It is a {@link WebFilter}, not a route filter, because it must also
+ * documents and Swagger UI; a job's event stream also opens with the job's stream token. It is a {@link WebFilter}, not a route filter, because it must also
  * guard the gateway's own endpoints (API-key administration), which are not routes.
  */
 @Component
@@ -28,10 +32,16 @@ class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
     private static final List<String> PUBLIC_PREFIXES = List.of("/actuator/health", "/v3/api-docs", "/openapi/",
             "/swagger-ui", "/webjars/");
 
-    private final ApiKeyService keys;
+    /** The query parameter a job's stream token comes in, for clients that cannot set headers. */
+    static final String ACCESS_TOKEN = "access_token";
+    private static final Pattern EVENTS = Pattern.compile("/api/v1/training-jobs/([0-9a-fA-F-]{36})/events");
 
-    ApiKeyAuthenticationFilter(ApiKeyService keys) {
+    private final ApiKeyService keys;
+    private final StreamTokens streamTokens;
+
+    ApiKeyAuthenticationFilter(ApiKeyService keys, StreamTokens streamTokens) {
         this.keys = keys;
+        this.streamTokens = streamTokens;
     }
 
     @Override
@@ -46,6 +56,10 @@ class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
             return chain.filter(exchange);
         }
         String key = bearer(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+        String streamToken = exchange.getRequest().getQueryParams().getFirst(ACCESS_TOKEN);
+        if (key == null && streamToken != null) {
+            return streamOpenedByToken(exchange, chain, path, streamToken);
+        }
         if (key == null) {
             return unauthorized(exchange, "An API key is required: send Authorization: Bearer <key>");
         }
@@ -59,6 +73,31 @@ class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
             exchange.getAttributes().put(ApiKeyPrincipal.ATTRIBUTE, found.get());
             return chain.filter(exchange);
         });
+    }
+
+    /**
+     * A browser's {@code EventSource} on a job's events, with the job's stream token in place of a
+     * key: the token must be genuine, unexpired, for this very job, and its key still active. The
+     * token is taken off the request before it goes on, so no service or service log sees it.
+     */
+    private Mono<Void> streamOpenedByToken(ServerWebExchange exchange, WebFilterChain chain, String path, String token) {
+        Matcher events = EVENTS.matcher(path);
+        Optional<StreamTokens.Grant> grant = exchange.getRequest().getMethod() == HttpMethod.GET && events.matches()
+                ? streamTokens.verify(token).filter(g -> g.jobId().toString().equalsIgnoreCase(events.group(1)))
+                : Optional.empty();
+        if (grant.isEmpty()) {
+            return unauthorized(exchange, "The stream token is not valid for this request, or has expired");
+        }
+        return Mono.fromCallable(() -> keys.activeById(grant.get().keyId())).subscribeOn(Schedulers.boundedElastic())
+                .flatMap(found -> {
+                    if (found.isEmpty()) {
+                        return unauthorized(exchange, "The key that asked for this stream token has been revoked");
+                    }
+                    exchange.getAttributes().put(ApiKeyPrincipal.ATTRIBUTE, found.get());
+                    URI without = UriComponentsBuilder.fromUri(exchange.getRequest().getURI()).replaceQueryParam(ACCESS_TOKEN)
+                            .build(true).toUri();
+                    return chain.filter(exchange.mutate().request(exchange.getRequest().mutate().uri(without).build()).build());
+                });
     }
 
     private static boolean isPublic(String path) {

@@ -43,6 +43,11 @@ public class ApiKeyService {
                 ignored -> repository.findActiveByHash(hash).map(ApiKeyRepository.StoredKey::principal));
     }
 
+    /** The principal of the key with this id while it is active (blocks on the database). */
+    Optional<ApiKeyPrincipal> activeById(UUID id) {
+        return repository.findById(id).filter(k -> k.revokedAt() == null).map(ApiKeyRepository.StoredKey::principal);
+    }
+
     /** A cached answer for the key, without touching the database; null when not cached. */
     Optional<ApiKeyPrincipal> cached(String presentedKey) {
         return cache.getIfPresent(java.util.HexFormat.of().formatHex(ApiKeys.hash(presentedKey)));
