@@ -47,6 +47,10 @@ final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    Response options(String path, String... headers) {
+        return send(builder(path, null, headers).method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+    }
+
     Response delete(String path, String key) {
         return send(builder(path, key).DELETE());
     }

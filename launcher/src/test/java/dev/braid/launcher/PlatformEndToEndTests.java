@@ -26,7 +26,33 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.web.client.HttpClientErrorException;
 import tools.jackson.databind.JsonNode;
+
+import dev.braid.client.model.ApiKey;
+import dev.braid.client.model.BatchPredictionRequest;
+import dev.braid.client.model.BatchPredictionResponse;
+import dev.braid.client.model.BranchMetrics;
+import dev.braid.client.model.ClassMetrics;
+import dev.braid.client.model.ConfusionCell;
+import dev.braid.client.model.CreateApiKeyRequest;
+import dev.braid.client.model.CreateDatasetRequest;
+import dev.braid.client.model.Dataset;
+import dev.braid.client.model.EpsilonRequest;
+import dev.braid.client.model.EventStreamToken;
+import dev.braid.client.model.IngestReport;
+import dev.braid.client.model.JobMetrics;
+import dev.braid.client.model.Mechanism;
+import dev.braid.client.model.Model;
+import dev.braid.client.model.Prediction;
+import dev.braid.client.model.PredictionInput;
+import dev.braid.client.model.PredictionRequest;
+import dev.braid.client.model.PrivacyBudget;
+import dev.braid.client.model.PrivacyReport;
+import dev.braid.client.model.SubmitTrainingJobRequest;
+import dev.braid.client.model.TrainingChoices;
+import dev.braid.client.model.TrainingJob;
 
 import dev.braid.common.security.InternalTokenCodec;
 import dev.braid.common.security.Role;
@@ -34,6 +60,7 @@ import dev.braid.common.testing.EmbeddedPostgresExtension;
 import dev.braid.model.SyntheticData;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The whole platform as a user meets it: the launcher starts the gateway and the four services
@@ -53,6 +80,7 @@ class PlatformEndToEndTests {
     static String globexKey;
     static String datasetId;
     static String modelId;
+    static String jobId;
 
     @BeforeAll
     static void startPlatform() throws Exception {
@@ -72,6 +100,7 @@ class PlatformEndToEndTests {
         env.put("BRAID_GATEWAY_RATELIMIT_REQUESTSPERSECOND", "20");
         env.put("BRAID_GATEWAY_MAXBODYSIZE", "2MB");
         env.put("BRAID_GATEWAY_MAXUPLOADSIZE", "4MB");
+        env.put("BRAID_CORS_ORIGINS", "https://console.example");
         // short leases, so the kill -9 test sees a dead worker's job taken over within seconds; still six heartbeats
         // long, so a worker slowed by a loaded machine does not lose its job to the other before the kill
         env.put("BRAID_TRAINING_WORKER_LEASE", "12s");
@@ -159,112 +188,110 @@ class PlatformEndToEndTests {
 
     @Test
     @Order(3)
-    void shouldRunTheThinPathFromDatasetToPrediction() throws Exception {
-        Http.Response created = gateway.postJson("/api/v1/datasets", acmeKey, Map.of("name", "e2e", "labels", LABELS));
-        assertThat(created.status()).isEqualTo(201);
-        datasetId = created.json().path("id").stringValue();
+    void shouldRunTheThinPathFromDatasetToPredictionThroughTheGeneratedClient() throws Exception {
+        BraidApi acme = BraidApi.of(platform.gatewayUrl(), acmeKey);
+        Dataset created = acme.datasets().createDataset(new CreateDatasetRequest().name("e2e").labels(LABELS));
+        datasetId = created.getId().toString();
+        assertThat(created.getRecordCount()).isZero();
 
-        Http.Response ingested = gateway.post("/api/v1/datasets/" + datasetId + "/records", acmeKey, "application/x-ndjson",
-                records(240));
-        assertThat(ingested.status()).isEqualTo(200);
-        assertThat(ingested.json().path("accepted").asLong()).isEqualTo(240);
-        assertThat(ingested.json().path("rejected")).isEmpty();
+        IngestReport ingested = acme.datasets().uploadRecords(created.getId(), new ByteArrayResource(records(240)));
+        assertThat(ingested.getAccepted()).isEqualTo(240);
+        assertThat(ingested.getRejected()).isEmpty();
+        assertThat(acme.datasets().getDataset(created.getId()).getSplits()).containsOnlyKeys("train", "validation", "test");
 
         // given settings are kept, and early stopping still ends a job that stops improving (epochs is a ceiling);
         // the defaults are for real data sets: on these 240 records they fuse to about 0.96, too little for the probe
         // below, and the fine-tuned encoder got the probe wrong in 1 of 5 clean-clone runs (the splits follow the
         // records' random ids), so this job keeps the encoder frozen; the kill test below runs the fine-tuning default
-        Http.Response submitted = gateway.postJson("/api/v1/training-jobs", acmeKey,
-                Map.of("datasetId", datasetId, "epochs", 12, "batchSize", 16, "learningRate", 0.01, "seed", 7, "fineTuneText", false,
-                        "balanceClasses", true));
-        assertThat(submitted.status()).isEqualTo(202);
-        assertThat(submitted.json().path("fineTuneText").asBoolean(true)).as("refused, and answered back as refused").isFalse();
-        assertThat(submitted.json().path("balanceClasses").asBoolean(false)).as("asked for, and answered back").isTrue();
-        assertThat(submitted.json().path("status").stringValue()).isEqualTo("QUEUED");
-        String jobId = submitted.json().path("id").stringValue();
+        TrainingJob submitted = acme.jobs().submitTrainingJob(new SubmitTrainingJobRequest().datasetId(created.getId()).epochs(12)
+                .batchSize(16).learningRate(0.01).seed(7L).fineTuneText(false).balanceClasses(true));
+        assertThat(submitted.getFineTuneText()).as("refused, and answered back as refused").isFalse();
+        assertThat(submitted.getBalanceClasses()).as("asked for, and answered back").isTrue();
+        assertThat(submitted.getStatus()).isEqualTo(TrainingJob.StatusEnum.QUEUED);
+        jobId = submitted.getId().toString();
 
-        JsonNode job = awaitJob(jobId, Duration.ofMinutes(5));
-        assertThat(job.path("status").stringValue()).as(job.toString()).isEqualTo("SUCCEEDED");
-        JsonNode training = job.path("metrics").path("training");
-        int epochs = training.path("epochs").asInt();
+        TrainingJob job = acme.awaitJob(submitted.getId(), Duration.ofMinutes(5));
+        assertThat(job.getStatus()).as(job.toString()).isEqualTo(TrainingJob.StatusEnum.SUCCEEDED);
+        JobMetrics metrics = job.getMetrics();
+        TrainingChoices training = metrics.getTraining();
+        int epochs = training.getEpochs();
         assertThat(epochs).as("at most the ceiling, at least the patience").isBetween(9, 12);
-        assertThat(job.path("progress").path("epoch").asInt()).isEqualTo(epochs);
-        assertThat(training.path("curve")).hasSize(epochs);
-        assertThat(training.path("textEpoch").asInt()).isBetween(1, epochs);
-        assertThat(training.path("imageEpoch").asInt()).isBetween(1, epochs);
-        assertThat(training.path("textLearningRate").asDouble()).isEqualTo(0.01);
-        assertThat(training.path("imageLearningRate").asDouble()).isEqualTo(0.01);
-        assertThat(training.path("batchSize").asInt()).isEqualTo(16);
-        assertThat(training.has("fineTuning")).as("a frozen encoder, as asked").isFalse();
+        assertThat(job.getProgress().getEpoch()).isEqualTo(epochs);
+        assertThat(training.getCurve()).hasSize(epochs);
+        assertThat(training.getTextEpoch()).isBetween(1, epochs);
+        assertThat(training.getImageEpoch()).isBetween(1, epochs);
+        assertThat(training.getTextLearningRate()).isEqualTo(0.01);
+        assertThat(training.getImageLearningRate()).isEqualTo(0.01);
+        assertThat(training.getBatchSize()).isEqualTo(16);
+        assertThat(training.getFineTuning()).as("a frozen encoder, as asked").isNull();
         // the frozen head, fit again on train and validation (every record but the test split's) for the epochs it kept
-        assertThat(training.path("textRefit").path("epochs").asInt()).isEqualTo(training.path("textEpoch").asInt());
-        assertThat(training.path("textRefit").path("records").asLong())
-                .isEqualTo(240 - job.path("metrics").path("text").path("examples").asLong());
+        assertThat(training.getTextRefit().getEpochs()).isEqualTo(training.getTextEpoch());
+        assertThat(training.getTextRefit().getRecords()).isEqualTo(240 - metrics.getText().getExamples());
         // balanced weights n / (k · n_c): these four labels come in nearly equal numbers, so each weight is near 1
-        assertThat(training.path("classWeights").propertyNames()).containsExactlyInAnyOrderElementsOf(LABELS);
-        for (String label : LABELS) {
-            assertThat(training.path("classWeights").path(label).asDouble()).as(label).isBetween(0.5, 2.0);
-        }
-        assertThat(job.path("metrics").path("fused").path("accuracy").asDouble())
-                .isGreaterThan(job.path("metrics").path("text").path("accuracy").asDouble());
-        JsonNode fused = job.path("metrics").path("fused");
-        assertThat(fused.path("accuracyInterval95").get(0).asDouble()).isLessThanOrEqualTo(fused.path("accuracy").asDouble());
-        assertThat(fused.path("accuracyInterval95").get(1).asDouble()).isGreaterThanOrEqualTo(fused.path("accuracy").asDouble());
-        long support = 0;
-        for (String label : LABELS) {
-            support += fused.path("perClass").path(label).path("support").asLong();
-        }
-        assertThat(support).as("per-class support covers the test split").isEqualTo(fused.path("examples").asLong());
-        assertThat(fused.path("confusion").findValues("count").stream().mapToLong(JsonNode::asLong).sum())
-                .isEqualTo(fused.path("examples").asLong());
-        modelId = job.path("modelId").stringValue();
+        assertThat(training.getClassWeights()).containsOnlyKeys(LABELS);
+        assertThat(training.getClassWeights().values()).allSatisfy(weight -> assertThat(weight).isBetween(0.5, 2.0));
+        BranchMetrics fused = metrics.getFused();
+        assertThat(fused.getAccuracy()).isGreaterThan(metrics.getText().getAccuracy());
+        assertThat(fused.getAccuracyInterval95().get(0)).isLessThanOrEqualTo(fused.getAccuracy());
+        assertThat(fused.getAccuracyInterval95().get(1)).isGreaterThanOrEqualTo(fused.getAccuracy());
+        assertThat(fused.getPerClass().values().stream().mapToLong(ClassMetrics::getSupport).sum())
+                .as("per-class support covers the test split").isEqualTo(fused.getExamples());
+        assertThat(fused.getConfusion().stream().mapToLong(ConfusionCell::getCount).sum()).isEqualTo(fused.getExamples());
+        assertThat(job.getPrivacy()).as("not a private job").isNull();
+        modelId = job.getModelId().toString();
         assertThat(gateway.get("/api/v1/training-jobs/" + jobId, globexKey).status()).isEqualTo(404);
 
-        Http.Response events = gateway.get("/api/v1/training-jobs/" + jobId + "/events", acmeKey);
-        assertThat(events.header("Content-Type")).startsWith("text/event-stream");
-        List<String> types = events.body().lines().filter(l -> l.startsWith("event:")).map(l -> l.substring(6).strip()).toList();
+        String events = acme.jobs().streamTrainingJobEvents(job.getId(), null, null);
+        List<String> types = events.lines().filter(l -> l.startsWith("event:")).map(l -> l.substring(6).strip()).toList();
         assertThat(types).startsWith("started").endsWith("succeeded");
         assertThat(types.stream().filter("epoch"::equals).count()).isEqualTo(epochs);
-        String fifthId = events.body().lines().filter(l -> l.startsWith("id:")).skip(4).findFirst().orElseThrow().substring(3).strip();
-        Http.Response resumed = gateway.get("/api/v1/training-jobs/" + jobId + "/events", acmeKey, "Last-Event-ID", fifthId);
-        assertThat(resumed.body().lines().filter(l -> l.startsWith("event:")).count()).isEqualTo(types.size() - 5);
+        String fifthId = events.lines().filter(l -> l.startsWith("id:")).skip(4).findFirst().orElseThrow().substring(3).strip();
+        String resumed = acme.jobs().streamTrainingJobEvents(job.getId(), fifthId, null);
+        assertThat(resumed.lines().filter(l -> l.startsWith("event:")).count()).isEqualTo(types.size() - 5);
 
-        Http.Response model = gateway.get("/api/v1/models/" + modelId, acmeKey);
-        assertThat(model.status()).isEqualTo(200);
-        assertThat(model.json().path("jobId").stringValue()).isEqualTo(jobId);
-        assertThat(model.json().path("deployed").asBoolean()).isFalse();
-        Http.Response deployed = gateway.postJson("/api/v1/models/" + modelId + "/deploy", acmeKey, "{}");
-        assertThat(deployed.status()).isEqualTo(200);
-        assertThat(deployed.json().path("deployed").asBoolean()).isTrue();
+        Model model = acme.models().getModel(job.getModelId());
+        assertThat(model.getJobId()).isEqualTo(job.getId());
+        assertThat(model.getDeployed()).isFalse();
+        assertThat(model.getMetrics()).isEqualTo(metrics);
+        assertThat(acme.models().deployModel(job.getModelId()).getDeployed()).isTrue();
+        assertThat(acme.models().listModels(created.getId(), 0, 50).getItems()).extracting(Model::getId).containsExactly(job.getModelId());
 
         SyntheticData.Sample probe = SyntheticData.sample(2, new Random(123)); // red-beta
-        Http.Response both = gateway.postJson("/api/v1/predictions", acmeKey,
-                Map.of("datasetId", datasetId, "text", probe.text(), "imageBase64", base64Png(probe.image())));
-        assertThat(both.status()).as(both.body()).isEqualTo(200);
-        assertThat(both.json().path("label").stringValue()).isEqualTo("red-beta");
-        assertThat(both.json().path("modelId").stringValue()).isEqualTo(modelId);
-        assertThat(both.json().path("modalities").has("text")).isTrue();
-        assertThat(both.json().path("modalities").has("image")).isTrue();
-        assertThat(both.json().path("alpha").isNumber()).isTrue();
+        Prediction both = acme.predictions().predict(new PredictionRequest().datasetId(created.getId()).text(probe.text())
+                .imageBase64(png(probe.image())));
+        assertThat(both.getLabel()).isEqualTo("red-beta");
+        assertThat(both.getModelId()).isEqualTo(job.getModelId());
+        assertThat(both.getModalities().getText()).isNotNull();
+        assertThat(both.getModalities().getImage()).isNotNull();
+        assertThat(both.getAlpha()).isBetween(0.0, 1.0);
 
-        Http.Response textOnly = gateway.postJson("/api/v1/predictions", acmeKey, Map.of("modelId", modelId, "text", probe.text()));
-        assertThat(textOnly.status()).isEqualTo(200);
-        assertThat(textOnly.json().path("modalities").has("image")).isFalse();
-        assertThat(textOnly.json().path("label").stringValue()).isIn("red-beta", "blue-beta");
+        Prediction textOnly = acme.predictions().predict(new PredictionRequest().modelId(job.getModelId()).text(probe.text()));
+        assertThat(textOnly.getModalities().getImage()).isNull();
+        assertThat(textOnly.getLabel()).isIn("red-beta", "blue-beta");
 
-        Http.Response imageOnly = gateway.postJson("/api/v1/predictions", acmeKey,
-                Map.of("datasetId", datasetId, "imageBase64", base64Png(probe.image())));
-        assertThat(imageOnly.status()).isEqualTo(200);
-        assertThat(imageOnly.json().path("modalities").has("text")).isFalse();
-        assertThat(imageOnly.json().path("label").stringValue()).as("the image alone tells red").isIn("red-alpha", "red-beta");
-        assertThat(imageOnly.json().path("probabilities")).isEqualTo(imageOnly.json().path("modalities").path("image").path("probabilities"));
+        Prediction imageOnly = acme.predictions().predict(new PredictionRequest().datasetId(created.getId())
+                .imageBase64(png(probe.image())));
+        assertThat(imageOnly.getModalities().getText()).isNull();
+        assertThat(imageOnly.getLabel()).as("the image alone tells red").isIn("red-alpha", "red-beta");
+        assertThat(imageOnly.getProbabilities()).isEqualTo(imageOnly.getModalities().getImage().getProbabilities());
 
-        Http.Response nothing = gateway.postJson("/api/v1/predictions", acmeKey, Map.of("modelId", modelId));
-        assertThat(nothing.status()).isEqualTo(422);
-        Http.Response notAnImage = gateway.postJson("/api/v1/predictions", acmeKey,
-                Map.of("modelId", modelId, "imageBase64", Base64.getEncoder().encodeToString("hello".getBytes())));
-        assertThat(notAnImage.status()).isEqualTo(400);
-        assertThat(notAnImage.json().path("detail").stringValue()).contains("not a PNG or JPEG");
+        BatchPredictionResponse batch = acme.predictions().predictBatch(new BatchPredictionRequest().modelId(job.getModelId())
+                .inputs(List.of(new PredictionInput().text(probe.text()), new PredictionInput().imageBase64(png(probe.image())))));
+        assertThat(batch.getResults()).hasSize(2);
+        assertThat(batch.getResults().get(0).getProbabilities()).isEqualTo(textOnly.getProbabilities());
+
+        // errors reach the generated client as the problem the document promises
+        assertThatThrownBy(() -> acme.predictions().predict(new PredictionRequest().modelId(job.getModelId())))
+                .isInstanceOfSatisfying(HttpClientErrorException.class, ex -> {
+                    assertThat(ex.getStatusCode().value()).isEqualTo(422);
+                    assertThat(ex.getResponseHeaders().getContentType().toString()).startsWith("application/problem+json");
+                });
+        assertThatThrownBy(() -> acme.predictions().predict(new PredictionRequest().modelId(job.getModelId())
+                .imageBase64("hello".getBytes())))
+                .isInstanceOfSatisfying(HttpClientErrorException.class, ex -> {
+                    assertThat(ex.getStatusCode().value()).isEqualTo(400);
+                    assertThat(ex.getResponseBodyAsString()).contains("not a PNG or JPEG");
+                });
     }
 
     @Test
@@ -333,6 +360,23 @@ class PlatformEndToEndTests {
         assertThat(spent.path("epsilonSpent").asDouble()).isCloseTo(accountant, org.assertj.core.data.Percentage.withPercentage(1e-6));
         assertThat(spent.path("epsilonReserved").asDouble()).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(job.path("metrics").path("alpha").asDouble()).isEqualTo(0.5);
+
+        // the same job and ledger through the generated client: the typed privacy report, the budget, the accountant
+        BraidApi acme = BraidApi.of(platform.gatewayUrl(), acmeKey);
+        TrainingJob typed = acme.jobs().getTrainingJob(java.util.UUID.fromString(job.path("id").stringValue()));
+        assertThat(typed.getPrivacy().getState()).isEqualTo(PrivacyReport.StateEnum.COMMITTED);
+        assertThat(typed.getPrivacy().getEpsilon()).isEqualTo(privacy.path("epsilon").asDouble());
+        assertThat(typed.getPrivacy().getSteps()).isEqualTo(steps);
+        assertThat(typed.getMetrics().getPrivacy()).as("the model's metrics carry the same report").isEqualTo(typed.getPrivacy());
+        PrivacyBudget ledger = acme.privacy().getPrivacyBudget(java.util.UUID.fromString(privateId));
+        assertThat(ledger.getEpsilonBudget()).isEqualTo(8.0);
+        assertThat(ledger.getEpsilonSpent()).isCloseTo(accountant, org.assertj.core.data.Percentage.withPercentage(1e-6));
+        assertThat(ledger.getEntries()).singleElement().satisfies(entry -> {
+            assertThat(entry.getJobId()).isEqualTo(typed.getId());
+            assertThat(entry.getState()).isEqualTo("COMMITTED");
+        });
+        assertThat(acme.privacy().computeEpsilon(new EpsilonRequest().delta(1e-5).mechanisms(List.of(new Mechanism().sampleRate(q)
+                .noiseMultiplier(1.1).steps(steps)))).getEpsilon()).isEqualTo(accountant);
 
         assertThat(gateway.postJson("/api/v1/privacy/keys/rotate", acmeKey, "{}").status()).isEqualTo(403);
         Http.Response rotated = gateway.postJson("/api/v1/privacy/keys/rotate", ADMIN_KEY, "{}");
@@ -445,17 +489,90 @@ class PlatformEndToEndTests {
 
     @Test
     @Order(7)
-    void shouldPropagateRequestIdsAndServeTheCombinedApiDocuments() {
+    void shouldPropagateRequestIdsAndServeOnePublicDocumentThatIsTheCommittedOne() throws IOException {
         Http.Response response = gateway.get("/api/v1/datasets", acmeKey, "X-Request-Id", "e2e-trace-42");
         assertThat(response.header("X-Request-Id")).isEqualTo("e2e-trace-42");
         assertThat(gateway.get("/api/v1/datasets", acmeKey, "X-Request-Id", "bad id\twith tabs").header("X-Request-Id"))
                 .isNotEqualTo("bad id\twith tabs").isNotBlank();
-        for (String service : List.of("dataset", "training", "inference", "privacy")) {
-            Http.Response docs = gateway.get("/openapi/" + service, null);
-            assertThat(docs.status()).as(service).isEqualTo(200);
-            assertThat(docs.json().path("paths").size()).as(service).isPositive();
+
+        Http.Response docs = gateway.get("/v3/api-docs", null);
+        assertThat(docs.status()).isEqualTo(200);
+        JsonNode served = docs.json();
+        assertThat(served.path("servers").get(0).path("url").stringValue()).as("try-it-out goes through the gateway")
+                .isEqualTo(platform.gatewayUrl());
+        assertThat(served.path("paths").propertyNames()).isNotEmpty().allMatch(path -> path.startsWith("/api/v1/"));
+        // the document the services' code makes is the one committed, which the clients are generated from: a change
+        // to the contract shows up in review as a change to api/openapi.json
+        String canonical = docs.body().replace(platform.gatewayUrl(), "http://localhost:8080");
+        Path committed = Path.of(System.getProperty("user.dir")).getParent().resolve("api/openapi.json");
+        if (!Http.JSON.readTree(canonical).equals(Http.JSON.readTree(Files.readString(committed)))) {
+            Path fresh = Path.of("target", "openapi.json").toAbsolutePath();
+            Files.writeString(fresh, canonical);
+            org.assertj.core.api.Assertions.fail("The services' OpenAPI document differs from api/openapi.json. If the change is "
+                    + "meant, review it and copy " + fresh + " over api/openapi.json");
         }
-        assertThat(gateway.get("/v3/api-docs", null).json().path("paths").has("/api/v1/admin/api-keys")).isTrue();
+        // the per-service documents are not routed: one public document only
+        assertThat(gateway.get("/openapi/dataset", null).status()).isEqualTo(404);
+
+        Http.Response ui = gateway.get("/openapi/gateway/swagger-config", null);
+        assertThat(ui.status()).isEqualTo(200);
+        assertThat(ui.json().path("url").stringValue()).as("Swagger UI shows the combined document").isEqualTo("/v3/api-docs");
+    }
+
+    @Test
+    @Order(7)
+    void shouldLetABrowserFollowAJobWithAStreamTokenNeverWithTheKey() {
+        BraidApi acme = BraidApi.of(platform.gatewayUrl(), acmeKey);
+        java.util.UUID job = java.util.UUID.fromString(jobId);
+        EventStreamToken stream = acme.jobs().createTrainingJobEventToken(job);
+        assertThat(stream.getUrl()).doesNotContain(acmeKey).endsWith("access_token=" + stream.getToken());
+        assertThat(stream.getExpiresAt()).isAfter(java.time.OffsetDateTime.now());
+
+        // what an EventSource does: a GET with the URL and no header
+        Http.Response events = gateway.get(stream.getUrl(), null, "Accept", "text/event-stream");
+        assertThat(events.status()).as(events.body()).isEqualTo(200);
+        assertThat(events.header("Content-Type")).startsWith("text/event-stream");
+        assertThat(events.body().lines().filter(l -> l.startsWith("event:")).map(l -> l.substring(6).strip()).toList())
+                .startsWith("started").endsWith("succeeded");
+
+        // the token opens this job's stream and nothing else: not the job, not another job's stream, not another resource
+        String token = stream.getToken();
+        assertThat(gateway.get("/api/v1/training-jobs/" + jobId + "?access_token=" + token, null).status()).isEqualTo(401);
+        assertThat(gateway.get("/api/v1/training-jobs/" + java.util.UUID.randomUUID() + "/events?access_token=" + token, null)
+                .status()).isEqualTo(401);
+        assertThat(gateway.get("/api/v1/datasets?access_token=" + token, null).status()).isEqualTo(401);
+        assertThat(gateway.get("/api/v1/training-jobs/" + jobId + "/events?access_token=" + token.substring(0, token.length() - 2)
+                + "AA", null).status()).as("a forged signature").isEqualTo(401);
+        // nor a token for another tenant's job, which that tenant cannot even see
+        assertThatThrownBy(() -> BraidApi.of(platform.gatewayUrl(), globexKey).jobs().createTrainingJobEventToken(job))
+                .isInstanceOfSatisfying(HttpClientErrorException.class, ex -> assertThat(ex.getStatusCode().value()).isEqualTo(404));
+
+        // a revoked key's tokens die with it
+        BraidApi operator = BraidApi.of(platform.gatewayUrl(), ADMIN_KEY);
+        ApiKey shortLived = operator.admin().createApiKey(new CreateApiKeyRequest().tenant("acme").role(CreateApiKeyRequest.RoleEnum.MEMBER));
+        EventStreamToken orphaned = BraidApi.of(platform.gatewayUrl(), shortLived.getKey()).jobs().createTrainingJobEventToken(job);
+        assertThat(gateway.get(orphaned.getUrl(), null).status()).as("live while its key is").isEqualTo(200);
+        operator.admin().revokeApiKey(shortLived.getId());
+        assertThat(gateway.get(orphaned.getUrl(), null).status()).isEqualTo(401);
+    }
+
+    @Test
+    @Order(7)
+    void shouldAnswerCorsPreflightForAnAllowedOriginAndRefuseAnyOther() {
+        Http.Response allowed = gateway.options("/api/v1/training-jobs", "Origin", "https://console.example",
+                "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization,content-type");
+        assertThat(allowed.status()).isEqualTo(200);
+        assertThat(allowed.header("Access-Control-Allow-Origin")).isEqualTo("https://console.example");
+        assertThat(allowed.header("Access-Control-Allow-Methods")).contains("POST");
+        assertThat(allowed.header("Access-Control-Allow-Headers").toLowerCase(java.util.Locale.ROOT)).contains("authorization");
+
+        Http.Response refused = gateway.options("/api/v1/training-jobs", "Origin", "https://evil.example",
+                "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.header("Access-Control-Allow-Origin")).isNull();
+        // and the real request from a refused origin gets no CORS grant either, so the browser hides the answer
+        Http.Response actual = gateway.get("/api/v1/datasets", acmeKey, "Origin", "https://evil.example");
+        assertThat(actual.header("Access-Control-Allow-Origin")).isNull();
     }
 
     @Test
@@ -718,9 +835,13 @@ class PlatformEndToEndTests {
     }
 
     private static String base64Png(BufferedImage image) throws IOException {
+        return Base64.getEncoder().encodeToString(png(image));
+    }
+
+    private static byte[] png(BufferedImage image) throws IOException {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(image, "png", png);
-        return Base64.getEncoder().encodeToString(png.toByteArray());
+        return png.toByteArray();
     }
 
     private static byte[] records(int n) throws IOException {
