@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,9 +28,18 @@ import java.util.function.Supplier;
 
 import javax.imageio.ImageIO;
 
-import tools.jackson.databind.JsonNode;
+import org.springframework.core.io.ByteArrayResource;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.braid.client.ApiClient;
+import dev.braid.client.api.AdministrationApi;
+import dev.braid.client.api.DatasetsApi;
+import dev.braid.client.api.ModelsApi;
+import dev.braid.client.api.TrainingJobsApi;
+import dev.braid.client.model.CreateApiKeyRequest;
+import dev.braid.client.model.CreateDatasetRequest;
+import dev.braid.client.model.SubmitTrainingJobRequest;
+import dev.braid.client.model.TrainingJob;
 import dev.braid.common.security.InternalTokenCodec;
 import dev.braid.common.security.Role;
 import dev.braid.launcher.Platform;
@@ -89,9 +100,9 @@ public final class ServingBenchmark {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         try (Platform platform = Platform.start(env)) {
             String gateway = platform.gatewayUrl();
-            String key = JSON.readTree(send(http, gateway + "/api/v1/admin/api-keys", ADMIN_KEY,
-                    Map.of("tenant", "bench", "role", "member")).body()).path("key").stringValue();
-            String modelId = trainAndDeploy(http, gateway, key);
+            String key = new AdministrationApi(client(gateway, ADMIN_KEY)).createApiKey(new CreateApiKeyRequest().tenant("bench")
+                    .role(CreateApiKeyRequest.RoleEnum.MEMBER)).getKey();
+            String modelId = trainAndDeploy(client(gateway, key));
             Process batchOne = startUnbatchedInstance(env, platform, home);
             try {
                 int unbatchedPort = Integer.parseInt(env.get("BRAID_UNBATCHED_PORT"));
@@ -159,10 +170,18 @@ public final class ServingBenchmark {
         return Map.of("modelId", modelId, "text", sample.text(), "imageBase64", Base64.getEncoder().encodeToString(png.toByteArray()));
     }
 
+    /** The client generated from the API document, for the set-up; the measured load is bare HTTP (see {@link #load}). */
+    private static ApiClient client(String gateway, String key) {
+        ApiClient client = new ApiClient();
+        client.setBasePath(gateway);
+        client.setBearerToken(key);
+        return client;
+    }
+
     /** A dataset of generated records, a short job, the model deployed: all through the public API. */
-    private static String trainAndDeploy(HttpClient http, String gateway, String key) throws Exception {
-        String datasetId = JSON.readTree(send(http, gateway + "/api/v1/datasets", key,
-                Map.of("name", "serving-benchmark", "labels", SyntheticData.LABELS)).body()).path("id").stringValue();
+    private static String trainAndDeploy(ApiClient client) throws Exception {
+        UUID datasetId = new DatasetsApi(client).createDataset(new CreateDatasetRequest().name("serving-benchmark")
+                .labels(SyntheticData.LABELS)).getId();
         StringBuilder ndjson = new StringBuilder();
         Random random = new Random(1);
         for (int i = 0; i < 400; i++) {
@@ -172,24 +191,20 @@ public final class ServingBenchmark {
             ndjson.append(JSON.writeValueAsString(Map.of("text", s.text(), "imageBase64",
                     Base64.getEncoder().encodeToString(png.toByteArray()), "label", s.labelName()))).append('\n');
         }
-        http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/datasets/" + datasetId + "/records"))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())).build(), HttpResponse.BodyHandlers.ofString());
-        String jobId = JSON.readTree(send(http, gateway + "/api/v1/training-jobs", key,
-                Map.of("datasetId", datasetId, "epochs", 5, "batchSize", 16, "learningRate", 0.01)).body()).path("id").stringValue();
+        new DatasetsApi(client).uploadRecords(datasetId, new ByteArrayResource(ndjson.toString().getBytes(StandardCharsets.UTF_8)));
+        TrainingJobsApi jobs = new TrainingJobsApi(client);
+        UUID jobId = jobs.submitTrainingJob(new SubmitTrainingJobRequest().datasetId(datasetId).epochs(5).batchSize(16)
+                .learningRate(0.01)).getId();
         while (true) {
-            JsonNode job = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/training-jobs/" + jobId))
-                    .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString()).body());
-            String status = job.path("status").stringValue();
-            if (status.equals("SUCCEEDED")) {
-                String modelId = job.path("modelId").stringValue();
-                send(http, gateway + "/api/v1/models/" + modelId + "/deploy", key, Map.of());
-                System.out.printf(Locale.ROOT, "model %s: fused test accuracy %.3f%n", modelId,
-                        job.path("metrics").path("fused").path("accuracy").asDouble());
-                return modelId;
+            TrainingJob job = jobs.getTrainingJob(jobId);
+            if (job.getStatus() == TrainingJob.StatusEnum.SUCCEEDED) {
+                new ModelsApi(client).deployModel(job.getModelId());
+                System.out.printf(Locale.ROOT, "model %s: fused test accuracy %.3f%n", job.getModelId(),
+                        job.getMetrics().getFused().getAccuracy());
+                return job.getModelId().toString();
             }
-            if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
-                throw new IllegalStateException("training ended " + status + ": " + job);
+            if (job.getStatus() != TrainingJob.StatusEnum.QUEUED && job.getStatus() != TrainingJob.StatusEnum.RUNNING) {
+                throw new IllegalStateException("training ended " + job.getStatus() + ": " + job.getError());
             }
             Thread.sleep(1000);
         }
@@ -307,12 +322,6 @@ public final class ServingBenchmark {
             }
             return done / ((System.nanoTime() - start) / 1e9);
         }
-    }
-
-    private static HttpResponse<String> send(HttpClient http, String url, String key, Object body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static int freePort() throws IOException {

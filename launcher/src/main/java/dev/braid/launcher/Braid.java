@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code ./braid up | down | status | demo}. */
+/** {@code ./braid up | down | status | demo}, and the API's commands ({@link dev.braid.launcher.cli.BraidCli}). */
 public final class Braid {
 
     private static final Logger log = LoggerFactory.getLogger(Braid.class);
@@ -27,8 +27,11 @@ public final class Braid {
             case "down" -> down();
             case "status" -> status();
             case "demo" -> Demo.run(java.util.List.of(args).subList(1, args.length));
+            case "datasets", "jobs", "models", "predict", "--help", "-h" -> dev.braid.launcher.cli.BraidCli.run(args, System.getenv(),
+                    new java.io.PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8),
+                    new java.io.PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8));
             default -> {
-                System.out.println("usage: braid up | down | status | demo");
+                System.out.println("usage: braid up | down | status | demo | datasets | jobs | models | predict (--help for each)");
                 yield command.equals("help") ? 0 : 2;
             }
         };

@@ -20,14 +20,39 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 
 import javax.imageio.ImageIO;
 
-import tools.jackson.databind.JsonNode;
+import org.springframework.core.io.ByteArrayResource;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.braid.client.ApiClient;
+import dev.braid.client.api.AdministrationApi;
+import dev.braid.client.api.DatasetsApi;
+import dev.braid.client.api.ModelsApi;
+import dev.braid.client.api.PredictionsApi;
+import dev.braid.client.api.PrivacyApi;
+import dev.braid.client.api.TrainingJobsApi;
+import dev.braid.client.model.BatchPredictionRequest;
+import dev.braid.client.model.BranchMetrics;
+import dev.braid.client.model.CreateApiKeyRequest;
+import dev.braid.client.model.CreateDatasetRequest;
+import dev.braid.client.model.DatasetPrivacy;
+import dev.braid.client.model.IngestReport;
+import dev.braid.client.model.JobMetrics;
+import dev.braid.client.model.JobPrivacyRequest;
+import dev.braid.client.model.JobProgress;
+import dev.braid.client.model.Prediction;
+import dev.braid.client.model.PredictionInput;
+import dev.braid.client.model.PrivacyBudget;
+import dev.braid.client.model.PrivacyReport;
+import dev.braid.client.model.SubmitTrainingJobRequest;
+import dev.braid.client.model.TrainingJob;
+
 /**
- * {@code ./braid demo}: what Braid is for, end to end, through the public API only. Uses the
+ * {@code ./braid demo}: what Braid is for, end to end, through the public API only (the client
+ * generated from {@code api/openapi.json}). Uses the
  * running platform or starts one; generates a multimodal dataset where the text and the image
  * each carry half of the label; ingests it twice (a dataset without a budget for the non-private
  * model, one with a privacy budget for the DP model); trains both while printing their progress;
@@ -44,11 +69,11 @@ final class Demo {
 
     private static final double TARGET_EPSILON = 3.0;
 
-    // HTTP/1.1, as the gateway speaks, rather than the JDK client's attempt to upgrade to HTTP/2
+    // only for the health probe, which is operations, not the API the client is generated from; HTTP/1.1, as the
+    // gateway speaks, rather than the JDK client's attempt to upgrade to HTTP/2
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String gateway;
-    private String key;
     private double sigma;
 
     private Demo(String gateway) {
@@ -161,63 +186,67 @@ final class Demo {
         }
     }
 
+    /** The generated client for one key: every call the demo makes goes through it. */
+    private ApiClient client(String apiKey) {
+        ApiClient client = new ApiClient();
+        client.setBasePath(gateway);
+        client.setBearerToken(apiKey);
+        return client;
+    }
+
     private int show(String adminKey, DemoData data) throws Exception {
         long started = System.nanoTime();
-        key = post("/api/v1/admin/api-keys", adminKey, Map.of("tenant", "demo-" + Long.toHexString(System.currentTimeMillis()),
-                "role", "member")).path("key").stringValue();
+        String key = new AdministrationApi(client(adminKey)).createApiKey(new CreateApiKeyRequest()
+                .tenant("demo-" + Long.toHexString(System.currentTimeMillis())).role(CreateApiKeyRequest.RoleEnum.MEMBER)).getKey();
+        ApiClient client = client(key);
+        DatasetsApi datasets = new DatasetsApi(client);
+        TrainingJobsApi jobs = new TrainingJobsApi(client);
         System.out.println("Data: " + data.description());
         byte[] records = data.records();
-        String open = post("/api/v1/datasets", key, Map.of("name", "demo (no budget)", "labels", data.labels())).path("id").stringValue();
-        String guarded = post("/api/v1/datasets", key, Map.of("name", "demo (privacy budget)", "labels", data.labels(),
-                "privacy", Map.of("epsilonBudget", 8.0, "delta", 1e-5))).path("id").stringValue();
-        for (String dataset : List.of(open, guarded)) {
-            JsonNode report = send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/datasets/" + dataset + "/records"))
-                    .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofByteArray(records)), key);
-            System.out.printf(Locale.ROOT, "  ingested into %s: %d accepted, %d rejected%n", dataset,
-                    report.path("accepted").asLong(), report.path("rejected").size());
+        UUID open = datasets.createDataset(new CreateDatasetRequest().name("demo (no budget)").labels(data.labels())).getId();
+        UUID guarded = datasets.createDataset(new CreateDatasetRequest().name("demo (privacy budget)").labels(data.labels())
+                .privacy(new DatasetPrivacy().epsilonBudget(8.0).delta(1e-5))).getId();
+        for (UUID dataset : List.of(open, guarded)) {
+            IngestReport report = datasets.uploadRecords(dataset, new ByteArrayResource(records));
+            System.out.printf(Locale.ROOT, "  ingested into %s: %d accepted, %d rejected%n", dataset, report.getAccepted(),
+                    report.getRejectedCount());
         }
 
         // both jobs as a user submits them: the dataset and, for the private one, the ε it may spend; the trainer chooses the rest
-        String plainJob = post("/api/v1/training-jobs", key, Map.of("datasetId", open)).path("id").stringValue();
-        JsonNode submitted = post("/api/v1/training-jobs", key, Map.of("datasetId", guarded,
-                "privacy", Map.of("targetEpsilon", TARGET_EPSILON)));
-        String privateJob = submitted.path("id").stringValue();
-        JsonNode planned = submitted.path("privacy");
-        sigma = planned.path("noiseMultiplier").asDouble();
+        UUID plainJob = jobs.submitTrainingJob(new SubmitTrainingJobRequest().datasetId(open)).getId();
+        TrainingJob submitted = jobs.submitTrainingJob(new SubmitTrainingJobRequest().datasetId(guarded)
+                .privacy(new JobPrivacyRequest().targetEpsilon(TARGET_EPSILON)));
+        PrivacyReport planned = submitted.getPrivacy();
+        sigma = planned.getNoiseMultiplier();
         // a private job trains its text branch alone by default: then there is no α to choose privately
-        boolean choosesAlpha = submitted.path("modalities").size() == 2;
+        boolean choosesAlpha = submitted.getModalities().size() == 2;
         System.out.printf(Locale.ROOT, "Training a non-private model and a DP-SGD model of %s (q %.3f, %d steps, σ %.2f found for "
-                + "ε %.1f; planned ε %.2f%s, reserved)%n", String.join(" + ", submitted.path("modalities").valueStream()
-                        .map(JsonNode::stringValue).toList()), planned.path("sampleRate").asDouble(),
-                planned.path("steps").asLong(), sigma, TARGET_EPSILON, planned.path("epsilon").asDouble(),
-                choosesAlpha ? " with the private choice of α" : "");
-        Map<String, JsonNode> done = watch(Map.of("non-private", plainJob, "DP-SGD", privateJob));
+                + "ε %.1f; planned ε %.2f%s, reserved)%n", String.join(" + ", submitted.getModalities()), planned.getSampleRate(),
+                planned.getSteps(), sigma, TARGET_EPSILON, planned.getEpsilon(), choosesAlpha ? " with the private choice of α" : "");
+        Map<String, TrainingJob> done = watch(jobs, Map.of("non-private", plainJob, "DP-SGD", submitted.getId()));
 
-        JsonNode plain = done.get("non-private");
-        JsonNode dp = done.get("DP-SGD");
-        for (JsonNode job : List.of(plain, dp)) {
-            if (!"SUCCEEDED".equals(job.path("status").stringValue())) {
-                System.err.println("A job did not succeed: " + job);
+        TrainingJob plain = done.get("non-private");
+        TrainingJob dp = done.get("DP-SGD");
+        for (TrainingJob job : List.of(plain, dp)) {
+            if (job.getStatus() != TrainingJob.StatusEnum.SUCCEEDED) {
+                System.err.println("A job did not succeed: " + job.getId() + " " + job.getStatus() + ": " + job.getError());
                 return 1;
             }
         }
-        JsonNode better = fused(plain) >= fused(dp) ? plain : dp;
-        String modelId = better.path("modelId").stringValue();
-        post("/api/v1/models/" + modelId + "/deploy", key, Map.of());
-        String betterDataset = better.path("datasetId").stringValue();
-        System.out.println("Deployed the " + (better == plain ? "non-private" : "DP-SGD") + " model " + modelId
+        TrainingJob better = fused(plain) >= fused(dp) ? plain : dp;
+        new ModelsApi(client).deployModel(better.getModelId());
+        System.out.println("Deployed the " + (better == plain ? "non-private" : "DP-SGD") + " model " + better.getModelId()
                 + "; predicting the held-out records through /predictions/batch");
-        double[] served = predictHeldOut(betterDataset, data);
-        JsonNode budget = send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/privacy/budgets/" + guarded)).GET(), key);
+        double[] served = predictHeldOut(new PredictionsApi(client), better.getDatasetId(), data);
+        PrivacyBudget budget = new PrivacyApi(client).getPrivacyBudget(guarded);
 
         System.out.println();
         System.out.println("                       text acc  text F1   image acc image F1  fused acc fused F1  alpha   ε spent");
         row("non-private", plain, "-");
-        row(String.format(Locale.ROOT, "DP-SGD (σ %.2f, C 1)", sigma), dp, String.format(Locale.ROOT, "%.2f", dp.path("privacy").path("epsilon").asDouble()));
+        row(String.format(Locale.ROOT, "DP-SGD (σ %.2f, C 1)", sigma), dp, String.format(Locale.ROOT, "%.2f", dp.getPrivacy().getEpsilon()));
         System.out.println();
         System.out.printf(Locale.ROOT, "privacy budget of the DP dataset: ε %.2f spent of %.2f, %.2f remaining (δ = %.0e)%n",
-                budget.path("epsilonSpent").asDouble(), budget.path("epsilonBudget").asDouble(),
-                budget.path("epsilonRemaining").asDouble(), budget.path("delta").asDouble());
+                budget.getEpsilonSpent(), budget.getEpsilonBudget(), budget.getEpsilonRemaining(), budget.getDelta());
         System.out.printf(Locale.ROOT, "held-out records predicted by the deployed model: accuracy %.3f, %.0f predictions/s "
                 + "(batches of 50 through the gateway)%n", served[0], served[1]);
         System.out.printf(Locale.ROOT, "(metrics above are on each dataset's test split; the demo took %.0f s)%n",
@@ -225,43 +254,42 @@ final class Demo {
         return 0;
     }
 
-    private static double fused(JsonNode job) {
-        return job.path("metrics").path("fused").path("accuracy").asDouble();
+    private static double fused(TrainingJob job) {
+        return job.getMetrics().getFused().getAccuracy();
     }
 
-    private static void row(String name, JsonNode job, String epsilon) {
-        JsonNode m = job.path("metrics");
-        System.out.printf(Locale.ROOT, "%-22s %s %s %s %6.2f %9s%n", name, pair(m.path("text"), 8), pair(m.path("image"), 9),
-                pair(m.path("fused"), 9), m.path("alpha").asDouble(), epsilon);
+    private static void row(String name, TrainingJob job, String epsilon) {
+        JobMetrics m = job.getMetrics();
+        System.out.printf(Locale.ROOT, "%-22s %s %s %s %6.2f %9s%n", name, pair(m.getText(), 8), pair(m.getImage(), 9),
+                pair(m.getFused(), 9), m.getAlpha(), epsilon);
     }
 
     /** A branch's accuracy and macro-F1, or dashes for a branch the model does not have. */
-    private static String pair(JsonNode metric, int width) {
-        if (metric.path("examples").asInt() == 0) {
+    private static String pair(BranchMetrics metric, int width) {
+        if (metric == null || metric.getExamples() == null || metric.getExamples() == 0) {
             return String.format(Locale.ROOT, "%" + width + "s %8s", "-", "-");
         }
-        return String.format(Locale.ROOT, "%" + width + ".3f %8.3f", metric.path("accuracy").asDouble(), metric.path("macroF1").asDouble());
+        return String.format(Locale.ROOT, "%" + width + ".3f %8.3f", metric.getAccuracy(), metric.getMacroF1());
     }
 
     /** Polls the jobs, printing each one's progress as it changes, until all have ended. */
-    private Map<String, JsonNode> watch(Map<String, String> jobs) throws Exception {
-        Map<String, JsonNode> finished = new LinkedHashMap<>();
+    private static Map<String, TrainingJob> watch(TrainingJobsApi api, Map<String, UUID> jobs) throws InterruptedException {
+        Map<String, TrainingJob> finished = new LinkedHashMap<>();
         Map<String, String> shown = new LinkedHashMap<>();
         while (finished.size() < jobs.size()) {
-            for (Map.Entry<String, String> job : jobs.entrySet()) {
+            for (Map.Entry<String, UUID> job : jobs.entrySet()) {
                 if (finished.containsKey(job.getKey())) {
                     continue;
                 }
-                JsonNode state = send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/training-jobs/" + job.getValue())).GET(), key);
-                String status = state.path("status").stringValue();
-                JsonNode p = state.path("progress");
-                String line = String.format(Locale.ROOT, "  %-11s %-9s epoch %d/%d  step %d/%d", job.getKey(), status,
-                        p.path("epoch").asInt(), p.path("epochs").asInt(), p.path("step").asInt(), p.path("steps").asInt());
+                TrainingJob state = api.getTrainingJob(job.getValue());
+                JobProgress p = state.getProgress();
+                String line = String.format(Locale.ROOT, "  %-11s %-9s epoch %d/%d  step %d/%d", job.getKey(), state.getStatus().getValue(),
+                        p.getEpoch(), p.getEpochs(), p.getStep(), p.getSteps());
                 if (!line.equals(shown.get(job.getKey()))) {
                     System.out.println(line);
                     shown.put(job.getKey(), line);
                 }
-                if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
+                if (state.getStatus() != TrainingJob.StatusEnum.QUEUED && state.getStatus() != TrainingJob.StatusEnum.RUNNING) {
                     finished.put(job.getKey(), state);
                 }
             }
@@ -271,16 +299,17 @@ final class Demo {
     }
 
     /** Accuracy and predictions per second on the held-out records, in batches of 50. */
-    private double[] predictHeldOut(String datasetId, DemoData data) throws Exception {
-        List<Map<String, String>> inputs = data.heldOut();
+    private static double[] predictHeldOut(PredictionsApi api, UUID datasetId, DemoData data) {
+        List<PredictionInput> inputs = data.heldOut().stream().map(input -> new PredictionInput().text(input.get("text"))
+                .imageBase64(input.get("imageBase64") == null ? null : Base64.getDecoder().decode(input.get("imageBase64")))).toList();
         List<String> truth = data.heldOutLabels();
         int correct = 0;
         long start = System.nanoTime();
         for (int from = 0; from < inputs.size(); from += 50) {
-            JsonNode results = post("/api/v1/predictions/batch", key, Map.of("datasetId", datasetId, "inputs",
-                    inputs.subList(from, Math.min(inputs.size(), from + 50)))).path("results");
+            List<Prediction> results = api.predictBatch(new BatchPredictionRequest().datasetId(datasetId)
+                    .inputs(inputs.subList(from, Math.min(inputs.size(), from + 50)))).getResults();
             for (int i = 0; i < results.size(); i++) {
-                correct += results.get(i).path("label").stringValue().equals(truth.get(from + i)) ? 1 : 0;
+                correct += results.get(i).getLabel().equals(truth.get(from + i)) ? 1 : 0;
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -332,20 +361,5 @@ final class Demo {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(image, "png", png);
         return Base64.getEncoder().encodeToString(png.toByteArray());
-    }
-
-    private JsonNode post(String path, String apiKey, Object body) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(gateway + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))), apiKey);
-    }
-
-    private JsonNode send(HttpRequest.Builder request, String apiKey) throws Exception {
-        HttpResponse<String> response = http.send(request.header("Authorization", "Bearer " + apiKey)
-                .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() >= 300) {
-            throw new IllegalStateException(request.build().uri().getPath() + " answered " + response.statusCode() + ": "
-                    + response.body());
-        }
-        return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
     }
 }

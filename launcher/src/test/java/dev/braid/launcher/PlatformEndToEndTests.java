@@ -296,6 +296,52 @@ class PlatformEndToEndTests {
 
     @Test
     @Order(4)
+    void shouldDriveThePlatformFromTheCommandLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Map<String, String> env = Map.of("BRAID_URL", platform.gatewayUrl(), "BRAID_API_KEY", acmeKey);
+        CliRun created = CliRun.of(env, "--json", "datasets", "create", "cli", "--labels", String.join(",", LABELS));
+        assertThat(created.code()).as(created.toString()).isZero();
+        String id = Http.JSON.readTree(created.out()).path("id").stringValue();
+
+        Path ndjson = Files.write(dir.resolve("records.ndjson"), records(40));
+        CliRun uploaded = CliRun.of(env, "datasets", "upload", id, ndjson.toString());
+        assertThat(uploaded.code()).as(uploaded.toString()).isZero();
+        assertThat(uploaded.out()).contains("accepted 40, duplicates 0, rejected 0");
+        assertThat(uploaded.err()).as("a progress bar, full at the end").contains("uploading records.ndjson [" + "#".repeat(30) + "]");
+        CliRun zipped = CliRun.of(env, "datasets", "upload", id, zip(dir.resolve("more.zip"), 8).toString());
+        assertThat(zipped.code()).as(zipped.toString()).isZero();
+        assertThat(zipped.out()).contains("accepted 8,");
+        CliRun shown = CliRun.of(env, "datasets", "get", id);
+        assertThat(shown.out()).contains("48 records").contains("LABEL").contains("TRAIN").contains(LABELS.get(0));
+
+        CliRun trained = CliRun.of(env, "jobs", "submit", "--dataset", id, "--epochs", "2", "--modalities", "text",
+                "--fine-tune-text", "false", "--wait");
+        assertThat(trained.code()).as(trained.toString()).isZero();
+        assertThat(trained.err()).contains("training [").contains("epoch 1/2").contains("epoch 2/2").contains("succeeded");
+        assertThat(trained.out()).contains("SUCCEEDED").contains("BRANCH").contains("ACCURACY").contains("95% INTERVAL")
+                .containsPattern("(?m)^text +\\d\\.\\d{3}").containsPattern("(?m)^fused +\\d\\.\\d{3}");
+        String model = trained.out().replaceAll("(?s).*model ([0-9a-f-]{36}).*", "$1");
+
+        assertThat(CliRun.of(env, "models", "list", "--dataset", id).out()).contains(model).contains("no");
+        assertThat(CliRun.of(env, "models", "deploy", model).out()).contains("now serves dataset " + id);
+        CliRun predicted = CliRun.of(env, "predict", "--dataset", id, "--text", SyntheticData.sample(1, new Random(5)).text());
+        assertThat(predicted.code()).as(predicted.toString()).isZero();
+        assertThat(LABELS).as("the first line names the label").contains(predicted.out().lines().findFirst().orElseThrow().split(" ")[0]);
+        assertThat(predicted.out()).contains("FUSED").contains("TEXT");
+
+        // a script's view: the problem's detail and an exit code for each kind of failure
+        CliRun missing = CliRun.of(env, "datasets", "get", java.util.UUID.randomUUID().toString());
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).startsWith("error: ").contains("(HTTP 404, https://braid.dev/problems/");
+        assertThat(CliRun.of(env, "predict", "--text", "a text").code()).as("neither --model nor --dataset").isEqualTo(2);
+        assertThat(CliRun.of(Map.of("BRAID_URL", "http://127.0.0.1:" + freePort(), "BRAID_API_KEY", "k"), "datasets", "list").code())
+                .isEqualTo(3);
+        CliRun noKey = CliRun.of(Map.of("BRAID_URL", platform.gatewayUrl(), "BRAID_HOME", dir.toString()), "datasets", "list");
+        assertThat(noKey.code()).isEqualTo(2);
+        assertThat(noKey.err()).contains("No API key");
+    }
+
+    @Test
+    @Order(4)
     void shouldNeverShowOneTenantAnothersData() {
         assertThat(gateway.get("/api/v1/datasets/" + datasetId, globexKey).status()).isEqualTo(404);
         assertThat(gateway.get("/api/v1/datasets", globexKey).json().path("total").asLong()).isZero();
@@ -853,6 +899,27 @@ class PlatformEndToEndTests {
                     base64Png(s.image()), "label", s.labelName()))).append('\n');
         }
         return ndjson.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A ZIP of {@code n} generated records: manifest.jsonl at the root and the PNGs it names. */
+    private static Path zip(Path file, int n) throws IOException {
+        Random random = new Random(7);
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            StringBuilder manifest = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                SyntheticData.Sample s = SyntheticData.sample(i % 4, random);
+                String image = "images/" + i + ".png";
+                zip.putNextEntry(new java.util.zip.ZipEntry(image));
+                zip.write(png(s.image()));
+                zip.closeEntry();
+                manifest.append(Http.JSON.writeValueAsString(Map.of("id", "z" + i, "text", s.text() + " " + i, "image", image,
+                        "label", s.labelName()))).append('\n');
+            }
+            zip.putNextEntry(new java.util.zip.ZipEntry("manifest.jsonl"));
+            zip.write(manifest.toString().getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return file;
     }
 
     private static int freePort() throws IOException {

@@ -23,7 +23,8 @@ import dev.braid.gateway.web.ProblemResponses;
 
 /**
  * Requires {@code Authorization: Bearer <api key>} on everything but health, the OpenAPI
- * documents and Swagger UI; a job's event stream also opens with the job's stream token. It is a {@link WebFilter}, not a route filter, because it must also
+ * documents and Swagger UI; a job's event stream also opens with that job's stream token
+ * ({@link StreamTokens}). It is a {@link WebFilter}, not a route filter, because it must also
  * guard the gateway's own endpoints (API-key administration), which are not routes.
  */
 @Component

@@ -1,6 +1,7 @@
 package dev.braid.inference.registry;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -15,6 +16,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.braid.common.blob.BlobStore;
 import dev.braid.common.crypto.RawAead;
+import dev.braid.common.report.BranchMetrics;
+import dev.braid.common.report.JobMetrics;
 import dev.braid.common.testing.EmbeddedPostgresExtension;
 import dev.braid.common.testing.FakePrivacyService;
 import dev.braid.common.testing.ServiceTestClient;
@@ -71,12 +74,16 @@ abstract class RegisteredModelsTest {
         return response.json().path("id").stringValue();
     }
 
+    /** What a training job reports, as the training service registers it: the fused branch and α. */
+    static final JobMetrics METRICS = new JobMetrics(null, null, new BranchMetrics(0.9, List.of(0.85, 0.94), 0.89, 100,
+            Map.of(), List.of()), 0.4, null, null);
+
     static String artifactKey(String tenant, UUID model) {
         return "models/" + tenant + "/" + model + "/model.zip.sealed";
     }
 
     static ServiceTestClient.Response registration(ServiceTestClient client, String tenant, UUID model, UUID dataset, String key) {
         return client.postJson("/internal/models", tenant, Map.of("id", model, "datasetId", dataset,
-                "jobId", UUID.randomUUID(), "labels", SyntheticData.LABELS, "metrics", Map.of(), "artifactKey", key));
+                "jobId", UUID.randomUUID(), "labels", SyntheticData.LABELS, "metrics", METRICS, "artifactKey", key));
     }
 }

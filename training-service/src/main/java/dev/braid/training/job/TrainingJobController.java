@@ -4,6 +4,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -25,13 +32,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.enums.ParameterIn;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.tags.Tag;
 
 import dev.braid.common.openapi.Problems;
 import dev.braid.common.report.JobMetrics;
@@ -103,7 +103,8 @@ class TrainingJobController {
     @Schema(name = "TrainingJob")
     record JobResponse(UUID id, UUID datasetId, JobStatus status, Progress progress, List<String> modalities, Boolean fineTuneText,
             Boolean balanceClasses, @Schema(description = "On the test split; present once the job has succeeded") JobMetrics metrics,
-            @Schema(description = "A private job's ε, planned until it has run") PrivacyReport privacy, UUID modelId, String error, Instant createdAt, Instant startedAt, Instant finishedAt,
+            @Schema(description = "A private job's ε, planned until it has run") PrivacyReport privacy, UUID modelId, String error,
+            Instant createdAt, Instant startedAt, Instant finishedAt,
             int attempt) {
 
         static JobResponse of(TrainingJob j) {
