@@ -17,13 +17,15 @@ import dev.braid.client.model.TrainingJob;
 
 /**
  * Follows a job's event stream ({@code text/event-stream}) and draws its progress: one bar over
- * the job's epochs, with the last epoch's training loss and validation accuracy. A dropped stream
- * is reopened after the last event seen ({@code Last-Event-ID}), a few times at most.
+ * the job's epochs, with the last epoch's training loss and validation accuracy. A stream that
+ * ends or drops before the job does is reopened after the last event seen ({@code Last-Event-ID});
+ * only a few failures in a row end the following.
  */
 final class JobFollower {
 
     private static final Set<String> ENDINGS = Set.of("succeeded", "failed", "cancelled");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Failed reopenings in a row before following gives up (the job itself goes on). */
     private static final int REOPENINGS = 5;
 
     private final BraidCli root;
@@ -42,12 +44,22 @@ final class JobFollower {
         ProgressBar bar = new ProgressBar(err, "training");
         int epochs = job.getProgress().getEpochs();
         bar.show(0, "epoch 0/" + epochs, "queued");
-        for (int attempt = 0; ending == null && attempt <= REOPENINGS; attempt++) {
+        int failures = 0;
+        while (ending == null) {
             try {
                 read(job, bar, epochs);
+                failures = 0;
+                if (ending == null) {
+                    // the stream ended before the job did (a proxy's response timeout on a long job): reopen after the last event
+                    Thread.sleep(1000);
+                }
             }
             catch (ResourceAccessException | UncheckedIOException ex) {
-                Thread.sleep(1000L * (attempt + 1));
+                if (++failures > REOPENINGS) {
+                    bar.done();
+                    throw ex;
+                }
+                Thread.sleep(1000L * failures);
             }
         }
         bar.done();
