@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -64,6 +65,8 @@ public class PublicApiDocument {
                 fetch("privacy service", services.privacy() + "/v3/api-docs"));
         return Flux.mergeSequential(fetches)
                 .collectList()
+                // two services down at once fail together: report the first, as the 503 it is
+                .onErrorMap(Exceptions::isMultiple, ex -> Exceptions.unwrapMultiple(ex).get(0))
                 .map(parts -> {
                     Map<String, JsonNode> documents = new LinkedHashMap<>();
                     parts.forEach(part -> documents.put(part.getKey(), part.getValue()));
