@@ -5,7 +5,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.junit.ArchTests;
 
-import dev.braid.common.testing.ArchitectureRules;
+import dev.braid.testing.ArchitectureRules;
 
 @AnalyzeClasses(packages = "dev.braid.dataset", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTests {

@@ -10,9 +10,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.braid.common.testing.EmbeddedPostgresExtension;
-import dev.braid.common.testing.FakePrivacyService;
-import dev.braid.common.testing.ServiceTestClient;
+import dev.braid.testing.EmbeddedPostgresExtension;
+import dev.braid.testing.FakePrivacyService;
+import dev.braid.testing.ServiceTestClient;
 
 /**
  * What the dataset service's HTTP tests share: the embedded PostgreSQL, the privacy stand-in, a

@@ -1,4 +1,4 @@
-package dev.braid.common.testing;
+package dev.braid.testing;
 
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
@@ -39,6 +39,12 @@ public final class ArchitectureRules {
     /** Dependencies come through constructors. */
     @ArchTest
     public static final ArchRule NO_FIELD_INJECTION = GeneralCodingRules.NO_CLASSES_SHOULD_USE_FIELD_INJECTION;
+
+    /** Production code never reaches for test support: no JUnit, AssertJ, ArchUnit, embedded PostgreSQL or this module. */
+    @ArchTest
+    public static final ArchRule NO_TEST_SUPPORT_IN_PRODUCTION = noClasses().should().dependOnClassesThat()
+            .resideInAnyPackage("org.junit..", "org.assertj..", "org.mockito..", "com.tngtech.archunit..", "io.zonky..",
+                    "dev.braid.testing..");
 
     private ArchitectureRules() {
     }

@@ -1,4 +1,4 @@
-package dev.braid.common.testing;
+package dev.braid.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 
 import dev.braid.common.security.Role;
-import dev.braid.common.testing.ServiceTestClient;
 import dev.braid.dataset.DatasetServiceTest;
+import dev.braid.testing.ServiceTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

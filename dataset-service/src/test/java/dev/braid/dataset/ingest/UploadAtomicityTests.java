@@ -18,8 +18,8 @@ import tools.jackson.databind.JsonNode;
 
 import dev.braid.common.security.InternalTokenCodec;
 import dev.braid.common.security.Role;
-import dev.braid.common.testing.ServiceTestClient;
 import dev.braid.dataset.DatasetServiceTest;
+import dev.braid.testing.ServiceTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -19,8 +19,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import tools.jackson.databind.JsonNode;
 
 import dev.braid.common.security.Role;
-import dev.braid.common.testing.ServiceTestClient;
 import dev.braid.dataset.DatasetServiceTest;
+import dev.braid.testing.ServiceTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

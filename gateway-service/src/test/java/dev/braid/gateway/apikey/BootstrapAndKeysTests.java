@@ -20,8 +20,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.braid.common.testing.EmbeddedPostgresExtension;
-import dev.braid.common.testing.ServiceTestClient;
+import dev.braid.testing.EmbeddedPostgresExtension;
+import dev.braid.testing.ServiceTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -12,8 +12,8 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import dev.braid.common.testing.ServiceTestClient;
 import dev.braid.model.SyntheticData;
+import dev.braid.testing.ServiceTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -18,13 +18,13 @@ import dev.braid.common.blob.BlobStore;
 import dev.braid.common.crypto.RawAead;
 import dev.braid.common.report.BranchMetrics;
 import dev.braid.common.report.JobMetrics;
-import dev.braid.common.testing.EmbeddedPostgresExtension;
-import dev.braid.common.testing.FakePrivacyService;
-import dev.braid.common.testing.ServiceTestClient;
 import dev.braid.model.MultimodalTrainer;
 import dev.braid.model.SyntheticData;
 import dev.braid.model.TrainingListener;
 import dev.braid.model.TrainingOptions;
+import dev.braid.testing.EmbeddedPostgresExtension;
+import dev.braid.testing.FakePrivacyService;
+import dev.braid.testing.ServiceTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import dev.braid.common.testing.ServiceTestClient;
 import dev.braid.inference.serving.LoadedModels;
+import dev.braid.testing.ServiceTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

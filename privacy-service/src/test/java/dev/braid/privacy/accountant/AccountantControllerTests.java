@@ -8,8 +8,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import dev.braid.common.testing.EmbeddedPostgresExtension;
-import dev.braid.common.testing.ServiceTestClient;
+import dev.braid.testing.EmbeddedPostgresExtension;
+import dev.braid.testing.ServiceTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Percentage.withPercentage;

@@ -18,10 +18,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
-import dev.braid.common.testing.EmbeddedPostgresExtension;
-import dev.braid.common.testing.ServiceTestClient;
 import dev.braid.privacy.PrivacyApplication;
 import dev.braid.privacy.accountant.RdpAccountant;
+import dev.braid.testing.EmbeddedPostgresExtension;
+import dev.braid.testing.ServiceTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Percentage.withPercentage;

@@ -20,9 +20,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.braid.common.security.Role;
-import dev.braid.common.testing.EmbeddedPostgresExtension;
-import dev.braid.common.testing.ServiceTestClient;
 import dev.braid.privacy.PrivacyProperties;
+import dev.braid.testing.EmbeddedPostgresExtension;
+import dev.braid.testing.ServiceTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

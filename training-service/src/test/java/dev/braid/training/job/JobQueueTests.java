@@ -21,8 +21,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import dev.braid.common.security.Caller;
 import dev.braid.common.security.CallerContext;
 import dev.braid.common.security.Role;
-import dev.braid.common.testing.EmbeddedPostgresExtension;
-import dev.braid.common.testing.ServiceTestClient;
+import dev.braid.testing.EmbeddedPostgresExtension;
+import dev.braid.testing.ServiceTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
