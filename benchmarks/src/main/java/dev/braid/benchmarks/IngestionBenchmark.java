@@ -32,6 +32,9 @@ import javax.imageio.ImageIO;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.braid.client.ApiClients;
+import dev.braid.client.api.DatasetsApi;
+import dev.braid.client.model.CreateDatasetRequest;
 import dev.braid.common.crypto.FastCrypto;
 import dev.braid.launcher.Platform;
 
@@ -162,10 +165,7 @@ public final class IngestionBenchmark {
         try (Platform platform = Platform.start(env)) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             String gateway = platform.gatewayUrl();
-            dev.braid.client.ApiClient client = new dev.braid.client.ApiClient();
-            client.setBasePath(gateway);
-            client.setBearerToken(ADMIN_KEY);
-            String datasetId = new dev.braid.client.api.DatasetsApi(client).createDataset(new dev.braid.client.model.CreateDatasetRequest()
+            String datasetId = new DatasetsApi(ApiClients.of(gateway, ADMIN_KEY)).createDataset(new CreateDatasetRequest()
                     .name("benchmark").labels(List.of("even", "odd"))).getId().toString();
             // the timed upload is a bare HTTP request streaming the file, so the figure holds no client-side work
             long start = System.nanoTime();

@@ -32,6 +32,7 @@ import org.springframework.core.io.ByteArrayResource;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.braid.client.ApiClient;
+import dev.braid.client.ApiClients;
 import dev.braid.client.api.AdministrationApi;
 import dev.braid.client.api.DatasetsApi;
 import dev.braid.client.api.ModelsApi;
@@ -100,9 +101,9 @@ public final class ServingBenchmark {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         try (Platform platform = Platform.start(env)) {
             String gateway = platform.gatewayUrl();
-            String key = new AdministrationApi(client(gateway, ADMIN_KEY)).createApiKey(new CreateApiKeyRequest().tenant("bench")
+            String key = new AdministrationApi(ApiClients.of(gateway, ADMIN_KEY)).createApiKey(new CreateApiKeyRequest().tenant("bench")
                     .role(CreateApiKeyRequest.RoleEnum.MEMBER)).getKey();
-            String modelId = trainAndDeploy(client(gateway, key));
+            String modelId = trainAndDeploy(ApiClients.of(gateway, key));
             Process batchOne = startUnbatchedInstance(env, platform, home);
             try {
                 int unbatchedPort = Integer.parseInt(env.get("BRAID_UNBATCHED_PORT"));
@@ -170,15 +171,10 @@ public final class ServingBenchmark {
         return Map.of("modelId", modelId, "text", sample.text(), "imageBase64", Base64.getEncoder().encodeToString(png.toByteArray()));
     }
 
-    /** The client generated from the API document, for the set-up; the measured load is bare HTTP (see {@link #load}). */
-    private static ApiClient client(String gateway, String key) {
-        ApiClient client = new ApiClient();
-        client.setBasePath(gateway);
-        client.setBearerToken(key);
-        return client;
-    }
-
-    /** A dataset of generated records, a short job, the model deployed: all through the public API. */
+    /**
+     * A dataset of generated records, a short job, the model deployed: all through the public API, on
+     * the client generated from its document; the measured load is bare HTTP (see {@link #load}).
+     */
     private static String trainAndDeploy(ApiClient client) throws Exception {
         UUID datasetId = new DatasetsApi(client).createDataset(new CreateDatasetRequest().name("serving-benchmark")
                 .labels(SyntheticData.LABELS)).getId();

@@ -28,6 +28,7 @@ import org.springframework.core.io.ByteArrayResource;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.braid.client.ApiClient;
+import dev.braid.client.ApiClients;
 import dev.braid.client.api.AdministrationApi;
 import dev.braid.client.api.DatasetsApi;
 import dev.braid.client.api.ModelsApi;
@@ -186,19 +187,11 @@ final class Demo {
         }
     }
 
-    /** The generated client for one key: every call the demo makes goes through it. */
-    private ApiClient client(String apiKey) {
-        ApiClient client = new ApiClient();
-        client.setBasePath(gateway);
-        client.setBearerToken(apiKey);
-        return client;
-    }
-
     private int show(String adminKey, DemoData data) throws Exception {
         long started = System.nanoTime();
-        String key = new AdministrationApi(client(adminKey)).createApiKey(new CreateApiKeyRequest()
+        String key = new AdministrationApi(ApiClients.of(gateway, adminKey)).createApiKey(new CreateApiKeyRequest()
                 .tenant("demo-" + Long.toHexString(System.currentTimeMillis())).role(CreateApiKeyRequest.RoleEnum.MEMBER)).getKey();
-        ApiClient client = client(key);
+        ApiClient client = ApiClients.of(gateway, key);
         DatasetsApi datasets = new DatasetsApi(client);
         TrainingJobsApi jobs = new TrainingJobsApi(client);
         System.out.println("Data: " + data.description());

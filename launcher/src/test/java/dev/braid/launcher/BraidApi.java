@@ -7,6 +7,7 @@ import java.util.UUID;
 import tools.jackson.databind.DeserializationFeature;
 
 import dev.braid.client.ApiClient;
+import dev.braid.client.ApiClients;
 import dev.braid.client.api.AdministrationApi;
 import dev.braid.client.api.DatasetsApi;
 import dev.braid.client.api.ModelsApi;
@@ -24,10 +25,8 @@ record BraidApi(DatasetsApi datasets, TrainingJobsApi jobs, ModelsApi models, Pr
         AdministrationApi admin) {
 
     static BraidApi of(String gatewayUrl, String key) {
-        ApiClient client = new ApiClient(ApiClient.createDefaultMapper(null).rebuild()
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build(), ApiClient.createDefaultDateFormat());
-        client.setBasePath(gatewayUrl);
-        client.setBearerToken(key);
+        ApiClient client = ApiClients.of(gatewayUrl, key, ApiClient.createDefaultMapper(null).rebuild()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build());
         return new BraidApi(new DatasetsApi(client), new TrainingJobsApi(client), new ModelsApi(client), new PredictionsApi(client),
                 new PrivacyApi(client), new AdministrationApi(client));
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientResponseException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 import dev.braid.client.ApiClient;
+import dev.braid.client.ApiClients;
 
 /** The root command: where the gateway is, which key to use, and how to print. */
 @Command(name = "braid", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, sortOptions = false,
@@ -77,10 +79,16 @@ public final class BraidCli {
     }
 
     ApiClient client() {
-        ApiClient client = new ApiClient();
-        client.setBasePath(gateway());
-        client.setBearerToken(key());
-        return client;
+        return ApiClients.of(gateway(), key());
+    }
+
+    /**
+     * The generated client's {@code RestClient}, aimed at the gateway with the key, for the two calls
+     * its methods cannot make: an upload in another media type than the document's first, and
+     * reading the event stream as it comes.
+     */
+    RestClient rest() {
+        return client().getRestClient().mutate().baseUrl(gateway()).defaultHeader("Authorization", "Bearer " + key()).build();
     }
 
     Output output() {

@@ -16,7 +16,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-import dev.braid.client.ApiClient;
 import dev.braid.client.api.DatasetsApi;
 import dev.braid.client.model.CreateDatasetRequest;
 import dev.braid.client.model.Dataset;
@@ -86,15 +85,14 @@ final class DatasetsCommand {
         ProgressBar bar = new ProgressBar(out.err, "uploading " + file.getFileName());
         CountedFile body = new CountedFile(file, sent -> bar.show(size == 0 ? 1 : (double) sent / size, mb(sent) + "/" + mb(size),
                 ""));
-        ApiClient client = root.client();
         IngestReport report;
         if (MediaType.APPLICATION_NDJSON.equals(type)) {
-            report = new DatasetsApi(client).uploadRecords(id, body);
+            report = new DatasetsApi(root.client()).uploadRecords(id, body);
         }
         else {
             // the generated method sends the document's first media type (NDJSON); an archive goes with its own
-            report = client.getRestClient().post().uri(root.gateway() + "/api/v1/datasets/{id}/records", id)
-                    .header("Authorization", "Bearer " + root.key()).contentType(type).body(body).retrieve().body(IngestReport.class);
+            report = root.rest().post().uri("/api/v1/datasets/{id}/records", id).contentType(type).body(body).retrieve()
+                    .body(IngestReport.class);
         }
         bar.done();
         if (!out.asJson(report)) {

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,10 +45,11 @@ final class JobFollower {
         ProgressBar bar = new ProgressBar(err, "training");
         int epochs = job.getProgress().getEpochs();
         bar.show(0, "epoch 0/" + epochs, "queued");
+        RestClient gateway = root.rest();
         int failures = 0;
         while (ending == null) {
             try {
-                read(job, bar, epochs);
+                read(gateway, job, bar, epochs);
                 failures = 0;
                 if (ending == null) {
                     // the stream ended before the job did (a proxy's response timeout on a long job): reopen after the last event
@@ -65,9 +67,8 @@ final class JobFollower {
         bar.done();
     }
 
-    private void read(TrainingJob job, ProgressBar bar, int epochs) {
-        root.client().getRestClient().get().uri(root.gateway() + "/api/v1/training-jobs/{id}/events", job.getId())
-                .header("Authorization", "Bearer " + root.key()).accept(MediaType.TEXT_EVENT_STREAM)
+    private void read(RestClient gateway, TrainingJob job, ProgressBar bar, int epochs) {
+        gateway.get().uri("/api/v1/training-jobs/{id}/events", job.getId()).accept(MediaType.TEXT_EVENT_STREAM)
                 .headers(h -> {
                     if (lastEventId != null) {
                         h.set("Last-Event-ID", lastEventId);
