@@ -63,10 +63,9 @@ class StreamTokenController {
                 .onErrorMap(WebClientResponseException.NotFound.class, ex -> ApiException.notFound("training job", id))
                 .onErrorMap(WebClientRequestException.class, ex -> ServiceUnavailable.of("training service"))
                 .map(found -> {
-                    String token = tokens.issue(caller.keyId(), id);
-                    StreamTokens.Grant grant = tokens.verify(token).orElseThrow();
-                    return new EventStreamToken(token, grant.expiresAt(),
-                            "/api/v1/training-jobs/" + id + "/events?access_token=" + token);
+                    StreamTokens.Issued issued = tokens.issue(caller.keyId(), id);
+                    return new EventStreamToken(issued.token(), issued.expiresAt(),
+                            "/api/v1/training-jobs/" + id + "/events?access_token=" + issued.token());
                 });
     }
 }

@@ -44,6 +44,10 @@ final class StreamTokens {
     record Grant(UUID keyId, UUID jobId, Instant expiresAt) {
     }
 
+    /** A token as issued, with the moment it stops opening anything. */
+    record Issued(String token, Instant expiresAt) {
+    }
+
     @Autowired
     StreamTokens(PlatformProperties platform, GatewayProperties properties) {
         this(platform.internalSecret(), properties.streamTokenTtl(), Clock.systemUTC());
@@ -57,13 +61,14 @@ final class StreamTokens {
         this.clock = clock;
     }
 
-    String issue(UUID keyId, UUID jobId) {
+    Issued issue(UUID keyId, UUID jobId) {
+        Instant expires = Instant.ofEpochSecond(clock.instant().plus(ttl).getEpochSecond());
         ByteBuffer payload = ByteBuffer.allocate(PAYLOAD_BYTES);
         payload.putLong(keyId.getMostSignificantBits()).putLong(keyId.getLeastSignificantBits());
         payload.putLong(jobId.getMostSignificantBits()).putLong(jobId.getLeastSignificantBits());
-        payload.putLong(clock.instant().plus(ttl).getEpochSecond());
+        payload.putLong(expires.getEpochSecond());
         byte[] bytes = payload.array();
-        return PREFIX + ENCODE.encodeToString(bytes) + "." + ENCODE.encodeToString(hmac(key.getEncoded(), bytes));
+        return new Issued(PREFIX + ENCODE.encodeToString(bytes) + "." + ENCODE.encodeToString(hmac(key.getEncoded(), bytes)), expires);
     }
 
     /** The grant of a genuine, unexpired token; empty for anything else, whatever its shape. */

@@ -25,7 +25,9 @@ class StreamTokensTests {
 
     @Test
     void shouldGrantTheKeyAndJobItWasIssuedForUntilItExpires() {
-        String token = at(NOW).issue(key, job);
+        StreamTokens.Issued issued = at(NOW).issue(key, job);
+        String token = issued.token();
+        assertThat(issued.expiresAt()).isEqualTo(NOW.plusSeconds(600));
 
         assertThat(at(NOW.plusSeconds(599)).verify(token)).hasValueSatisfying(grant -> {
             assertThat(grant.keyId()).isEqualTo(key);
@@ -37,7 +39,7 @@ class StreamTokensTests {
 
     @Test
     void shouldRefuseATokenWithAnyBitChanged() {
-        String token = at(NOW).issue(key, job);
+        String token = at(NOW).issue(key, job).token();
         String payload = token.substring(4, token.indexOf('.', 4));
         byte[] bytes = Base64.getUrlDecoder().decode(payload);
         for (int i = 0; i < bytes.length; i++) {
@@ -51,7 +53,7 @@ class StreamTokensTests {
     @Test
     void shouldRefuseTokensSignedUnderAnotherSecretOrOfAnotherShape() {
         String foreign = new StreamTokens("another-secret-that-is-long-enough", Duration.ofMinutes(10),
-                Clock.fixed(NOW, ZoneOffset.UTC)).issue(key, job);
+                Clock.fixed(NOW, ZoneOffset.UTC)).issue(key, job).token();
 
         assertThat(at(NOW).verify(foreign)).isEmpty();
         assertThat(at(NOW).verify(null)).isEmpty();

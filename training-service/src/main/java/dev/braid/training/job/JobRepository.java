@@ -244,7 +244,8 @@ public class JobRepository {
                 metricsJson, rs.getObject("model_id", UUID.class), rs.getString("error"), rs.getInt("attempt"),
                 rs.getInt("max_attempts"), rs.getBoolean("cancel_requested"), instant(rs, "created_at"),
                 instant(rs, "started_at"), instant(rs, "finished_at"),
-                privacy == null ? null : JSON.readValue(privacy, JobPrivacy.class), report == null ? null : JSON.readValue(report, PrivacyReport.class),
+                privacy == null ? null : JSON.readValue(privacy, JobPrivacy.class),
+                report == null ? null : JSON.readValue(report, PrivacyReport.class),
                 rs.getBoolean("train_text"), rs.getBoolean("train_image"), rs.getObject("fine_tune_text", Boolean.class),
                 rs.getObject("balance_classes", Boolean.class));
     }
