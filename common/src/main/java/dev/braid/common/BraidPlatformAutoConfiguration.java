@@ -1,10 +1,12 @@
 package dev.braid.common;
 
+import org.hibernate.cfg.MultiTenancySettings;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,6 +17,7 @@ import dev.braid.common.blob.BlobStore;
 import dev.braid.common.blob.FileSystemBlobStore;
 import dev.braid.common.lifecycle.SupervisorWatchdog;
 import dev.braid.common.openapi.ProblemDocumentation;
+import dev.braid.common.persistence.CallerTenantResolver;
 import dev.braid.common.security.InternalTokenCodec;
 import dev.braid.common.security.InternalTokenFilter;
 import dev.braid.common.web.RequestIdFilter;
@@ -58,6 +61,17 @@ public class BraidPlatformAutoConfiguration {
         @Bean
         ProblemDocumentation problemDocumentation() {
             return new ProblemDocumentation();
+        }
+    }
+
+    /** Hibernate's {@code @TenantId} resolved from the caller, where a service uses JPA. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer")
+    static class JpaConfiguration {
+
+        @Bean
+        HibernatePropertiesCustomizer callerTenantResolver() {
+            return properties -> properties.put(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new CallerTenantResolver());
         }
     }
 

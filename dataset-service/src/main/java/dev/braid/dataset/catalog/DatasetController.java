@@ -15,6 +15,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import org.springframework.data.domain.Page;
 import org.springframework.http.HttpStatus;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -86,10 +87,10 @@ class DatasetController {
     @Operation(operationId = "listDatasets", summary = "The tenant's datasets, newest first")
     DatasetPage list(@RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
-        List<Dataset> found = datasets.list(page, size);
-        Map<UUID, Long> counts = datasets.recordCounts(found.stream().map(Dataset::id).toList());
-        return new DatasetPage(found.stream().map(d -> response(d, counts.getOrDefault(d.id(), 0L), null)).toList(), page,
-                size, datasets.count());
+        Page<Dataset> found = datasets.list(page, size);
+        Map<UUID, Long> counts = datasets.recordCounts(found.map(Dataset::id).toList());
+        return new DatasetPage(found.map(d -> response(d, counts.getOrDefault(d.id(), 0L), null)).toList(), page, size,
+                found.getTotalElements());
     }
 
     @GetMapping("/{id}")

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -16,12 +19,16 @@ import dev.braid.dataset.privacy.PrivacyClient;
 @Service
 public class DatasetService {
 
+    private static final Sort CREATION_ORDER = Sort.by("createdAt", "id");
+
     private final DatasetRepository repository;
+    private final RecordStatistics records;
     private final PrivacyClient privacy;
     private final DependentServices dependents;
 
-    DatasetService(DatasetRepository repository, PrivacyClient privacy, DependentServices dependents) {
+    DatasetService(DatasetRepository repository, RecordStatistics records, PrivacyClient privacy, DependentServices dependents) {
         this.repository = repository;
+        this.records = records;
         this.privacy = privacy;
         this.dependents = dependents;
     }
@@ -37,29 +44,26 @@ public class DatasetService {
         if (budget != null) {
             privacy.registerBudget(dataset.id(), budget.epsilonBudget(), budget.delta());
         }
-        repository.insert(dataset);
+        repository.save(new DatasetEntity(dataset.id(), name, dataset.labels(), budget, dataset.createdAt()));
         return dataset;
     }
 
     /** The caller's dataset, or {@link DatasetNotFound}. */
     public Dataset get(UUID id) {
-        return repository.find(CallerContext.tenant(), id).orElseThrow(() -> DatasetNotFound.forId(id));
+        return repository.findById(id).map(DatasetEntity::toDataset).orElseThrow(() -> DatasetNotFound.forId(id));
     }
 
-    public List<Dataset> list(int page, int size) {
-        return repository.list(CallerContext.tenant(), page, size);
-    }
-
-    public long count() {
-        return repository.count(CallerContext.tenant());
+    /** One page of the caller's datasets, oldest first, with the total. */
+    public Page<Dataset> list(int page, int size) {
+        return repository.findAll(PageRequest.of(page, size, CREATION_ORDER)).map(DatasetEntity::toDataset);
     }
 
     public Map<UUID, Long> recordCounts(List<UUID> ids) {
-        return repository.recordCounts(ids);
+        return records.recordCounts(ids);
     }
 
     public Map<String, Map<String, Long>> splitCounts(UUID id) {
-        return repository.splitCounts(id);
+        return records.splitCounts(id);
     }
 
     /**
@@ -71,11 +75,9 @@ public class DatasetService {
      */
     @Transactional
     public void delete(UUID id) {
-        get(id);
+        DatasetEntity dataset = repository.findById(id).orElseThrow(() -> DatasetNotFound.forId(id));
         dependents.revoke(id);
         privacy.destroyDataKey(id);
-        if (!repository.delete(CallerContext.tenant(), id)) {
-            throw DatasetNotFound.forId(id);
-        }
+        repository.delete(dataset);
     }
 }
