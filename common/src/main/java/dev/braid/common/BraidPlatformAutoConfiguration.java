@@ -1,5 +1,6 @@
 package dev.braid.common;
 
+import org.hibernate.cfg.MappingSettings;
 import org.hibernate.cfg.MultiTenancySettings;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -12,12 +13,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.PropertySource;
 import org.springframework.core.Ordered;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.braid.common.blob.BlobStore;
 import dev.braid.common.blob.FileSystemBlobStore;
 import dev.braid.common.lifecycle.SupervisorWatchdog;
 import dev.braid.common.openapi.ProblemDocumentation;
 import dev.braid.common.persistence.CallerTenantResolver;
+import dev.braid.common.persistence.JsonColumns;
 import dev.braid.common.security.InternalTokenCodec;
 import dev.braid.common.security.InternalTokenFilter;
 import dev.braid.common.web.RequestIdFilter;
@@ -64,14 +67,17 @@ public class BraidPlatformAutoConfiguration {
         }
     }
 
-    /** Hibernate's {@code @TenantId} resolved from the caller, where a service uses JPA. */
+    /** Hibernate's {@code @TenantId} resolved from the caller, and JSON columns through Jackson 3, where a service uses JPA. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer")
     static class JpaConfiguration {
 
         @Bean
-        HibernatePropertiesCustomizer callerTenantResolver() {
-            return properties -> properties.put(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new CallerTenantResolver());
+        HibernatePropertiesCustomizer braidJpaSettings() {
+            return properties -> {
+                properties.put(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new CallerTenantResolver());
+                properties.put(MappingSettings.JSON_FORMAT_MAPPER, new JsonColumns(JsonMapper.builder().build()));
+            };
         }
     }
 

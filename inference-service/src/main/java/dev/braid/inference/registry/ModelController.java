@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import org.springframework.data.domain.Page;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -50,8 +51,8 @@ class ModelController {
     @Operation(operationId = "listModels", summary = "The tenant's model versions, newest first, optionally of one dataset")
     ModelPage list(@RequestParam(required = false) UUID datasetId, @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
-        return new ModelPage(registry.list(datasetId, page, size).stream().map(ModelResponse::of).toList(), page, size,
-                registry.count(datasetId));
+        Page<ModelVersion> found = registry.list(datasetId, page, size);
+        return new ModelPage(found.map(ModelResponse::of).toList(), page, size, found.getTotalElements());
     }
 
     @GetMapping("/{id}")

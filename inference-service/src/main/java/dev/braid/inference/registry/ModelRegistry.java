@@ -1,12 +1,17 @@
 package dev.braid.inference.registry;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -28,7 +33,11 @@ public class ModelRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
 
-    private final ModelRepository repository;
+    private static final Sort CREATION_ORDER = Sort.by("createdAt", "id");
+
+    private final ModelRepository models;
+    private final DeploymentRepository deploymentRows;
+    private final RevocationStore revocations;
     private final LoadedModels loadedModels;
     private final TransactionTemplate transactions;
     private final BlobStore blobs;
@@ -36,9 +45,11 @@ public class ModelRegistry {
     private final Cache<String, ModelVersion> versions;
     private final Cache<String, UUID> deployments;
 
-    ModelRegistry(ModelRepository repository, LoadedModels loadedModels, InferenceProperties properties,
-            TransactionTemplate transactions, BlobStore blobs) {
-        this.repository = repository;
+    ModelRegistry(ModelRepository models, DeploymentRepository deploymentRows, RevocationStore revocations,
+            LoadedModels loadedModels, InferenceProperties properties, TransactionTemplate transactions, BlobStore blobs) {
+        this.models = models;
+        this.deploymentRows = deploymentRows;
+        this.revocations = revocations;
         this.loadedModels = loadedModels;
         this.transactions = transactions;
         this.blobs = blobs;
@@ -53,23 +64,25 @@ public class ModelRegistry {
 
     /** The model serving the dataset's predictions, from a cache this instance's deploys update at once. */
     public ModelVersion servingModelFor(UUID datasetId) {
-        UUID modelId = deployments.get(CallerContext.tenant() + "/" + datasetId, key -> repository
-                .deployedModel(CallerContext.tenant(), datasetId).orElseThrow(() -> repository.isRevokedDataset(CallerContext.tenant(),
-                        datasetId) ? DatasetDeleted.dataset(datasetId) : ModelNotFound.deployedFor(datasetId)));
+        UUID modelId = deployments.get(CallerContext.tenant() + "/" + datasetId, key -> deploymentRows.findById(datasetId)
+                .map(DeploymentEntity::modelId).orElseThrow(() -> revocations.isRevokedDataset(CallerContext.tenant(), datasetId)
+                        ? DatasetDeleted.dataset(datasetId) : ModelNotFound.deployedFor(datasetId)));
         return servingModel(modelId);
     }
 
     /** Registers the job's model, unless its dataset has been deleted (410). */
     ModelVersion register(ModelVersion model) {
         return transactions.execute(status -> {
-            repository.lockDataset(model.datasetId());
-            return repository.register(model).orElseThrow(() -> DatasetDeleted.dataset(model.datasetId()));
+            revocations.lockDataset(model.datasetId());
+            revocations.register(model);
+            return models.findByJobIdAndRevokedAtIsNull(model.jobId()).map(ModelEntity::toVersion)
+                    .orElseThrow(() -> DatasetDeleted.dataset(model.datasetId()));
         });
     }
 
     public ModelVersion get(UUID id) {
-        return repository.find(CallerContext.tenant(), id).orElseThrow(() -> repository.isRevokedModel(CallerContext.tenant(), id)
-                ? DatasetDeleted.model(id) : ModelNotFound.forId(id));
+        return models.findByIdAndRevokedAtIsNull(id).map(ModelEntity::toVersion)
+                .orElseThrow(() -> models.existsByIdAndRevokedAtIsNotNull(id) ? DatasetDeleted.model(id) : ModelNotFound.forId(id));
     }
 
     /**
@@ -79,12 +92,12 @@ public class ModelRegistry {
      */
     int revokeDataset(UUID datasetId) {
         String tenant = CallerContext.tenant();
-        List<ModelRepository.Revoked> revoked = transactions.execute(status -> {
-            repository.lockDataset(datasetId);
-            return repository.revokeDataset(tenant, datasetId);
+        List<RevocationStore.Revoked> revoked = transactions.execute(status -> {
+            revocations.lockDataset(datasetId);
+            return revocations.revokeDataset(tenant, datasetId);
         });
         deployments.invalidate(tenant + "/" + datasetId);
-        for (ModelRepository.Revoked model : revoked) {
+        for (RevocationStore.Revoked model : revoked) {
             forget(model.id());
             try {
                 blobs.delete(model.artifactKey());
@@ -103,7 +116,7 @@ public class ModelRegistry {
      */
     @Scheduled(fixedDelayString = "${braid.inference.revocation-sweep:2s}")
     void sweepRevoked() {
-        for (UUID id : repository.revokedAmong(loadedModels.loadedIds())) {
+        for (UUID id : revocations.revokedAmong(loadedModels.loadedIds())) {
             forget(id);
         }
     }
@@ -114,17 +127,17 @@ public class ModelRegistry {
         loadedModels.unload(modelId);
     }
 
-    List<ModelVersion> list(UUID datasetId, int page, int size) {
-        return repository.list(CallerContext.tenant(), datasetId, page, size);
+    /** One page of the caller's models that still serve, of one dataset or all, oldest first, with the total. */
+    Page<ModelVersion> list(UUID datasetId, int page, int size) {
+        PageRequest request = PageRequest.of(page, size, CREATION_ORDER);
+        Page<ModelEntity> found = datasetId == null ? models.findByRevokedAtIsNull(request)
+                : models.findByDatasetIdAndRevokedAtIsNull(datasetId, request);
+        return found.map(ModelEntity::toVersion);
     }
 
     /** The ids of every model of the caller's tenant. */
-    public java.util.Set<UUID> modelIds() {
-        return repository.ids(CallerContext.tenant());
-    }
-
-    long count(UUID datasetId) {
-        return repository.count(CallerContext.tenant(), datasetId);
+    public Set<UUID> modelIds() {
+        return models.findLiveIds();
     }
 
     /**
@@ -136,7 +149,14 @@ public class ModelRegistry {
     ModelVersion deploy(UUID id) {
         ModelVersion model = get(id);
         loadedModels.get(model.id(), model.datasetId(), model.artifactKey());
-        repository.deploy(model);
+        transactions.executeWithoutResult(status -> {
+            // under the dataset's lock a revocation is either done (the model is gone: 410) or waits for this deploy
+            revocations.lockDataset(model.datasetId());
+            get(id);
+            DeploymentEntity deployment = deploymentRows.findById(model.datasetId()).orElseGet(() -> new DeploymentEntity(model.datasetId()));
+            deployment.serve(model.id(), Instant.now());
+            deploymentRows.save(deployment);
+        });
         deployments.put(CallerContext.tenant() + "/" + model.datasetId(), model.id());
         return get(id);
     }

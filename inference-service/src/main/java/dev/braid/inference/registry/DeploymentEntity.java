@@ -1,0 +1,64 @@
+package dev.braid.inference.registry;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
+import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
+import org.hibernate.annotations.TenantId;
+import org.springframework.data.domain.Persistable;
+
+/** A row of {@code inference.deployment}: the model serving one dataset's predictions. */
+@Entity
+@Table(schema = "inference", name = "deployment")
+class DeploymentEntity implements Persistable<UUID> {
+
+    @Id
+    private UUID datasetId;
+
+    @TenantId
+    private String tenantId;
+
+    private UUID modelId;
+
+    private Instant deployedAt;
+
+    @Transient
+    private boolean stored;
+
+    protected DeploymentEntity() {
+    }
+
+    DeploymentEntity(UUID datasetId) {
+        this.datasetId = datasetId;
+    }
+
+    UUID modelId() {
+        return modelId;
+    }
+
+    void serve(UUID model, Instant at) {
+        this.modelId = model;
+        this.deployedAt = at;
+    }
+
+    @Override
+    public UUID getId() {
+        return datasetId;
+    }
+
+    @Override
+    public boolean isNew() {
+        return !stored;
+    }
+
+    @PostLoad
+    @PostPersist
+    void markStored() {
+        stored = true;
+    }
+}
