@@ -161,6 +161,7 @@ public final class IngestionBenchmark {
         env.put("BRAID_ADMIN_KEY", ADMIN_KEY);
         for (String service : List.of("GATEWAY", "DATASET", "TRAINING", "INFERENCE", "PRIVACY", "POSTGRES")) {
             env.put("BRAID_" + service + "_PORT", Integer.toString(freePort()));
+            env.put("BRAID_" + service + "_MANAGEMENT_PORT", Integer.toString(freePort()));
         }
         try (Platform platform = Platform.start(env)) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

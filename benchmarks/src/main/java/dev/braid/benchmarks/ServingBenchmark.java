@@ -97,6 +97,7 @@ public final class ServingBenchmark {
         env.put("BRAID_GATEWAY_RATELIMIT_REQUESTSPERSECOND", "1000000");
         for (String service : List.of("GATEWAY", "DATASET", "TRAINING", "INFERENCE", "PRIVACY", "POSTGRES")) {
             env.put("BRAID_" + service + "_PORT", Integer.toString(freePort()));
+            env.put("BRAID_" + service + "_MANAGEMENT_PORT", Integer.toString(freePort()));
         }
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         try (Platform platform = Platform.start(env)) {
@@ -211,6 +212,7 @@ public final class ServingBenchmark {
         int port = freePort();
         env.put("BRAID_UNBATCHED_PORT", Integer.toString(port));
         child.put("BRAID_INFERENCE_PORT", Integer.toString(port));
+        child.put("BRAID_INFERENCE_MANAGEMENT_PORT", Integer.toString(freePort()));
         child.put("BRAID_INFERENCE_BATCHING_MAXBATCH", "1");
         child.put("BRAID_DATABASE_URL", "jdbc:postgresql://localhost:" + env.get("BRAID_POSTGRES_PORT") + "/braid");
         child.put("BRAID_PRIVACY_URL", "http://127.0.0.1:" + platform.port("privacy-service"));

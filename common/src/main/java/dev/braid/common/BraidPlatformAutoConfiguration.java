@@ -2,11 +2,14 @@ package dev.braid.common;
 
 import org.hibernate.cfg.MappingSettings;
 import org.hibernate.cfg.MultiTenancySettings;
+import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnManagementPort;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -25,6 +28,7 @@ import dev.braid.common.security.InternalTokenCodec;
 import dev.braid.common.security.InternalTokenFilter;
 import dev.braid.common.web.RequestIdFilter;
 import dev.braid.common.web.ServiceClients;
+import dev.braid.common.web.ServicePortHealthController;
 
 /** Wires what every Braid service shares; servlet services also get the request-id and internal-token filters. */
 @AutoConfiguration
@@ -52,8 +56,8 @@ public class BraidPlatformAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ServiceClients serviceClients(InternalTokenCodec codec) {
-        return new ServiceClients(codec);
+    ServiceClients serviceClients(InternalTokenCodec codec, PlatformProperties properties) {
+        return new ServiceClients(codec, properties.serviceCalls());
     }
 
     /** The problem schema and responses in the service's OpenAPI document, where springdoc is present. */
@@ -78,6 +82,19 @@ public class BraidPlatformAutoConfiguration {
                 properties.put(MultiTenancySettings.MULTI_TENANT_IDENTIFIER_RESOLVER, new CallerTenantResolver());
                 properties.put(MappingSettings.JSON_FORMAT_MAPPER, new JsonColumns(JsonMapper.builder().build()));
             };
+        }
+    }
+
+    /** The service port's status-only health, once the actuator has moved to the management port. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(name = "org.springframework.boot.health.actuate.endpoint.HealthEndpoint")
+    @ConditionalOnManagementPort(ManagementPortType.DIFFERENT)
+    static class ServicePortHealthConfiguration {
+
+        @Bean
+        ServicePortHealthController servicePortHealthController(HealthEndpoint health) {
+            return new ServicePortHealthController(health);
         }
     }
 

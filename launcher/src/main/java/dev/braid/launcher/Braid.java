@@ -77,6 +77,9 @@ public final class Braid {
         System.out.println("  admin key:  " + (config.adminKey() != null ? "the value of BRAID_ADMIN_KEY"
                 : Files.exists(adminKey) ? adminKey + " (mode 0600)" : "created earlier; see " + adminKey));
         System.out.println("  logs:       " + platform.home().resolve("logs"));
+        System.out.println("  metrics:    http://127.0.0.1:<port>/actuator/prometheus on each service's management port: "
+                + String.join(", ", java.util.Arrays.stream(PlatformConfig.MODULES)
+                        .map(m -> m.substring(0, m.indexOf('-')) + " " + platform.managementPort(m)).toList()));
         System.out.println("Ctrl-C or ./braid down stops it.");
         Files.writeString(platform.home().resolve("run").resolve("ready"), platform.gatewayUrl(), StandardCharsets.UTF_8);
         stopped.await();

@@ -56,8 +56,9 @@ public final class Platform implements AutoCloseable {
             shared.put("BRAID_INTERNAL_SECRET", secret);
             shared.put("BRAID_SUPERVISOR_PID", Long.toString(ProcessHandle.current().pid()));
             for (String module : PlatformConfig.MODULES) {
-                String key = module.substring(0, module.indexOf('-')).toUpperCase(java.util.Locale.ROOT);
+                String key = PlatformConfig.key(module);
                 shared.put("BRAID_" + key + "_PORT", Integer.toString(config.port(module)));
+                shared.put("BRAID_" + key + "_MANAGEMENT_PORT", Integer.toString(config.managementPort(module)));
                 shared.put("BRAID_" + key + "_URL", "http://127.0.0.1:" + config.port(module));
             }
             for (ServiceSpec spec : specs) {
@@ -131,6 +132,11 @@ public final class Platform implements AutoCloseable {
 
     public int port(String module) {
         return config.port(module);
+    }
+
+    /** The service's actuator port (health with details, info, prometheus), on loopback unless configured otherwise. */
+    public int managementPort(String module) {
+        return config.managementPort(module);
     }
 
     /** Stops the gateway first (no new requests), then the services in reverse, then the database. */

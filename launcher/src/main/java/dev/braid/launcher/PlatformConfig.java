@@ -13,7 +13,8 @@ import java.util.Map;
  * external database, the admin key, and where the service jars are.
  */
 record PlatformConfig(Path home, Path root, int gatewayPort, int datasetPort, int trainingPort, int inferencePort,
-        int privacyPort, String databaseUrl, int databasePort, String adminKey, Duration startTimeout, String javaOptions) {
+        int privacyPort, String databaseUrl, int databasePort, String adminKey, Duration startTimeout, String javaOptions,
+        Map<String, Integer> managementPorts) {
 
     static final String[] MODULES = {"privacy-service", "dataset-service", "inference-service", "training-service",
             "gateway-service"};
@@ -27,7 +28,27 @@ record PlatformConfig(Path home, Path root, int gatewayPort, int datasetPort, in
                 port(env, "BRAID_PRIVACY_PORT", 8084), blankToNull(env.get("BRAID_DATABASE_URL")),
                 port(env, "BRAID_POSTGRES_PORT", 5439), blankToNull(env.get("BRAID_ADMIN_KEY")),
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("BRAID_START_TIMEOUT_SECONDS", "180"))),
-                env.getOrDefault("BRAID_JAVA_OPTS", ""));
+                env.getOrDefault("BRAID_JAVA_OPTS", ""), Map.of()).withManagementPorts(env);
+    }
+
+    /** Each service's management port (actuator: health, info, prometheus): {@code BRAID_<SERVICE>_MANAGEMENT_PORT}, else its port + 1000. */
+    private PlatformConfig withManagementPorts(Map<String, String> env) {
+        Map<String, Integer> ports = new java.util.HashMap<>();
+        for (String module : MODULES) {
+            int fallback = port(module) + 1000 <= 65535 ? port(module) + 1000 : 0;
+            ports.put(module, port(env, "BRAID_" + key(module) + "_MANAGEMENT_PORT", fallback));
+        }
+        return new PlatformConfig(home, root, gatewayPort, datasetPort, trainingPort, inferencePort, privacyPort, databaseUrl,
+                databasePort, adminKey, startTimeout, javaOptions, Map.copyOf(ports));
+    }
+
+    /** The service's part of its settings' names: {@code dataset-service} → {@code DATASET}. */
+    static String key(String module) {
+        return module.substring(0, module.indexOf('-')).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    int managementPort(String module) {
+        return managementPorts.get(module);
     }
 
     int port(String module) {

@@ -72,7 +72,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PlatformEndToEndTests {
 
     private static final String ADMIN_KEY = "e2e-bootstrap-admin-key";
-    private static final List<String> LABELS = SyntheticData.LABELS;
+    static final List<String> LABELS = SyntheticData.LABELS;
 
     static Platform platform;
     static Http gateway;
@@ -111,6 +111,7 @@ class PlatformEndToEndTests {
         for (String module : PlatformConfig.MODULES) {
             String key = module.substring(0, module.indexOf('-')).toUpperCase(java.util.Locale.ROOT);
             env.put("BRAID_" + key + "_PORT", Integer.toString(freePort()));
+            env.put("BRAID_" + key + "_MANAGEMENT_PORT", Integer.toString(freePort()));
         }
         platform = Platform.start(env);
         gateway = new Http(platform.gatewayUrl());
@@ -742,6 +743,7 @@ class PlatformEndToEndTests {
         env.put("BRAID_HOME", platform.home().toString());
         env.put("BRAID_INTERNAL_SECRET", "e2e-internal-secret-long-enough-for-hmac");
         env.put("BRAID_TRAINING_PORT", Integer.toString(freePort()));
+        env.put("BRAID_TRAINING_MANAGEMENT_PORT", Integer.toString(freePort()));
         env.put("BRAID_TRAINING_WORKER_LEASE", "12s");
         env.put("BRAID_TRAINING_WORKER_HEARTBEAT", "2s");
         for (String module : List.of("dataset-service", "inference-service", "privacy-service")) {
@@ -844,6 +846,32 @@ class PlatformEndToEndTests {
         assertThat(Files.exists(artifacts) && artifacts.toFile().list().length > 0).as("the model's artifact is deleted").isFalse();
     }
 
+    @Test
+    @Order(14)
+    void shouldServeHealthInfoAndPrometheusOnEachServicesManagementPortAndOnlyStatusOnItsServicePort() {
+        // a meter of each service's own work, recorded by the tests before this one (privacy restarted in one of them)
+        Map<String, String> ownMeter = Map.of("dataset-service", "braid_ingest_records_total{",
+                "training-service", "braid_training_running{", "inference-service", "braid_inference_latency_seconds_count{",
+                "privacy-service", "http_server_requests_seconds_count{", "gateway-service", "spring_cloud_gateway_requests_seconds_count{");
+        for (String module : PlatformConfig.MODULES) {
+            Http management = new Http("http://127.0.0.1:" + platform.managementPort(module));
+            Http.Response scrape = management.get("/actuator/prometheus", null);
+            assertThat(scrape.status()).as(module).isEqualTo(200);
+            assertThat(scrape.header("Content-Type")).as(module).startsWith("text/plain");
+            assertThat(scrape.body()).as(module).contains(ownMeter.get(module)).contains("service=\"" + module + "\"");
+            assertThat(management.get("/actuator/health/readiness", null).json().path("status").stringValue()).isEqualTo("UP");
+            assertThat(management.get("/actuator/info", null).json().path("java").path("version").isString()).as(module).isTrue();
+            assertThat(management.get("/api/v1/datasets", ADMIN_KEY).status()).as("no API on the management port").isEqualTo(404);
+
+            Http service = new Http("http://127.0.0.1:" + platform.port(module));
+            Http.Response health = service.get("/actuator/health", null);
+            assertThat(health.status()).as(module).isEqualTo(200);
+            assertThat(health.json().propertyNames()).as("status only on the service port").containsExactly("status");
+            assertThat(service.get("/actuator/prometheus", null).status()).as(module).isEqualTo(401);
+        }
+        assertThat(gateway.get("/actuator/prometheus", ADMIN_KEY).status()).as("not through the gateway").isEqualTo(404);
+    }
+
     private static void awaitHealthy(int port) throws InterruptedException {
         Http direct = new Http("http://127.0.0.1:" + port);
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -896,7 +924,7 @@ class PlatformEndToEndTests {
         return png.toByteArray();
     }
 
-    private static byte[] records(int n) throws IOException {
+    static byte[] records(int n) throws IOException {
         Random random = new Random(42);
         StringBuilder ndjson = new StringBuilder();
         for (int i = 0; i < n; i++) {

@@ -33,12 +33,15 @@ class RecordIngestController {
     private final NdjsonIngester ndjson;
     private final ZipIngester zip;
     private final MultipartIngester multipart;
+    private final IngestMetrics metrics;
 
-    RecordIngestController(DatasetService datasets, NdjsonIngester ndjson, ZipIngester zip, MultipartIngester multipart) {
+    RecordIngestController(DatasetService datasets, NdjsonIngester ndjson, ZipIngester zip, MultipartIngester multipart,
+            IngestMetrics metrics) {
         this.datasets = datasets;
         this.ndjson = ndjson;
         this.zip = zip;
         this.multipart = multipart;
+        this.metrics = metrics;
     }
 
     /**
@@ -70,14 +73,14 @@ class RecordIngestController {
     @Problems({404, 413, 415})
     IngestReport ingestNdjson(@PathVariable UUID id, HttpServletRequest request) throws IOException {
         Dataset dataset = datasets.get(id);
-        return ndjson.ingest(dataset, request.getInputStream());
+        return metrics.measure("ndjson", () -> ndjson.ingest(dataset, request.getInputStream()));
     }
 
     @PostMapping(path = "/api/v1/datasets/{id}/records", consumes = {"application/zip", "application/x-zip-compressed"})
     @Hidden
     IngestReport ingestZip(@PathVariable UUID id, HttpServletRequest request) throws IOException {
         Dataset dataset = datasets.get(id);
-        return zip.ingest(dataset, request.getInputStream());
+        return metrics.measure("zip", () -> zip.ingest(dataset, request.getInputStream()));
     }
 
     /** Parsed by {@link MultipartReader}, not the servlet container, which would spool images to disk. */
@@ -85,7 +88,7 @@ class RecordIngestController {
     @Hidden
     IngestReport ingestMultipart(@PathVariable UUID id, HttpServletRequest request) throws IOException {
         Dataset dataset = datasets.get(id);
-        return multipart.ingest(dataset, request.getContentType(), request.getInputStream());
+        return metrics.measure("multipart", () -> multipart.ingest(dataset, request.getContentType(), request.getInputStream()));
     }
 
     @PostMapping(path = "/api/v1/datasets/{id}/records")

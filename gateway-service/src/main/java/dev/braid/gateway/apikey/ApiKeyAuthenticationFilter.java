@@ -18,7 +18,9 @@ import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import dev.braid.common.security.RequestPaths;
 import dev.braid.gateway.web.FilterOrder;
+import dev.braid.gateway.web.ManagementPort;
 import dev.braid.gateway.web.ProblemResponses;
 
 /**
@@ -39,10 +41,12 @@ class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
 
     private final ApiKeyService keys;
     private final StreamTokens streamTokens;
+    private final ManagementPort managementPort;
 
-    ApiKeyAuthenticationFilter(ApiKeyService keys, StreamTokens streamTokens) {
+    ApiKeyAuthenticationFilter(ApiKeyService keys, StreamTokens streamTokens, ManagementPort managementPort) {
         this.keys = keys;
         this.streamTokens = streamTokens;
+        this.managementPort = managementPort;
     }
 
     @Override
@@ -53,6 +57,11 @@ class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        if (managementPort.serves(exchange)) {
+            // the actuator, reached on its own port (loopback or the pod network); nothing of the API is served there
+            return RequestPaths.isUnder(RequestPaths.normalise(path), "/actuator") ? chain.filter(exchange)
+                    : ProblemResponses.write(exchange, HttpStatus.NOT_FOUND, "not-found", "Only /actuator is served on this port");
+        }
         if (isPublic(path) && exchange.getRequest().getMethod() == HttpMethod.GET) {
             return chain.filter(exchange);
         }

@@ -97,25 +97,28 @@ class JobRunner {
         }
     }
 
-    void run(Control control) {
+    /** Runs the attempt; returns the status it left the job in (QUEUED when requeued, RUNNING when another worker has it). */
+    JobStatus run(Control control) {
         TrainingJob job = control.job();
         Caller caller = new Caller(job.tenant(), Role.MEMBER, "training-job/" + job.id(), null, Instant.now().plusSeconds(60));
-        CallerContext.runAs(caller, () -> execute(control));
+        JobStatus[] outcome = {JobStatus.RUNNING};
+        CallerContext.runAs(caller, () -> outcome[0] = execute(control));
+        return outcome[0];
     }
 
-    private void execute(Control control) {
+    private JobStatus execute(Control control) {
         TrainingJob job = control.job();
         log.info("Running training job {} (attempt {} of {})", job.id(), job.attempt(), job.maxAttempts());
         if (job.cancelRequested()) {
             ledger.settle(job, null);
             jobs.finish(job.id(), control.worker, JobStatus.CANCELLED, null);
-            return;
+            return JobStatus.CANCELLED;
         }
         if (job.attempt() > job.maxAttempts()) {
             ledger.settle(job, null);
             jobs.finish(job.id(), control.worker, JobStatus.FAILED, "gave up after " + job.maxAttempts() + " attempts"
                     + (job.error() == null ? "" : "; last error: " + job.error()));
-            return;
+            return JobStatus.FAILED;
         }
         try {
             DatasetClient.DatasetInfo dataset = datasets.dataset(job.datasetId());
@@ -137,40 +140,47 @@ class JobRunner {
             UUID registered = inference.registerModel(modelId, job.datasetId(), job.id(), dataset.labels(), metrics, key);
             if (jobs.succeed(job.id(), control.worker, metrics, registered)) {
                 log.info("Training job {} succeeded: model {}", job.id(), registered);
+                return JobStatus.SUCCEEDED;
             }
+            return JobStatus.RUNNING;
         }
         catch (TrainingCancelledException ex) {
             if (control.cancelled) {
                 ledger.settle(job, ex.step());
                 jobs.finish(job.id(), control.worker, JobStatus.CANCELLED, null);
                 log.info("Training job {} cancelled", job.id());
+                return JobStatus.CANCELLED;
             }
+            return JobStatus.RUNNING;
         }
         catch (ServiceUnavailable ex) {
             // another service is down or restarting: worth another attempt, unlike the problems below
-            retryOrFail(control, ex.getMessage(), ex);
+            return retryOrFail(control, ex.getMessage(), ex);
         }
         catch (ApiException | IllegalArgumentException ex) {
             ledger.settle(job, null);
             jobs.finish(job.id(), control.worker, JobStatus.FAILED, ex.getMessage());
             log.warn("Training job {} failed: {}", job.id(), ex.getMessage());
+            return JobStatus.FAILED;
         }
         catch (IOException | RuntimeException ex) {
-            retryOrFail(control, ex.getClass().getSimpleName() + ": " + ex.getMessage(), ex);
+            return retryOrFail(control, ex.getClass().getSimpleName() + ": " + ex.getMessage(), ex);
         }
     }
 
     /** Queues the job again for a failure another attempt may not hit; FAILED once its attempts are used up. */
-    private void retryOrFail(Control control, String reason, Exception ex) {
+    private JobStatus retryOrFail(Control control, String reason, Exception ex) {
         TrainingJob job = control.job();
         if (job.attempt() < job.maxAttempts()) {
             jobs.requeue(job.id(), control.worker, reason);
             log.warn("Training job {} attempt {} failed, queued again: {}", job.id(), job.attempt(), reason, ex);
+            return JobStatus.QUEUED;
         }
         else {
             ledger.settle(job, null);
             jobs.finish(job.id(), control.worker, JobStatus.FAILED, reason);
             log.error("Training job {} failed after {} attempts: {}", job.id(), job.attempt(), reason, ex);
+            return JobStatus.FAILED;
         }
     }
 

@@ -7,7 +7,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -15,6 +19,7 @@ import org.springframework.stereotype.Component;
 
 import dev.braid.training.TrainingProperties;
 import dev.braid.training.job.JobRepository;
+import dev.braid.training.job.JobStatus;
 import dev.braid.training.job.JobWakeups;
 import dev.braid.training.job.TrainingJob;
 
@@ -34,10 +39,13 @@ class JobWorker implements SmartLifecycle {
     private final TrainingProperties.Worker settings;
     private final String workerId = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "job-heartbeat"));
+    private final MeterRegistry meters;
+    private final AtomicInteger active = new AtomicInteger();
     private volatile boolean running;
     private Thread loop;
 
-    JobWorker(JobRepository jobs, JobWakeups wakeups, JobRunner runner, TrainingProperties properties) {
+    JobWorker(JobRepository jobs, JobWakeups wakeups, JobRunner runner, TrainingProperties properties, MeterRegistry meters) {
+        this.meters = meters;
         this.jobs = jobs;
         this.wakeups = wakeups;
         this.runner = runner;
@@ -46,6 +54,8 @@ class JobWorker implements SmartLifecycle {
 
     @Override
     public void start() {
+        Gauge.builder("braid.training.running", active, AtomicInteger::get).description("jobs training on this worker now")
+                .register(meters);
         if (!settings.enabled()) {
             log.info("Training worker disabled on this instance");
             return;
@@ -86,11 +96,19 @@ class JobWorker implements SmartLifecycle {
         JobRunner.Control control = new JobRunner.Control(job, workerId);
         long period = settings.heartbeat().toMillis();
         ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> beat(control), period, period, TimeUnit.MILLISECONDS);
+        Timer.Sample sample = Timer.start(meters);
+        active.incrementAndGet();
+        JobStatus outcome = JobStatus.FAILED;
         try {
-            runner.run(control);
+            outcome = runner.run(control);
         }
         finally {
             heartbeat.cancel(false);
+            active.decrementAndGet();
+            // one attempt of a job on this worker, by the status it left the job in (QUEUED: requeued for another try)
+            sample.stop(Timer.builder("braid.training.attempts").description("training attempts on this worker, by outcome")
+                    .tag("outcome", outcome == JobStatus.RUNNING ? "lease-lost" : outcome.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(meters));
         }
     }
 
