@@ -1,28 +1,49 @@
 package dev.braid.common.web;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.util.Set;
+
 import org.slf4j.MDC;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
+import dev.braid.common.PlatformProperties;
 import dev.braid.common.security.CallerContext;
 import dev.braid.common.security.InternalTokenCodec;
 
 /**
  * Clients for calling another Braid service on behalf of the current caller: every request carries
- * a freshly signed internal token for the caller's tenant and the current request id.
+ * a freshly signed internal token for the caller's tenant and the current request id. A service that
+ * does not answer cannot hold the caller forever: connecting and the response's start are bounded
+ * ({@code braid.platform.service-calls.*}), and the timeout surfaces as a {@code ResourceAccessException}
+ * (a 503 through {@link dev.braid.common.problem.ServiceUnavailable}). A call that could not connect at all
+ * (the other service restarting) is tried again with backoff, but only when repeating it is harmless:
+ * GET, PUT and DELETE. A POST, or a call that timed out after it was sent, is never repeated here.
  */
 public final class ServiceClients {
 
-    private final InternalTokenCodec codec;
+    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.DELETE);
 
-    public ServiceClients(InternalTokenCodec codec) {
+    private final InternalTokenCodec codec;
+    private final PlatformProperties.ServiceCalls settings;
+
+    public ServiceClients(InternalTokenCodec codec, PlatformProperties.ServiceCalls settings) {
         this.codec = codec;
+        this.settings = settings;
     }
 
     public RestClient forBaseUrl(String baseUrl) {
+        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
+                HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build());
+        requests.setReadTimeout(settings.readTimeout());
         return RestClient.builder()
                 .baseUrl(baseUrl)
-                .requestFactory(new JdkClientHttpRequestFactory())
+                .requestFactory(requests)
                 .requestInterceptor((request, body, execution) -> {
                     request.getHeaders().set(InternalTokenCodec.HEADER, codec.issueForService(CallerContext.current()));
                     String requestId = MDC.get(RequestIds.MDC_KEY);
@@ -31,6 +52,41 @@ public final class ServiceClients {
                     }
                     return execution.execute(request, body);
                 })
+                .requestInterceptor(retryingConnections())
                 .build();
+    }
+
+    private ClientHttpRequestInterceptor retryingConnections() {
+        return (request, body, execution) -> {
+            long wait = settings.backoff().toMillis();
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return execution.execute(request, body);
+                }
+                catch (IOException ex) {
+                    if (attempt >= settings.attempts() || !IDEMPOTENT.contains(request.getMethod()) || !neverConnected(ex)) {
+                        throw ex;
+                    }
+                }
+                try {
+                    Thread.sleep(wait);
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting to retry " + request.getURI(), ex);
+                }
+                wait *= 2;
+            }
+        };
+    }
+
+    /** The request never reached the other service, so sending it again cannot do anything twice. */
+    private static boolean neverConnected(IOException ex) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 }
