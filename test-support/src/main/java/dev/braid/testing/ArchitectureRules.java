@@ -1,7 +1,12 @@
 package dev.braid.testing;
 
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.properties.CanBeAnnotated;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.GeneralCodingRules;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -25,6 +30,32 @@ public final class ArchitectureRules {
     @ArchTest
     public static final ArchRule CONTROLLERS_RUN_NO_SQL = noClasses().that().haveSimpleNameEndingWith("Controller")
             .should().dependOnClassesThat().resideInAPackage("org.springframework.jdbc..");
+
+    /**
+     * Controllers only map: they reach data through a feature's facade, never a repository (Spring Data or JDBC), and
+     * leave models and tensors to the services behind them.
+     */
+    @ArchTest
+    public static final ArchRule CONTROLLERS_ONLY_MAP = noClasses().that().haveSimpleNameEndingWith("Controller")
+            .should().dependOnClassesThat(JavaClass.Predicates.simpleNameEndingWith("Repository")
+                    .or(CanBeAnnotated.Predicates.annotatedWith("org.springframework.stereotype.Repository")))
+            .orShould().dependOnClassesThat().resideInAnyPackage("ai.djl..", "java.sql..");
+
+    /** JPA entities are not public and each names its table's schema ({@code @Table(schema = …)}). */
+    @ArchTest
+    public static final ArchRule ENTITIES_ARE_PACKAGE_PRIVATE_WITH_A_SCHEMA = classes().that()
+            .areAnnotatedWith("jakarta.persistence.Entity").should().notBePublic()
+            .andShould(new ArchCondition<JavaClass>("name their schema in @Table") {
+                @Override
+                public void check(JavaClass entity, ConditionEvents events) {
+                    boolean named = entity.tryGetAnnotationOfType("jakarta.persistence.Table")
+                            .map(table -> !String.valueOf(table.get("schema").orElse("")).isEmpty()).orElse(false);
+                    if (!named) {
+                        events.add(SimpleConditionEvent.violated(entity, entity.getName() + " has no @Table(schema = …)"));
+                    }
+                }
+            })
+            .allowEmptyShould(true);
 
     /** Feature packages ({@code dev.braid.<service>.<feature>}) do not depend on each other in a circle. */
     @ArchTest
