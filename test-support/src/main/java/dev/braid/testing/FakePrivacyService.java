@@ -9,11 +9,14 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import tools.jackson.databind.json.JsonMapper;
 
+import dev.braid.common.internalapi.DataKeysApi;
 import dev.braid.common.security.Caller;
 import dev.braid.common.security.InternalTokenCodec;
 
@@ -25,6 +28,8 @@ import dev.braid.common.security.InternalTokenCodec;
  * service's deletion can be tested alone too. The end-to-end test runs against the real services.
  */
 public final class FakePrivacyService implements AutoCloseable {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpServer server;
     private final InternalTokenCodec codec = new InternalTokenCodec(ServiceTestClient.SECRET, Duration.ofMinutes(1));
@@ -96,7 +101,8 @@ public final class FakePrivacyService implements AutoCloseable {
         if (parts.length == 5 && parts[2].equals("datasets") && parts[4].equals("revoke") && method.equals("POST")) {
             String dataset = caller.get().tenant() + "/" + parts[3];
             revoked.put(dataset, destroyed.containsKey(dataset)); // false: revoked while the key still existed
-            respond(exchange, 200, "{}");
+            // what inference (ModelRegistryApi.RevokedModels) and training (TrainingJobsApi.CancelledJobs) answer, in one
+            respond(exchange, 200, "{\"datasetId\":\"" + parts[3] + "\",\"modelsRevoked\":0,\"jobsCancelled\":0}");
             return;
         }
         if (parts.length < 5 || !parts[3].equals("data-keys")) {
@@ -111,7 +117,10 @@ public final class FakePrivacyService implements AutoCloseable {
                 respond(exchange, 409, "{}");
                 return;
             }
-            respond(exchange, 201, "{\"dataKey\":\"" + Base64.getEncoder().encodeToString(key) + "\"}");
+            byte[] wrapped = new byte[60];
+            random.nextBytes(wrapped);
+            respond(exchange, 201, JSON.writeValueAsString(new DataKeysApi.CreatedDataKey(UUID.fromString(parts[4]),
+                    Base64.getEncoder().encodeToString(key), Base64.getEncoder().encodeToString(wrapped), 1)));
         }
         else if (method.equals("POST") && parts.length == 6 && parts[5].equals("unwrap")) {
             byte[] key = keys.get(id);
@@ -119,7 +128,8 @@ public final class FakePrivacyService implements AutoCloseable {
                 respond(exchange, destroyed.containsKey(id) ? 410 : 404, "{}");
                 return;
             }
-            respond(exchange, 200, "{\"dataKey\":\"" + Base64.getEncoder().encodeToString(key) + "\"}");
+            respond(exchange, 200, JSON.writeValueAsString(new DataKeysApi.DataKey(UUID.fromString(parts[4]),
+                    Base64.getEncoder().encodeToString(key))));
         }
         else if (method.equals("DELETE") && parts.length == 5) {
             if (keys.remove(id) != null) {

@@ -4,13 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Map;
 import java.util.UUID;
 
 import com.google.crypto.tink.Aead;
-import org.springframework.web.client.RestClient;
-import tools.jackson.databind.JsonNode;
+import org.springframework.web.client.HttpClientErrorException;
 
+import dev.braid.common.internalapi.DataKeysApi;
 import dev.braid.common.problem.ApiException;
 import dev.braid.common.problem.ServiceUnavailable;
 
@@ -22,10 +21,10 @@ import dev.braid.common.problem.ServiceUnavailable;
  */
 public final class DataKeys {
 
-    private final RestClient privacy;
+    private final DataKeysApi privacy;
 
-    /** {@code privacy}: a client for the privacy service's base URL, signing as the current caller. */
-    public DataKeys(RestClient privacy) {
+    /** {@code privacy}: the privacy service's data keys, called as the current caller. */
+    public DataKeys(DataKeysApi privacy) {
         this.privacy = privacy;
     }
 
@@ -63,16 +62,15 @@ public final class DataKeys {
      * The caller keeps it in memory only, for as long as it needs it, and wipes it.
      */
     public byte[] unwrap(UUID datasetId) {
-        JsonNode body = ServiceUnavailable.whenUnreachable("privacy service", () -> privacy.post()
-                .uri("/internal/keys/data-keys/{id}/unwrap", datasetId)
-                .body(Map.of())
-                .retrieve()
-                .onStatus(status -> status.value() == 410 || status.value() == 404, (request, response) -> {
-                    throw ApiException.conflict("data-key-unavailable",
-                            "The data key of dataset " + datasetId
-                                    + " is gone; its records and everything sealed with it can no longer be read");
-                })
-                .body(JsonNode.class));
-        return Base64.getDecoder().decode(body.path("dataKey").stringValue());
+        DataKeysApi.DataKey key = ServiceUnavailable.whenUnreachable("privacy service", () -> {
+            try {
+                return privacy.unwrap(datasetId, DataKeysApi.Unwrap.STORED);
+            }
+            catch (HttpClientErrorException.Gone | HttpClientErrorException.NotFound ex) {
+                throw ApiException.conflict("data-key-unavailable", "The data key of dataset " + datasetId
+                        + " is gone; its records and everything sealed with it can no longer be read");
+            }
+        });
+        return Base64.getDecoder().decode(key.dataKey());
     }
 }

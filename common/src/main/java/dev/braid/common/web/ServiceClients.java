@@ -11,6 +11,8 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.support.RestClientAdapter;
+import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 
 import dev.braid.common.PlatformProperties;
 import dev.braid.common.security.CallerContext;
@@ -54,6 +56,15 @@ public final class ServiceClients {
                 })
                 .requestInterceptor(retryingConnections())
                 .build();
+    }
+
+    /**
+     * A typed client of another service's API ({@code dev.braid.common.internalapi}): an {@code @HttpExchange}
+     * interface proxied over {@link #forBaseUrl}, so it carries the token, the request id, the bounds and the retries.
+     * An answer of 4xx or 5xx is a {@code RestClientResponseException}; no answer, a {@code ResourceAccessException}.
+     */
+    public <T> T client(Class<T> api, String baseUrl) {
+        return HttpServiceProxyFactory.builderFor(RestClientAdapter.create(forBaseUrl(baseUrl))).build().createClient(api);
     }
 
     private ClientHttpRequestInterceptor retryingConnections() {

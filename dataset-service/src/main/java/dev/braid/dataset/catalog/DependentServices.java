@@ -3,8 +3,9 @@ package dev.braid.dataset.catalog;
 import java.util.UUID;
 
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.RestClient;
 
+import dev.braid.common.internalapi.ModelRegistryApi;
+import dev.braid.common.internalapi.TrainingJobsApi;
 import dev.braid.common.problem.ServiceUnavailable;
 import dev.braid.common.web.ServiceClients;
 import dev.braid.dataset.DatasetProperties;
@@ -17,19 +18,17 @@ import dev.braid.dataset.DatasetProperties;
 @Component
 class DependentServices {
 
-    private final RestClient inference;
-    private final RestClient training;
+    private final ModelRegistryApi inference;
+    private final TrainingJobsApi training;
 
     DependentServices(ServiceClients clients, DatasetProperties properties) {
-        this.inference = clients.forBaseUrl(properties.services().inference());
-        this.training = clients.forBaseUrl(properties.services().training());
+        this.inference = clients.client(ModelRegistryApi.class, properties.services().inference());
+        this.training = clients.client(TrainingJobsApi.class, properties.services().training());
     }
 
     /** Revokes the dataset's models (undeployed, unloaded, artifacts deleted), then cancels its jobs and drops their checkpoints. */
     void revoke(UUID datasetId) {
-        ServiceUnavailable.whenUnreachable("inference service", () -> inference.post()
-                .uri("/internal/datasets/{id}/revoke", datasetId).retrieve().toBodilessEntity());
-        ServiceUnavailable.whenUnreachable("training service", () -> training.post()
-                .uri("/internal/datasets/{id}/revoke", datasetId).retrieve().toBodilessEntity());
+        ServiceUnavailable.whenUnreachable("inference service", () -> inference.revokeDataset(datasetId));
+        ServiceUnavailable.whenUnreachable("training service", () -> training.revokeDataset(datasetId));
     }
 }

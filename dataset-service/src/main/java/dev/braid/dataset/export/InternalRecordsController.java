@@ -1,5 +1,6 @@
 package dev.braid.dataset.export;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -11,18 +12,20 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
+import dev.braid.common.internalapi.DatasetRecordsApi;
 import dev.braid.common.problem.ApiException;
+import dev.braid.dataset.catalog.Dataset;
 import dev.braid.dataset.catalog.DatasetService;
 import dev.braid.dataset.crypto.DatasetKeys;
 import dev.braid.dataset.crypto.RecordCipher;
 
 /**
- * Streams a dataset's records, decoded, to the training service as NDJSON, so training never
+ * What training reads of a dataset: its summary, and its records, decoded, streamed as NDJSON, so training never
  * reads this service's tables. Internal: the gateway has no route to {@code /internal/**}; the
  * caller still needs a valid internal token for the dataset's tenant.
  */
 @RestController
-class InternalRecordsController {
+class InternalRecordsController implements DatasetRecordsApi {
 
     private static final Set<String> SPLITS = Set.of("train", "validation", "test");
 
@@ -36,8 +39,16 @@ class InternalRecordsController {
         this.exporter = exporter;
     }
 
-    @GetMapping(path = "/internal/datasets/{id}/records", produces = "application/x-ndjson")
-    ResponseEntity<StreamingResponseBody> records(@PathVariable UUID id, @RequestParam(required = false) String split) {
+    @Override
+    public DatasetSummary dataset(@PathVariable UUID datasetId) {
+        Dataset dataset = datasets.get(datasetId);
+        long train = datasets.splitCounts(datasetId).getOrDefault("train", Map.of()).values().stream().mapToLong(Long::longValue).sum();
+        return new DatasetSummary(datasetId, dataset.labels(), dataset.privacy() != null, train);
+    }
+
+    /** The records as {@link DatasetRecordsApi.ExportedRecord} lines, streamed from a cursor (see {@link DatasetRecordsApi#RECORDS}). */
+    @GetMapping(path = DatasetRecordsApi.RECORDS, produces = "application/x-ndjson")
+    ResponseEntity<StreamingResponseBody> records(@PathVariable("datasetId") UUID id, @RequestParam(required = false) String split) {
         datasets.get(id);
         if (split != null && !SPLITS.contains(split)) {
             throw ApiException.badRequest("invalid-split", "split must be train, validation or test");

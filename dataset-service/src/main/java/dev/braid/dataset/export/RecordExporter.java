@@ -4,9 +4,8 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -14,6 +13,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.braid.common.internalapi.DatasetRecordsApi.ExportedRecord;
 import dev.braid.dataset.crypto.RecordCipher;
 
 /**
@@ -54,14 +54,10 @@ class RecordExporter {
             byte[] text = cipher.decrypt(binding, "text", rs.getBytes("text_ct"));
             byte[] image = cipher.decrypt(binding, "image", rs.getBytes("image_ct"));
             byte[] externalId = cipher.decrypt(binding, "external_id", rs.getBytes("external_id_ct"));
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("id", id.toString());
-            row.put("externalId", externalId != null ? new String(externalId, java.nio.charset.StandardCharsets.UTF_8)
-                    : rs.getString("external_id"));
-            row.put("label", rs.getString("label"));
-            row.put("text", text == null ? null : new String(text, java.nio.charset.StandardCharsets.UTF_8));
-            row.put("imageBase64", image == null ? null : Base64.getEncoder().encodeToString(image));
-            row.put("split", rs.getString("split"));
+            ExportedRecord row = new ExportedRecord(id,
+                    externalId != null ? new String(externalId, StandardCharsets.UTF_8) : rs.getString("external_id"),
+                    rs.getString("label"), text == null ? null : new String(text, StandardCharsets.UTF_8),
+                    image == null ? null : Base64.getEncoder().encodeToString(image), rs.getString("split"));
             write(out, JSON.writeValueAsBytes(row));
         }));
         try {

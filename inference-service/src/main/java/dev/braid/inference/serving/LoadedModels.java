@@ -20,6 +20,8 @@ import org.springframework.stereotype.Service;
 
 import dev.braid.common.blob.BlobStore;
 import dev.braid.common.crypto.DataKeys;
+import dev.braid.common.internalapi.DataKeysApi;
+import dev.braid.common.internalapi.ModelArtifacts;
 import dev.braid.common.problem.ApiException;
 import dev.braid.common.web.ServiceClients;
 import dev.braid.inference.InferenceProperties;
@@ -49,7 +51,7 @@ public class LoadedModels {
     LoadedModels(BlobStore blobs, ServiceClients clients, InferenceProperties properties, MeterRegistry meters) {
         this.meters = meters;
         this.blobs = blobs;
-        this.keys = new DataKeys(clients.forBaseUrl(properties.privacyUrl()));
+        this.keys = new DataKeys(clients.client(DataKeysApi.class, properties.privacyUrl()));
         this.properties = properties;
         this.loaded = Caffeine.newBuilder()
                 .maximumWeight(properties.modelMemory().toBytes())
@@ -77,7 +79,7 @@ public class LoadedModels {
     private ModelServer load(UUID id, UUID datasetId, String artifactKey) {
         long start = System.nanoTime();
         try (InputStream in = blobs.open(artifactKey)) {
-            byte[] artifact = keys.open(datasetId, "model/" + id, in.readAllBytes());
+            byte[] artifact = keys.open(datasetId, ModelArtifacts.sealingContext(id), in.readAllBytes());
             FusedClassifier classifier = FusedClassifier.load(ModelArtifact.fromBytes(artifact));
             try {
                 warmUp(classifier);

@@ -16,6 +16,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.braid.common.blob.BlobStore;
 import dev.braid.common.crypto.RawAead;
+import dev.braid.common.internalapi.ModelArtifacts;
 import dev.braid.common.report.BranchMetrics;
 import dev.braid.common.report.JobMetrics;
 import dev.braid.model.MultimodalTrainer;
@@ -68,7 +69,7 @@ abstract class RegisteredModelsTest {
         String key = artifactKey(tenant, id);
         // sealed the way training seals it: the dataset's data key, associated data naming the model
         byte[] dataKey = FakePrivacyService.shared().dataKey(tenant, dataset.toString());
-        store.put(key, RawAead.of(dataKey).encrypt(bytes, ("model/" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        store.put(key, RawAead.of(dataKey).encrypt(bytes, ModelArtifacts.sealingContext(id).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         ServiceTestClient.Response response = registration(client, tenant, id, dataset, key);
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.json().path("id").stringValue();
@@ -79,7 +80,7 @@ abstract class RegisteredModelsTest {
             Map.of(), List.of()), 0.4, null, null);
 
     static String artifactKey(String tenant, UUID model) {
-        return "models/" + tenant + "/" + model + "/model.zip.sealed";
+        return ModelArtifacts.key(tenant, model);
     }
 
     static ServiceTestClient.Response registration(ServiceTestClient client, String tenant, UUID model, UUID dataset, String key) {

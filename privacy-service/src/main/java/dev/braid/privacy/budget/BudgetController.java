@@ -17,10 +17,13 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.braid.common.internalapi.BudgetLedgerApi;
 import dev.braid.common.openapi.Problems;
+import dev.braid.common.report.BudgetEntry;
 
 /**
  * The budget report ({@code /api/v1/privacy/budgets/{datasetId}}) and the ledger's internal API
@@ -28,7 +31,7 @@ import dev.braid.common.openapi.Problems;
  */
 @RestController
 @Tag(name = "Privacy")
-class BudgetController {
+class BudgetController implements BudgetLedgerApi {
 
     private final BudgetLedger ledger;
 
@@ -36,31 +39,14 @@ class BudgetController {
         this.ledger = ledger;
     }
 
-    record RegisterBudgetRequest(@NotNull UUID datasetId,
-            @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double epsilonBudget,
-            @NotNull @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false) Double delta) {
-    }
-
-    record ReserveRequest(@NotNull UUID jobId, @NotNull @DecimalMin("0") @DecimalMax("1") Double sampleRate,
-            @NotNull @DecimalMin("0") @DecimalMax("1e9") Double noiseMultiplier, @NotNull @Min(0) Long steps,
-            @DecimalMin(value = "0", inclusive = false) @DecimalMax("1e9") Double selectionNoiseMultiplier) {
-    }
-
-    record CommitRequest(@NotNull @Min(0) Long steps, Boolean selectionRun) {
-    }
-
-    @Schema(name = "BudgetEntry", description = "One job's ε on the ledger: reserved, committed (spent) or released")
-    record EntryResponse(UUID jobId, double epsilon, String state, Instant at) {
-
-        static EntryResponse of(LedgerEntry e) {
-            return new EntryResponse(e.jobId(), e.state() == LedgerEntry.State.COMMITTED ? e.epsilonSpent() : e.epsilonPlanned(),
-                    e.state().name(), e.updatedAt());
-        }
+    private static BudgetEntry entry(LedgerEntry e) {
+        return new BudgetEntry(e.jobId(), e.state() == LedgerEntry.State.COMMITTED ? e.epsilonSpent() : e.epsilonPlanned(),
+                e.state().name(), e.updatedAt());
     }
 
     @Schema(name = "PrivacyBudget")
     record BudgetResponse(UUID datasetId, double epsilonBudget, double delta, double epsilonSpent, double epsilonSpentSum,
-            double epsilonReserved, double epsilonRemaining, List<EntryResponse> entries) {
+            double epsilonReserved, double epsilonRemaining, List<BudgetEntry> entries) {
     }
 
     @GetMapping("/api/v1/privacy/budgets/{datasetId}")
@@ -69,36 +55,41 @@ class BudgetController {
     BudgetResponse report(@PathVariable UUID datasetId) {
         BudgetLedger.Report r = ledger.report(datasetId);
         return new BudgetResponse(r.datasetId(), r.epsilonBudget(), r.delta(), r.epsilonSpent(), r.epsilonSpentSum(),
-                r.epsilonReserved(), r.epsilonRemaining(), r.entries().stream().map(EntryResponse::of).toList());
+                r.epsilonReserved(), r.epsilonRemaining(), r.entries().stream().map(BudgetController::entry).toList());
     }
 
-    @PostMapping("/internal/budgets")
+    @Override
     @ResponseStatus(HttpStatus.CREATED)
-    BudgetResponse register(@Valid @RequestBody RegisterBudgetRequest request) {
+    public void register(@Valid @RequestBody BudgetRegistration request) {
         ledger.register(request.datasetId(), request.epsilonBudget(), request.delta());
-        return report(request.datasetId());
     }
 
-    @PostMapping("/internal/budgets/{datasetId}/reservations")
+    @Override
+    public Budget budget(@PathVariable UUID datasetId) {
+        BudgetLedger.Report r = ledger.report(datasetId);
+        return new Budget(r.datasetId(), r.epsilonBudget(), r.delta());
+    }
+
+    @Override
     @ResponseStatus(HttpStatus.CREATED)
-    BudgetLedger.Reservation reserve(@PathVariable UUID datasetId, @Valid @RequestBody ReserveRequest request) {
+    public Reservation reserve(@PathVariable UUID datasetId, @Valid @RequestBody ReservationRequest request) {
         return ledger.reserve(datasetId, request.jobId(), request.sampleRate(), request.noiseMultiplier(), request.steps(),
                 request.selectionNoiseMultiplier());
     }
 
-    @PostMapping("/internal/budgets/{datasetId}/reservations/{jobId}/commit")
-    EntryResponse commit(@PathVariable UUID datasetId, @PathVariable UUID jobId, @Valid @RequestBody CommitRequest request) {
-        return EntryResponse.of(ledger.commit(datasetId, jobId, request.steps(), Boolean.TRUE.equals(request.selectionRun())));
+    @Override
+    public BudgetEntry commit(@PathVariable UUID datasetId, @PathVariable UUID jobId, @Valid @RequestBody Settlement request) {
+        return entry(ledger.commit(datasetId, jobId, request.steps(), Boolean.TRUE.equals(request.selectionRun())));
     }
 
     /** Cross-tenant, so internal only (service tokens): ids of reservations older than {@code olderThanSeconds}. */
-    @GetMapping("/internal/reservations/open")
-    List<BudgetLedger.OpenReservation> openReservations(@org.springframework.web.bind.annotation.RequestParam long olderThanSeconds) {
+    @Override
+    public List<OpenReservation> openReservations(@RequestParam long olderThanSeconds) {
         return ledger.openReservations(java.time.Duration.ofSeconds(Math.max(0, olderThanSeconds)));
     }
 
-    @PostMapping("/internal/budgets/{datasetId}/reservations/{jobId}/release")
-    EntryResponse release(@PathVariable UUID datasetId, @PathVariable UUID jobId) {
-        return EntryResponse.of(ledger.release(datasetId, jobId));
+    @Override
+    public BudgetEntry release(@PathVariable UUID datasetId, @PathVariable UUID jobId) {
+        return entry(ledger.release(datasetId, jobId));
     }
 }

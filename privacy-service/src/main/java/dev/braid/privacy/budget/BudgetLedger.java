@@ -7,6 +7,8 @@ import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.braid.common.internalapi.BudgetLedgerApi.OpenReservation;
+import dev.braid.common.internalapi.BudgetLedgerApi.Reservation;
 import dev.braid.common.problem.ApiException;
 import dev.braid.common.security.CallerContext;
 import dev.braid.privacy.accountant.RdpAccountant;
@@ -34,12 +36,8 @@ public class BudgetLedger {
     }
 
     /** A reservation still held: whose, on which dataset, for which job. */
-    public record OpenReservation(String tenant, UUID datasetId, UUID jobId) {
-    }
 
     /** What a reservation holds: this job's planned ε alone, and what is left for others once it is held. */
-    public record Reservation(UUID jobId, double epsilon, double epsilonRemaining) {
-    }
 
     @Transactional
     public void register(UUID datasetId, double epsilonBudget, double delta) {

@@ -11,6 +11,8 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import dev.braid.common.internalapi.BudgetLedgerApi.OpenReservation;
+
 /** {@code privacy.budget} and {@code privacy.ledger_entry}, always filtered by tenant. */
 @Repository
 class LedgerRepository {
@@ -46,12 +48,12 @@ class LedgerRepository {
                 .param(datasetId).query(LedgerRepository::mapEntry).list();
     }
 
-    List<BudgetLedger.OpenReservation> openReservations(java.time.Duration olderThan) {
+    List<OpenReservation> openReservations(java.time.Duration olderThan) {
         return jdbc.sql("""
                 select b.tenant_id, e.dataset_id, e.job_id from privacy.ledger_entry e join privacy.budget b using (dataset_id)
                 where e.state = 'RESERVED' and e.created_at < now() - make_interval(secs => ?) order by e.created_at limit 500""")
                 .param((double) olderThan.toSeconds())
-                .query((rs, row) -> new BudgetLedger.OpenReservation(rs.getString("tenant_id"), rs.getObject("dataset_id", UUID.class),
+                .query((rs, row) -> new OpenReservation(rs.getString("tenant_id"), rs.getObject("dataset_id", UUID.class),
                         rs.getObject("job_id", UUID.class)))
                 .list();
     }

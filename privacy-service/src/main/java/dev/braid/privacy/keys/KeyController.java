@@ -8,7 +8,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
-import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -16,6 +15,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.braid.common.internalapi.DataKeysApi;
 import dev.braid.common.openapi.Problems;
 import dev.braid.common.problem.ApiException;
 import dev.braid.common.security.CallerContext;
@@ -26,7 +26,7 @@ import dev.braid.common.security.CallerContext;
  */
 @RestController
 @Tag(name = "Privacy")
-class KeyController {
+class KeyController implements DataKeysApi {
 
     private final DataKeyService dataKeys;
     private final KeyRotation rotation;
@@ -36,29 +36,20 @@ class KeyController {
         this.rotation = rotation;
     }
 
-    record CreateDataKeyResponse(UUID datasetId, String dataKey, String wrappedKey, long keyVersion) {
-    }
-
-    record UnwrapRequest(String wrappedKey) {
-    }
-
-    record UnwrapResponse(UUID datasetId, String dataKey) {
-    }
-
     @Schema(name = "KeyStatus", description = "The tenant's key-encryption key versions and the data keys still to rewrap")
     record KeyStatus(long primaryKeyVersion, List<Long> keyVersions, long dataKeys, long pendingRewrap) {
     }
 
-    @PostMapping("/internal/keys/data-keys/{datasetId}")
+    @Override
     @ResponseStatus(HttpStatus.CREATED)
-    CreateDataKeyResponse create(@PathVariable UUID datasetId) {
+    public CreatedDataKey create(@PathVariable UUID datasetId) {
         DataKeyService.DataKey key = dataKeys.create(datasetId);
-        return new CreateDataKeyResponse(datasetId, Base64.getEncoder().encodeToString(key.plaintext()),
+        return new CreatedDataKey(datasetId, Base64.getEncoder().encodeToString(key.plaintext()),
                 Base64.getEncoder().encodeToString(key.wrapped()), key.keyVersion());
     }
 
-    @PostMapping("/internal/keys/data-keys/{datasetId}/unwrap")
-    UnwrapResponse unwrap(@PathVariable UUID datasetId, @RequestBody(required = false) UnwrapRequest request) {
+    @Override
+    public DataKey unwrap(@PathVariable UUID datasetId, @RequestBody(required = false) Unwrap request) {
         byte[] wrapped = null;
         if (request != null && request.wrappedKey() != null) {
             try {
@@ -68,12 +59,12 @@ class KeyController {
                 throw ApiException.badRequest("invalid-wrapped-key", "wrappedKey is not base64");
             }
         }
-        return new UnwrapResponse(datasetId, Base64.getEncoder().encodeToString(dataKeys.unwrap(datasetId, wrapped)));
+        return new DataKey(datasetId, Base64.getEncoder().encodeToString(dataKeys.unwrap(datasetId, wrapped)));
     }
 
-    @DeleteMapping("/internal/keys/data-keys/{datasetId}")
+    @Override
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void destroy(@PathVariable UUID datasetId) {
+    public void destroy(@PathVariable UUID datasetId) {
         dataKeys.destroy(datasetId);
     }
 

@@ -3,12 +3,13 @@ package dev.braid.training.job;
 import java.util.UUID;
 
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
+
+import dev.braid.common.internalapi.TrainingJobsApi;
 
 /** What the dataset service tells training when a dataset is deleted. Internal: no gateway route, service tokens only. */
 @RestController
-class InternalDatasetController {
+class InternalDatasetController implements TrainingJobsApi {
 
     private final JobService jobs;
 
@@ -16,11 +17,8 @@ class InternalDatasetController {
         this.jobs = jobs;
     }
 
-    record RevokedResponse(UUID datasetId, int jobsCancelled) {
-    }
-
-    @PostMapping("/internal/datasets/{datasetId}/revoke")
-    RevokedResponse revoke(@PathVariable UUID datasetId) {
-        return new RevokedResponse(datasetId, jobs.revokeDataset(datasetId));
+    @Override
+    public CancelledJobs revokeDataset(@PathVariable UUID datasetId) {
+        return new CancelledJobs(datasetId, jobs.revokeDataset(datasetId));
     }
 }

@@ -9,6 +9,7 @@ import dev.braid.common.problem.ApiException;
 import dev.braid.common.security.CallerContext;
 import dev.braid.model.TrainingOptions;
 import dev.braid.training.TrainingProperties;
+import dev.braid.common.internalapi.DatasetRecordsApi.DatasetSummary;
 import dev.braid.training.remote.DatasetClient;
 import dev.braid.training.remote.PrivacyClient;
 
@@ -48,7 +49,7 @@ public class JobService {
      */
     TrainingJob submit(UUID datasetId, Integer epochs, Integer batchSize, Double learningRate, long seed, PrivacyRequest dp,
             java.util.Set<String> modalities, Boolean fineTuneText, Boolean balanceClasses) {
-        DatasetClient.DatasetInfo dataset = datasets.dataset(datasetId);
+        DatasetSummary dataset = datasets.dataset(datasetId);
         if (dataset.requiresPrivacy() && dp == null) {
             throw ApiException.unprocessable("privacy-required",
                     "Dataset " + datasetId + " has a privacy budget, so every job on it must be differentially private: give 'privacy'");

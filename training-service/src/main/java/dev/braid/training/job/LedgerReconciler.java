@@ -13,6 +13,7 @@ import dev.braid.common.security.Caller;
 import dev.braid.common.security.CallerContext;
 import dev.braid.common.security.Role;
 import dev.braid.training.TrainingProperties;
+import dev.braid.common.internalapi.BudgetLedgerApi;
 import dev.braid.training.remote.PrivacyClient;
 
 /**
@@ -50,10 +51,10 @@ class LedgerReconciler {
             for (TrainingJob job : jobs.unsettled()) {
                 as(job.tenant(), () -> settlement.settle(job, null));
             }
-            List<PrivacyClient.OpenReservation> held = new ArrayList<>();
+            List<BudgetLedgerApi.OpenReservation> held = new ArrayList<>();
             // a question about every tenant's reservations, so asked as the platform itself
             as(SYSTEM_TENANT, () -> held.addAll(privacy.openReservations(properties.reconcile().reservationGrace())));
-            for (PrivacyClient.OpenReservation open : held) {
+            for (BudgetLedgerApi.OpenReservation open : held) {
                 as(open.tenant(), () -> {
                     if (!jobs.exists(open.tenant(), open.jobId())) {
                         privacy.release(open.datasetId(), open.jobId());

@@ -1,13 +1,12 @@
 package dev.braid.training.remote;
 
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.RestClient;
-import tools.jackson.databind.JsonNode;
 
+import dev.braid.common.internalapi.ModelRegistryApi;
+import dev.braid.common.problem.ServiceUnavailable;
 import dev.braid.common.report.JobMetrics;
 import dev.braid.common.web.ServiceClients;
 import dev.braid.training.TrainingProperties;
@@ -16,20 +15,16 @@ import dev.braid.training.TrainingProperties;
 @Component
 public class InferenceClient {
 
-    private final RestClient http;
+    private final ModelRegistryApi registry;
 
     InferenceClient(ServiceClients clients, TrainingProperties properties) {
-        this.http = clients.forBaseUrl(properties.services().inference());
+        this.registry = clients.client(ModelRegistryApi.class, properties.services().inference());
     }
 
     /** Registers the job's model (idempotent per job) and returns the registered model's id. */
     public UUID registerModel(UUID modelId, UUID datasetId, UUID jobId, List<String> labels, JobMetrics metrics,
             String artifactKey) {
-        JsonNode body = http.post().uri("/internal/models")
-                .body(Map.of("id", modelId, "datasetId", datasetId, "jobId", jobId, "labels", labels, "metrics", metrics,
-                        "artifactKey", artifactKey))
-                .retrieve()
-                .body(JsonNode.class);
-        return UUID.fromString(body.path("id").stringValue());
+        return ServiceUnavailable.whenUnreachable("inference service", () -> registry.register(
+                new ModelRegistryApi.ModelRegistration(modelId, datasetId, jobId, labels, metrics, artifactKey))).id();
     }
 }

@@ -1,32 +1,35 @@
 package dev.braid.training.remote;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.RestClient;
-import tools.jackson.databind.JsonNode;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.RestClientResponseException;
 
 import dev.braid.common.crypto.DataKeys;
+import dev.braid.common.internalapi.AccountantApi;
+import dev.braid.common.internalapi.BudgetLedgerApi;
+import dev.braid.common.internalapi.BudgetLedgerApi.OpenReservation;
+import dev.braid.common.internalapi.DataKeysApi;
 import dev.braid.common.problem.ApiException;
 import dev.braid.common.problem.ServiceUnavailable;
 import dev.braid.common.web.ServiceClients;
 import dev.braid.training.TrainingProperties;
 
-/** The privacy service: a dataset's budget ledger and, through {@link #keys()}, its data key. Called as the job's tenant. */
+/** The privacy service: a dataset's budget ledger, the accountant and, through {@link #keys()}, its data key. Called as the job's tenant. */
 @Component
 public class PrivacyClient {
 
-    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
-
-    private final RestClient http;
+    private final BudgetLedgerApi ledger;
+    private final AccountantApi accountant;
     private final DataKeys keys;
 
     PrivacyClient(ServiceClients clients, TrainingProperties properties) {
-        this.http = clients.forBaseUrl(properties.services().privacy());
-        this.keys = new DataKeys(http);
+        String url = properties.services().privacy();
+        this.ledger = clients.client(BudgetLedgerApi.class, url);
+        this.accountant = clients.client(AccountantApi.class, url);
+        this.keys = new DataKeys(clients.client(DataKeysApi.class, url));
     }
 
     public DataKeys keys() {
@@ -42,41 +45,31 @@ public class PrivacyClient {
      * does not fit. {@code selectionSigma} adds the noisy choice of α when it will run.
      */
     public Charge reserve(UUID datasetId, UUID jobId, double sampleRate, double noiseMultiplier, long steps, Double selectionSigma) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("jobId", jobId);
-        body.put("sampleRate", sampleRate);
-        body.put("noiseMultiplier", noiseMultiplier);
-        body.put("steps", steps);
-        if (selectionSigma != null) {
-            body.put("selectionNoiseMultiplier", selectionSigma);
-        }
-        JsonNode reserved = call(() -> http.post().uri("/internal/budgets/{id}/reservations", datasetId).body(body)
-                .retrieve()
-                .onStatus(status -> status.value() == 409, (request, response) -> {
-                    throw ApiException.conflict("budget-exceeded", detailOf(response,
-                            "The job's planned ε does not fit in the dataset's remaining privacy budget"));
-                })
-                .onStatus(status -> status.value() == 404, (request, response) -> {
-                    throw ApiException.unprocessable("no-privacy-budget", "Dataset " + datasetId
-                            + " has no privacy budget to charge: create it with 'privacy' to train it privately");
-                })
-                .body(JsonNode.class));
-        return new Charge(reserved.path("epsilon").asDouble(), delta(datasetId));
+        BudgetLedgerApi.Reservation reserved = call(() -> {
+            try {
+                return ledger.reserve(datasetId, new BudgetLedgerApi.ReservationRequest(jobId, sampleRate, noiseMultiplier, steps,
+                        selectionSigma));
+            }
+            catch (HttpClientErrorException.Conflict ex) {
+                throw ApiException.conflict("budget-exceeded", detailOf(ex,
+                        "The job's planned ε does not fit in the dataset's remaining privacy budget"));
+            }
+            catch (HttpClientErrorException.NotFound ex) {
+                throw noBudget(datasetId);
+            }
+        });
+        return new Charge(reserved.epsilon(), delta(datasetId));
     }
 
     /** Charges the steps the job ran (and the selection, if it ran); idempotent. */
     public Charge commit(UUID datasetId, UUID jobId, long steps, boolean selectionRun) {
-        JsonNode entry = call(() -> http.post().uri("/internal/budgets/{id}/reservations/{job}/commit", datasetId, jobId)
-                .body(Map.of("steps", steps, "selectionRun", selectionRun))
-                .retrieve()
-                .body(JsonNode.class));
-        return new Charge(entry.path("epsilon").asDouble(), delta(datasetId));
+        double epsilon = call(() -> ledger.commit(datasetId, jobId, new BudgetLedgerApi.Settlement(steps, selectionRun))).epsilon();
+        return new Charge(epsilon, delta(datasetId));
     }
 
     /** Frees a reservation of a job that never ran a step. */
     public void release(UUID datasetId, UUID jobId) {
-        call(() -> http.post().uri("/internal/budgets/{id}/reservations/{job}/release", datasetId, jobId).body(Map.of())
-                .retrieve().toBodilessEntity());
+        call(() -> ledger.release(datasetId, jobId));
     }
 
     /**
@@ -84,43 +77,51 @@ public class PrivacyClient {
      * the noisy choice of α) within {@code targetEpsilon} at the budget's δ; 422 when no σ does.
      */
     public double noiseFor(UUID datasetId, double targetEpsilon, double sampleRate, long steps, Double selectionSigma) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("targetEpsilon", targetEpsilon);
-        body.put("delta", delta(datasetId));
-        body.put("sampleRate", sampleRate);
-        body.put("steps", steps);
-        body.put("epsilonTolerance", Math.max(1e-6, targetEpsilon * 1e-3));
-        if (selectionSigma != null) {
-            body.put("alongside", List.of(Map.of("sampleRate", 1.0, "noiseMultiplier", selectionSigma, "steps", 1)));
-        }
-        JsonNode noise = call(() -> http.post().uri("/api/v1/privacy/accountant/noise-multiplier").body(body).retrieve()
-                .onStatus(status -> status.value() == 422, (request, response) -> {
-                    throw ApiException.unprocessable("target-epsilon-unreachable", detailOf(response,
-                            "No noise multiplier brings the job's ε down to " + targetEpsilon));
-                })
-                .body(JsonNode.class));
-        return noise.path("noiseMultiplier").asDouble();
-    }
-
-    /** A reservation still held: whose, on which dataset, for which job. */
-    public record OpenReservation(String tenant, UUID datasetId, UUID jobId) {
+        List<AccountantApi.Mechanism> alongside = selectionSigma == null ? null
+                : List.of(new AccountantApi.Mechanism(1.0, selectionSigma, 1L));
+        AccountantApi.NoiseMultiplierRequest request = new AccountantApi.NoiseMultiplierRequest(targetEpsilon, delta(datasetId),
+                sampleRate, steps, Math.max(1e-6, targetEpsilon * 1e-3), alongside);
+        return call(() -> {
+            try {
+                return accountant.noiseMultiplier(request);
+            }
+            catch (HttpClientErrorException.UnprocessableContent ex) {
+                throw ApiException.unprocessable("target-epsilon-unreachable", detailOf(ex,
+                        "No noise multiplier brings the job's ε down to " + targetEpsilon));
+            }
+        }).noiseMultiplier();
     }
 
     /** Reservations of every tenant held longer than the given time (the reconciler's question). */
     public List<OpenReservation> openReservations(java.time.Duration olderThan) {
-        return List.of(call(() -> http.get().uri("/internal/reservations/open?olderThanSeconds={s}", olderThan.toSeconds())
-                .retrieve().body(OpenReservation[].class)));
+        return call(() -> ledger.openReservations(olderThan.toSeconds()));
     }
 
     private double delta(UUID datasetId) {
-        return call(() -> http.get().uri("/api/v1/privacy/budgets/{id}", datasetId).retrieve().body(JsonNode.class))
-                .path("delta").asDouble();
+        return call(() -> {
+            try {
+                return ledger.budget(datasetId);
+            }
+            catch (HttpClientErrorException.NotFound ex) {
+                throw noBudget(datasetId);
+            }
+        }).delta();
+    }
+
+    private static ApiException noBudget(UUID datasetId) {
+        return ApiException.unprocessable("no-privacy-budget", "Dataset " + datasetId
+                + " has no privacy budget to charge: create it with 'privacy' to train it privately");
     }
 
     /** The privacy service's own explanation in its problem response, passed on to the caller. */
-    private static String detailOf(org.springframework.http.client.ClientHttpResponse response, String fallback)
-            throws java.io.IOException {
-        return JSON.readTree(response.getBody()).path("detail").asString(fallback);
+    private static String detailOf(RestClientResponseException ex, String fallback) {
+        try {
+            org.springframework.http.ProblemDetail problem = ex.getResponseBodyAs(org.springframework.http.ProblemDetail.class);
+            return problem != null && problem.getDetail() != null ? problem.getDetail() : fallback;
+        }
+        catch (RuntimeException unreadable) {
+            return fallback;
+        }
     }
 
     private static <T> T call(java.util.function.Supplier<T> request) {

@@ -41,6 +41,8 @@ import dev.braid.training.job.JobRepository;
 import dev.braid.training.job.PrivacySettlement;
 import dev.braid.training.job.JobStatus;
 import dev.braid.training.job.TrainingJob;
+import dev.braid.common.internalapi.DatasetRecordsApi.DatasetSummary;
+import dev.braid.common.internalapi.ModelArtifacts;
 import dev.braid.training.remote.DatasetClient;
 import dev.braid.training.remote.InferenceClient;
 import dev.braid.training.remote.PrivacyClient;
@@ -121,7 +123,7 @@ class JobRunner {
             return JobStatus.FAILED;
         }
         try {
-            DatasetClient.DatasetInfo dataset = datasets.dataset(job.datasetId());
+            DatasetSummary dataset = datasets.dataset(job.datasetId());
             List<Example> examples = examples(dataset, job.datasetId());
             Checkpoint resume = resumePoint(job);
             TrainingResult result = new MultimodalTrainer().train(examples, dataset.labels(), options(job), listener(control),
@@ -135,8 +137,8 @@ class JobRunner {
                 jobs.privacyReport(job.id(), report);
                 metrics = metrics.withPrivacy(report);
             }
-            String key = "models/" + job.tenant() + "/" + modelId + "/model.zip.sealed";
-            blobs.put(key, privacy.keys().seal(job.datasetId(), "model/" + modelId, result.artifact().toBytes()));
+            String key = ModelArtifacts.key(job.tenant(), modelId);
+            blobs.put(key, privacy.keys().seal(job.datasetId(), ModelArtifacts.sealingContext(modelId), result.artifact().toBytes()));
             UUID registered = inference.registerModel(modelId, job.datasetId(), job.id(), dataset.labels(), metrics, key);
             if (jobs.succeed(job.id(), control.worker, metrics, registered)) {
                 log.info("Training job {} succeeded: model {}", job.id(), registered);
@@ -257,7 +259,7 @@ class JobRunner {
      * decoded and at once scaled to the network's input size, so a job holds about 16 KB per image
      * whatever size the originals are.
      */
-    private List<Example> examples(DatasetClient.DatasetInfo dataset, UUID datasetId) {
+    private List<Example> examples(DatasetSummary dataset, UUID datasetId) {
         List<Example> examples = new ArrayList<>();
         datasets.records(datasetId, r -> {
             int label = dataset.labels().indexOf(r.label());

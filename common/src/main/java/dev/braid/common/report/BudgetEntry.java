@@ -1,0 +1,11 @@
+package dev.braid.common.report;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/** One job's ε on a dataset's ledger, as the budget report lists it and as a commit or release answers. */
+@Schema(name = "BudgetEntry", description = "One job's ε on the ledger: reserved, committed (spent) or released")
+public record BudgetEntry(UUID jobId, double epsilon, String state, Instant at) {
+}
