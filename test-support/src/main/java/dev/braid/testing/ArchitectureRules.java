@@ -41,6 +41,14 @@ public final class ArchitectureRules {
                     .or(CanBeAnnotated.Predicates.annotatedWith("org.springframework.stereotype.Repository")))
             .orShould().dependOnClassesThat().resideInAnyPackage("ai.djl..", "java.sql..");
 
+    /** Repositories (Spring Data or JDBC) are package-private: a feature's data is reached through its facade. */
+    @ArchTest
+    public static final ArchRule REPOSITORIES_ARE_PACKAGE_PRIVATE = classes()
+            .that().areAnnotatedWith("org.springframework.stereotype.Repository")
+            .or().areAssignableTo("org.springframework.data.repository.Repository")
+            .should().notBePublic()
+            .allowEmptyShould(true);
+
     /** JPA entities are not public and each names its table's schema ({@code @Table(schema = …)}). */
     @ArchTest
     public static final ArchRule ENTITIES_ARE_PACKAGE_PRIVATE_WITH_A_SCHEMA = classes().that()

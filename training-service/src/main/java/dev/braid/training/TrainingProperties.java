@@ -6,6 +6,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -16,11 +17,12 @@ import org.springframework.validation.annotation.Validated;
  * @param services where the dataset, inference and privacy services listen
  * @param worker whether this instance runs jobs, and how it holds them
  * @param reconcile how the privacy ledger is kept in step with the jobs
+ * @param jobs what a job gets for each setting it leaves out
  */
 @Validated
 @ConfigurationProperties("braid.training")
 public record TrainingProperties(@Valid @NotNull Services services, @Valid @DefaultValue Worker worker,
-        @Valid @DefaultValue Reconcile reconcile) {
+        @Valid @DefaultValue Reconcile reconcile, @Valid @DefaultValue Jobs jobs) {
 
     public record Services(@NotBlank String dataset, @NotBlank String inference, @NotBlank String privacy) {
     }
@@ -43,5 +45,30 @@ public record TrainingProperties(@Valid @NotNull Services services, @Valid @Defa
      *        (a submit reserves, then queues the job a moment later)
      */
     public record Reconcile(@DefaultValue("60s") Duration interval, @DefaultValue("10m") Duration reservationGrace) {
+    }
+
+    /**
+     * A job's defaults, the model's tuned ones (measured in {@code docs/results.md}, and {@code TrainingOptions}'
+     * constants, which a test holds these to). A non-private job stops early, so {@code epochs} is its most; a
+     * private one runs every epoch its ε was reserved for.
+     *
+     * @param epochs the most epochs of a non-private job
+     * @param privateEpochs the epochs of a private job
+     * @param batchSize a non-private job's batch
+     * @param privateBatchSize a private job's expected batch (its sampling rate is this over the train split)
+     * @param textLearningRate the text branch's rate without DP
+     * @param privateTextLearningRate the text head's rate under DP-SGD (it starts from its labels' names)
+     * @param imageLearningRate the image branch's rate
+     * @param patience epochs without improvement before a non-private branch stops
+     * @param noiseMultiplier a private job's noise σ when it gives neither σ nor a target ε
+     * @param maxGradNorm a private job's per-example clipping bound
+     * @param alphaNoiseMultiplier the noise of a private job's report-noisy-max choice of α
+     */
+    public record Jobs(@DefaultValue("60") @Min(1) int epochs, @DefaultValue("30") @Min(1) int privateEpochs,
+            @DefaultValue("32") @Min(1) int batchSize, @DefaultValue("256") @Min(1) int privateBatchSize,
+            @DefaultValue("1e-2") @Positive double textLearningRate, @DefaultValue("3e-2") @Positive double privateTextLearningRate,
+            @DefaultValue("1e-3") @Positive double imageLearningRate, @DefaultValue("8") @Min(0) int patience,
+            @DefaultValue("1.0") @Positive double noiseMultiplier, @DefaultValue("1.0") @Positive double maxGradNorm,
+            @DefaultValue("5.0") @Positive double alphaNoiseMultiplier) {
     }
 }

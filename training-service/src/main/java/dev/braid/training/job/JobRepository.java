@@ -21,7 +21,7 @@ import dev.braid.common.report.PrivacyReport;
  * {@code FOR UPDATE SKIP LOCKED}; every write by a worker is guarded by its lease.
  */
 @Repository
-public class JobRepository {
+class JobRepository {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -44,11 +44,11 @@ public class JobRepository {
     }
 
     /** A checkpoint as stored: sealed bytes and where the run stood. */
-    public record StoredCheckpoint(int epoch, long step, long privateSteps, byte[] sealed) {
+    record StoredCheckpoint(int epoch, long step, long privateSteps, byte[] sealed) {
     }
 
     /** Stores the job's latest checkpoint, only while this worker holds the job; false when it does not. */
-    public boolean saveCheckpoint(UUID id, String worker, int epoch, long step, long privateSteps, byte[] sealed) {
+    boolean saveCheckpoint(UUID id, String worker, int epoch, long step, long privateSteps, byte[] sealed) {
         return jdbc.sql("""
                 with held as (update training.job set private_steps = ? where id = ? and lease_owner = ? and status = 'RUNNING'
                               returning id)
@@ -59,7 +59,7 @@ public class JobRepository {
                 .params(privateSteps, id, worker, epoch, step, privateSteps, sealed).update() == 1;
     }
 
-    public Optional<StoredCheckpoint> checkpoint(UUID id) {
+    Optional<StoredCheckpoint> checkpoint(UUID id) {
         return jdbc.sql("select epoch, step, private_steps, sealed from training.checkpoint where job_id = ?").param(id)
                 .query((rs, row) -> new StoredCheckpoint(rs.getInt("epoch"), rs.getLong("step"), rs.getLong("private_steps"),
                         rs.getBytes("sealed")))
@@ -67,12 +67,12 @@ public class JobRepository {
     }
 
     /** The DP-SGD steps the job had run at its last checkpoint (kept after the checkpoint itself is gone). */
-    public long privateStepsCheckpointed(UUID id) {
+    long privateStepsCheckpointed(UUID id) {
         return jdbc.sql("select private_steps from training.job where id = ?").param(id).query(Long.class).optional().orElse(0L);
     }
 
     /** Notes steps a run knows it ran beyond its last checkpoint, so a retried settlement still charges them. */
-    public void recordPrivateSteps(UUID id, long steps) {
+    void recordPrivateSteps(UUID id, long steps) {
         jdbc.sql("update training.job set private_steps = greatest(private_steps, ?) where id = ?").params(steps, id).update();
     }
 
@@ -80,7 +80,7 @@ public class JobRepository {
      * Private jobs that ended without a model and without a settled ledger entry (their settlement
      * failed), of every tenant. A job that succeeded was charged before its model was released.
      */
-    public List<TrainingJob> unsettled() {
+    List<TrainingJob> unsettled() {
         return jdbc.sql("""
                 select * from training.job where privacy is not null and privacy_report is null
                 and status in ('FAILED', 'CANCELLED') order by finished_at limit 100""")
@@ -88,13 +88,13 @@ public class JobRepository {
     }
 
     /** Whether a job with this id exists, of any tenant. */
-    public boolean exists(String tenant, UUID id) {
+    boolean exists(String tenant, UUID id) {
         return jdbc.sql("select exists(select 1 from training.job where tenant_id = ? and id = ?)").params(tenant, id)
                 .query(Boolean.class).single();
     }
 
     /** Records what a private job spent (also for a job that ends without a model). */
-    public void privacyReport(UUID id, PrivacyReport report) {
+    void privacyReport(UUID id, PrivacyReport report) {
         jdbc.sql("update training.job set privacy_report = ?::jsonb where id = ?").params(JSON.writeValueAsString(report), id).update();
     }
 
@@ -132,7 +132,7 @@ public class JobRepository {
      * Claims the oldest job that is queued or whose holder's lease ran out, for this worker. The
      * attempt counter goes up with every claim, so a job that keeps killing its workers runs out of attempts.
      */
-    public Optional<TrainingJob> claim(String worker, Duration lease) {
+    Optional<TrainingJob> claim(String worker, Duration lease) {
         return jdbc.sql("""
                 update training.job set status = 'RUNNING', attempt = attempt + 1, lease_owner = ?,
                        lease_expires_at = now() + make_interval(secs => ?), started_at = coalesce(started_at, now())
@@ -149,24 +149,24 @@ public class JobRepository {
     }
 
     /** Renews the lease; empty when this worker no longer holds the job, else whether a cancel was asked. */
-    public Optional<Boolean> heartbeat(UUID id, String worker, Duration lease) {
+    Optional<Boolean> heartbeat(UUID id, String worker, Duration lease) {
         return jdbc.sql("""
                 update training.job set lease_expires_at = now() + make_interval(secs => ?)
                 where id = ? and lease_owner = ? and status = 'RUNNING' returning cancel_requested""")
                 .params(lease.toMillis() / 1000.0, id, worker).query(Boolean.class).optional();
     }
 
-    public boolean progress(UUID id, String worker, int epoch, int step, int steps) {
+    boolean progress(UUID id, String worker, int epoch, int step, int steps) {
         return jdbc.sql("update training.job set epoch = ?, step = ?, steps = ? where id = ? and lease_owner = ? and status = 'RUNNING'")
                 .params(epoch, step, steps, id, worker).update() == 1;
     }
 
-    public void event(UUID id, String type, Object data) {
+    void event(UUID id, String type, Object data) {
         jdbc.sql("insert into training.job_event (job_id, type, data) values (?, ?, ?::jsonb)")
                 .params(id, type, JSON.writeValueAsString(data)).update();
     }
 
-    public boolean succeed(UUID id, String worker, JobMetrics metrics, UUID modelId) {
+    boolean succeed(UUID id, String worker, JobMetrics metrics, UUID modelId) {
         return recorded(id, "succeeded", java.util.Map.of("status", "SUCCEEDED", "modelId", modelId, "metrics", metrics),
                 jdbc.sql("""
                 update training.job set status = 'SUCCEEDED', metrics = ?::jsonb, model_id = ?, error = null,
@@ -176,7 +176,7 @@ public class JobRepository {
     }
 
     /** Ends the job in a final state (FAILED or CANCELLED) with the reason. */
-    public boolean finish(UUID id, String worker, JobStatus status, String error) {
+    boolean finish(UUID id, String worker, JobStatus status, String error) {
         java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
         data.put("status", status.name());
         if (error != null) {
@@ -189,7 +189,7 @@ public class JobRepository {
     }
 
     /** Gives the job back to the queue after a failure that another attempt may not hit. */
-    public boolean requeue(UUID id, String worker, String error) {
+    boolean requeue(UUID id, String worker, String error) {
         return recorded(id, "retrying", java.util.Map.of("status", "QUEUED", "error", error), jdbc.sql("""
                 update training.job set status = 'QUEUED', error = ?, lease_owner = null, lease_expires_at = null
                 where id = ? and lease_owner = ? and status = 'RUNNING'""")
@@ -197,7 +197,7 @@ public class JobRepository {
     }
 
     /** Events of a job after the given event id, oldest first. */
-    public java.util.List<JobEvent> events(UUID id, long afterEventId) {
+    java.util.List<JobEvent> events(UUID id, long afterEventId) {
         return jdbc.sql("select id, type, data from training.job_event where job_id = ? and id > ? order by id limit 500")
                 .params(id, afterEventId)
                 .query((rs, row) -> new JobEvent(rs.getLong("id"), rs.getString("type"), rs.getString("data")))

@@ -7,7 +7,6 @@ import org.springframework.stereotype.Service;
 
 import dev.braid.common.problem.ApiException;
 import dev.braid.common.security.CallerContext;
-import dev.braid.model.TrainingOptions;
 import dev.braid.training.TrainingProperties;
 import dev.braid.common.internalapi.DatasetRecordsApi.DatasetSummary;
 import dev.braid.training.remote.DatasetClient;
@@ -35,11 +34,11 @@ public class JobService {
     }
 
     /**
-     * What a caller asks of DP-SGD: σ, or (σ null) the ε to fit it to; {@code alpha} null means:
-     * choose it privately with {@code selectionNoiseMultiplier}.
+     * What a caller asks of DP-SGD: σ, or the ε to fit it to (neither: the default σ); {@code alpha} null means:
+     * choose it privately with {@code selectionNoiseMultiplier}. Null settings take {@link TrainingProperties.Jobs}'.
      */
-    record PrivacyRequest(Double noiseMultiplier, Double targetEpsilon, double maxGradNorm, Double alpha,
-            double selectionNoiseMultiplier) {
+    record PrivacyRequest(Double noiseMultiplier, Double targetEpsilon, Double maxGradNorm, Double alpha,
+            Double selectionNoiseMultiplier) {
     }
 
     /**
@@ -57,11 +56,12 @@ public class JobService {
         UUID id = UUID.randomUUID();
         JobPrivacy jobPrivacy = null;
         // a private job runs every epoch it planned (its ε is reserved for them); any other stops early, epochs its most
+        TrainingProperties.Jobs defaults = properties.jobs();
         if (epochs == null) {
-            epochs = dp != null ? TrainingOptions.DEFAULT_PRIVATE_EPOCHS : TrainingOptions.DEFAULT_MAX_EPOCHS;
+            epochs = dp != null ? defaults.privateEpochs() : defaults.epochs();
         }
         if (batchSize == null) {
-            batchSize = dp != null ? TrainingOptions.DEFAULT_PRIVATE_BATCH_SIZE : TrainingOptions.DEFAULT_BATCH_SIZE;
+            batchSize = dp != null ? defaults.privateBatchSize() : defaults.batchSize();
         }
         // under DP a CNN from scratch learns little at a useful ε and takes its share of the clipping
         // bound from the text head, so a private job trains text alone unless it asks for images
@@ -86,11 +86,14 @@ public class JobService {
             int stepsPerEpoch = (int) Math.ceil(1 / q);
             long steps = (long) stepsPerEpoch * epochs;
             // α is chosen (and charged) only when the model can have two branches
-            Double selection = dp.alpha() == null && trainText && trainImage ? dp.selectionNoiseMultiplier() : null;
+            Double selection = dp.alpha() == null && trainText && trainImage
+                    ? (dp.selectionNoiseMultiplier() != null ? dp.selectionNoiseMultiplier() : defaults.alphaNoiseMultiplier()) : null;
             double sigma = dp.noiseMultiplier() != null ? dp.noiseMultiplier()
+                    : dp.targetEpsilon() == null ? defaults.noiseMultiplier()
                     : privacy.noiseFor(datasetId, dp.targetEpsilon(), q, steps, selection);
+            double maxGradNorm = dp.maxGradNorm() != null ? dp.maxGradNorm() : defaults.maxGradNorm();
             PrivacyClient.Charge planned = privacy.reserve(datasetId, id, q, sigma, steps, selection);
-            jobPrivacy = new JobPrivacy(sigma, dp.maxGradNorm(), q, stepsPerEpoch, steps, dp.alpha(), selection,
+            jobPrivacy = new JobPrivacy(sigma, maxGradNorm, q, stepsPerEpoch, steps, dp.alpha(), selection,
                     planned.epsilon(), planned.delta(), dp.targetEpsilon());
         }
         try {
@@ -135,7 +138,7 @@ public class JobService {
                 cancelled++;
                 TrainingJob after = get(id);
                 if (after.status() == JobStatus.CANCELLED) {
-                    settlement.settle(after, null);
+                    settlement.settleUnfinished(after, null);
                 }
             }
         }
@@ -152,7 +155,7 @@ public class JobService {
         if (after.status() == JobStatus.CANCELLED) {
             // cancelled while queued: no worker will settle its reservation (from the checkpoint of an
             // earlier attempt, if any), and nothing will resume from that checkpoint any more
-            settlement.settle(after, null);
+            settlement.settleUnfinished(after, null);
             repository.deleteCheckpoint(id);
             return get(id);
         }

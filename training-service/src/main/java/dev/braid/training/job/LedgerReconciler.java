@@ -49,7 +49,7 @@ class LedgerReconciler {
     void reconcile() {
         try {
             for (TrainingJob job : jobs.unsettled()) {
-                as(job.tenant(), () -> settlement.settle(job, null));
+                as(job.tenant(), () -> settlement.settleUnfinished(job, null));
             }
             List<BudgetLedgerApi.OpenReservation> held = new ArrayList<>();
             // a question about every tenant's reservations, so asked as the platform itself

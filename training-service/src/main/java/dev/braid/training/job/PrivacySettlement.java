@@ -5,11 +5,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.braid.common.report.PrivacyReport;
+import dev.braid.model.TrainingResult;
 import dev.braid.training.remote.PrivacyClient;
 
 /** Settles a private job's reservation on its dataset's privacy ledger, however the job ends. */
 @Component
-public class PrivacySettlement {
+class PrivacySettlement {
 
     private static final Logger log = LoggerFactory.getLogger(PrivacySettlement.class);
 
@@ -22,12 +23,24 @@ public class PrivacySettlement {
     }
 
     /**
-     * A private job that ends without a model pays for the steps it ran: {@code stepsRun} when the
-     * run knows them, else those of its last checkpoint (steps after it died with the worker,
-     * unreleased). Nothing run: the reservation is released. A settlement that fails is retried
-     * by {@link LedgerReconciler}.
+     * Settles a private job that produced a model: commits what its run spent (DP-SGD steps, and the noisy choice of
+     * α if it ran) to its dataset's ledger, records the job's privacy report and returns it. Runs before the model is
+     * published, so no model is released unpaid.
      */
-    public void settle(TrainingJob job, Long stepsRun) {
+    PrivacyReport settleSucceeded(TrainingJob job, TrainingResult.PrivacySpent spent) {
+        PrivacyReport report = commit(job, spent.steps(), spent.selectionNoiseMultiplier() != null, spent.alphaMethod(),
+                spent.textStart());
+        jobs.privacyReport(job.id(), report);
+        return report;
+    }
+
+    /**
+     * Settles a private job that ends without a model: it pays for the steps it ran, {@code stepsRun} when the run
+     * knows them, else those of its last checkpoint (steps after it died with the worker, unreleased). Nothing run:
+     * the reservation is released. Records the job's privacy report. A settlement that fails is retried by
+     * {@link LedgerReconciler}; a job that is not private has nothing to settle.
+     */
+    void settleUnfinished(TrainingJob job, Long stepsRun) {
         if (!job.isPrivate()) {
             return;
         }
@@ -41,7 +54,7 @@ public class PrivacySettlement {
                 jobs.privacyReport(job.id(), PrivacyReport.released(job.privacy().delta()));
             }
             else {
-                jobs.privacyReport(job.id(), charge(job, Math.min(steps, job.privacy().steps()), false, null, null));
+                jobs.privacyReport(job.id(), commit(job, Math.min(steps, job.privacy().steps()), false, null, null));
             }
         }
         catch (RuntimeException ex) {
@@ -51,11 +64,10 @@ public class PrivacySettlement {
     }
 
     /**
-     * Commits what the job ran to its dataset's ledger and returns the job's privacy report:
-     * what was charged, and how α was chosen and where the text head started ({@code alphaMethod},
-     * {@code textStart}; null: not reported).
+     * Commits what the job ran to its dataset's ledger; returns its privacy report: what was charged, how α was
+     * chosen and where the text head started ({@code alphaMethod}, {@code textStart}; null: not reported).
      */
-    public PrivacyReport charge(TrainingJob job, long steps, boolean selectionRun, String alphaMethod, String textStart) {
+    private PrivacyReport commit(TrainingJob job, long steps, boolean selectionRun, String alphaMethod, String textStart) {
         JobPrivacy p = job.privacy();
         PrivacyClient.Charge charge = privacy.commit(job.datasetId(), job.id(), steps, selectionRun);
         return new PrivacyReport(charge.epsilon(), charge.delta(), "COMMITTED", p.plannedEpsilon(), p.sampleRate(),

@@ -71,9 +71,7 @@ class TrainingJobController {
                 throw dev.braid.common.problem.ApiException.unprocessable("noise-or-target",
                         "Give privacy.noiseMultiplier or privacy.targetEpsilon, not both");
             }
-            Double sigma = noiseMultiplier == null && targetEpsilon == null ? Double.valueOf(1.0) : noiseMultiplier;
-            return new JobService.PrivacyRequest(sigma, targetEpsilon, maxGradNorm == null ? 1.0 : maxGradNorm, alpha,
-                    alphaNoiseMultiplier == null ? 5.0 : alphaNoiseMultiplier);
+            return new JobService.PrivacyRequest(noiseMultiplier, targetEpsilon, maxGradNorm, alpha, alphaNoiseMultiplier);
         }
     }
 

@@ -18,7 +18,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import dev.braid.training.TrainingProperties;
-import dev.braid.training.job.JobRepository;
+import dev.braid.training.job.Attempt;
+import dev.braid.training.job.JobExecution;
 import dev.braid.training.job.JobStatus;
 import dev.braid.training.job.JobWakeups;
 import dev.braid.training.job.TrainingJob;
@@ -33,9 +34,8 @@ class JobWorker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
 
-    private final JobRepository jobs;
+    private final JobExecution jobs;
     private final JobWakeups wakeups;
-    private final JobRunner runner;
     private final TrainingProperties.Worker settings;
     private final String workerId = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "job-heartbeat"));
@@ -44,11 +44,10 @@ class JobWorker implements SmartLifecycle {
     private volatile boolean running;
     private Thread loop;
 
-    JobWorker(JobRepository jobs, JobWakeups wakeups, JobRunner runner, TrainingProperties properties, MeterRegistry meters) {
+    JobWorker(JobExecution jobs, JobWakeups wakeups, TrainingProperties properties, MeterRegistry meters) {
         this.meters = meters;
         this.jobs = jobs;
         this.wakeups = wakeups;
-        this.runner = runner;
         this.settings = properties.worker();
     }
 
@@ -93,14 +92,14 @@ class JobWorker implements SmartLifecycle {
     }
 
     private void run(TrainingJob job) {
-        JobRunner.Control control = new JobRunner.Control(job, workerId);
+        Attempt control = new Attempt(job, workerId);
         long period = settings.heartbeat().toMillis();
         ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> beat(control), period, period, TimeUnit.MILLISECONDS);
         Timer.Sample sample = Timer.start(meters);
         active.incrementAndGet();
         JobStatus outcome = JobStatus.FAILED;
         try {
-            outcome = runner.run(control);
+            outcome = jobs.run(control);
         }
         finally {
             heartbeat.cancel(false);
@@ -112,7 +111,7 @@ class JobWorker implements SmartLifecycle {
         }
     }
 
-    private void beat(JobRunner.Control control) {
+    private void beat(Attempt control) {
         try {
             Optional<Boolean> cancel = jobs.heartbeat(control.job().id(), workerId, settings.lease());
             if (cancel.isEmpty()) {
