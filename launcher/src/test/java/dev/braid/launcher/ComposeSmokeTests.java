@@ -55,9 +55,9 @@ class ComposeSmokeTests {
         String gateway = "http://" + compose.getServiceHost("gateway", 8080) + ":" + compose.getServicePort("gateway", 8080);
         BraidApi api = BraidApi.of(gateway, ADMIN_KEY);
 
-        Dataset dataset = api.datasets().createDataset(new CreateDatasetRequest().name("compose").labels(PlatformEndToEndTests.LABELS));
+        Dataset dataset = api.datasets().createDataset(new CreateDatasetRequest().name("compose").labels(PlatformTest.LABELS));
         // the blob volume is writable by the services' user: records with images are stored, and so is the model below
-        assertThat(api.datasets().uploadRecords(dataset.getId(), new ByteArrayResource(PlatformEndToEndTests.records(160)))
+        assertThat(api.datasets().uploadRecords(dataset.getId(), new ByteArrayResource(PlatformTest.records(160)))
                 .getAccepted()).isEqualTo(160);
         TrainingJob job = api.awaitJob(api.jobs().submitTrainingJob(new SubmitTrainingJobRequest().datasetId(dataset.getId()))
                 .getId(), Duration.ofMinutes(30));
@@ -66,7 +66,7 @@ class ComposeSmokeTests {
 
         Prediction prediction = api.predictions().predict(new PredictionRequest().datasetId(dataset.getId()).text("red alpha"));
         assertThat(prediction.getModelId()).isEqualTo(job.getModelId());
-        assertThat(PlatformEndToEndTests.LABELS).contains(prediction.getLabel());
+        assertThat(PlatformTest.LABELS).contains(prediction.getLabel());
     }
 
     private static String secret(int bytes) {
