@@ -1,7 +1,9 @@
 package dev.braid.common;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.hibernate.cfg.MappingSettings;
 import org.hibernate.cfg.MultiTenancySettings;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnManagementPort;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -56,8 +58,9 @@ public class BraidPlatformAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ServiceClients serviceClients(InternalTokenCodec codec, PlatformProperties properties) {
-        return new ServiceClients(codec, properties.serviceCalls());
+    ServiceClients serviceClients(InternalTokenCodec codec, PlatformProperties properties,
+            ObjectProvider<ObservationRegistry> observations) {
+        return new ServiceClients(codec, properties.serviceCalls(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     /** The problem schema and responses in the service's OpenAPI document, where springdoc is present. */

@@ -36,6 +36,7 @@ public final class FakePrivacyService implements AutoCloseable {
     private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
     private final Map<String, Boolean> destroyed = new ConcurrentHashMap<>();
     private final Map<String, Boolean> revoked = new ConcurrentHashMap<>();
+    private final Map<String, com.sun.net.httpserver.Headers> lastHeaders = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private static FakePrivacyService shared;
 
@@ -76,6 +77,12 @@ public final class FakePrivacyService implements AutoCloseable {
         return Boolean.FALSE.equals(revoked.get(tenant + "/" + datasetId));
     }
 
+    /** A header of the last request to {@code method path} (e.g. {@code POST /internal/keys/data-keys/<id>}), or null. */
+    public String lastHeader(String method, String path, String header) {
+        com.sun.net.httpserver.Headers headers = lastHeaders.get(method + " " + path);
+        return headers == null ? null : headers.getFirst(header);
+    }
+
     public boolean isDestroyed(String tenant, String datasetId) {
         return destroyed.containsKey(tenant + "/" + datasetId);
     }
@@ -92,6 +99,7 @@ public final class FakePrivacyService implements AutoCloseable {
         }
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
+        lastHeaders.put(method + " " + path, exchange.getRequestHeaders());
         exchange.getRequestBody().readAllBytes();
         if (path.equals("/internal/budgets") && method.equals("POST")) {
             respond(exchange, 201, "{}");

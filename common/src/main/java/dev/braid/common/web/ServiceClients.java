@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.util.Set;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.MDC;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
@@ -33,10 +34,17 @@ public final class ServiceClients {
 
     private final InternalTokenCodec codec;
     private final PlatformProperties.ServiceCalls settings;
+    private final ObservationRegistry observations;
 
-    public ServiceClients(InternalTokenCodec codec, PlatformProperties.ServiceCalls settings) {
+    /**
+     * {@code observations}: the service's registry, so each call is observed (timed, and with tracing on the
+     * classpath carries the W3C {@code traceparent} of the request it serves); {@code ObservationRegistry.NOOP}
+     * for none.
+     */
+    public ServiceClients(InternalTokenCodec codec, PlatformProperties.ServiceCalls settings, ObservationRegistry observations) {
         this.codec = codec;
         this.settings = settings;
+        this.observations = observations;
     }
 
     public RestClient forBaseUrl(String baseUrl) {
@@ -46,6 +54,7 @@ public final class ServiceClients {
         return RestClient.builder()
                 .baseUrl(baseUrl)
                 .requestFactory(requests)
+                .observationRegistry(observations)
                 .requestInterceptor((request, body, execution) -> {
                     request.getHeaders().set(InternalTokenCodec.HEADER, codec.issueForService(CallerContext.current()));
                     String requestId = MDC.get(RequestIds.MDC_KEY);
