@@ -84,7 +84,7 @@ class DatasetController {
     }
 
     @GetMapping
-    @Operation(operationId = "listDatasets", summary = "The tenant's datasets, newest first")
+    @Operation(operationId = "listDatasets", summary = "The tenant's datasets, oldest first")
     DatasetPage list(@RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
         Page<Dataset> found = datasets.list(page, size);

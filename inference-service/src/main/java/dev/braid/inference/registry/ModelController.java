@@ -48,7 +48,7 @@ class ModelController {
     }
 
     @GetMapping
-    @Operation(operationId = "listModels", summary = "The tenant's model versions, newest first, optionally of one dataset")
+    @Operation(operationId = "listModels", summary = "The tenant's model versions, oldest first, optionally of one dataset")
     ModelPage list(@RequestParam(required = false) UUID datasetId, @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
         Page<ModelVersion> found = registry.list(datasetId, page, size);

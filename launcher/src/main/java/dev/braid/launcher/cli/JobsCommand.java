@@ -69,7 +69,7 @@ final class JobsCommand {
         }
     }
 
-    @Command(name = "list", description = "The tenant's jobs, newest first.")
+    @Command(name = "list", description = "The tenant's jobs, oldest first.")
     void list(@Option(names = "--dataset") UUID dataset, @Option(names = "--page", defaultValue = "0") int page,
             @Option(names = "--size", defaultValue = "50") int size) {
         TrainingJobPage found = new TrainingJobsApi(root.client()).listTrainingJobs(dataset, page, size);

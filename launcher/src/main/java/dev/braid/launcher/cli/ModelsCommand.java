@@ -18,7 +18,7 @@ final class ModelsCommand {
     @ParentCommand
     BraidCli root;
 
-    @Command(name = "list", description = "The tenant's model versions, newest first.")
+    @Command(name = "list", description = "The tenant's model versions, oldest first.")
     void list(@Option(names = "--dataset") UUID dataset, @Option(names = "--page", defaultValue = "0") int page,
             @Option(names = "--size", defaultValue = "50") int size) {
         ModelPage found = new ModelsApi(root.client()).listModels(dataset, page, size);

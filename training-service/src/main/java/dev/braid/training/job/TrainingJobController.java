@@ -142,7 +142,7 @@ class TrainingJobController {
     }
 
     @GetMapping
-    @Operation(operationId = "listTrainingJobs", summary = "The tenant's training jobs, newest first, optionally of one dataset")
+    @Operation(operationId = "listTrainingJobs", summary = "The tenant's training jobs, oldest first, optionally of one dataset")
     JobPage list(@RequestParam(required = false) UUID datasetId, @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
         return new JobPage(jobs.list(datasetId, page, size).stream().map(JobResponse::of).toList(), page, size,
