@@ -6,19 +6,17 @@ import java.util.UUID;
 
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.PostLoad;
-import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.annotations.TenantId;
 import org.hibernate.type.SqlTypes;
-import org.springframework.data.domain.Persistable;
+
+import dev.braid.common.persistence.AssignedIdEntity;
 
 /** A row of {@code dataset.dataset}; its tenant is the caller's, filled and filtered by Hibernate. */
 @Entity
 @Table(schema = "dataset", name = "dataset")
-class DatasetEntity implements Persistable<UUID> {
+class DatasetEntity extends AssignedIdEntity<UUID> {
 
     @Id
     private UUID id;
@@ -37,9 +35,6 @@ class DatasetEntity implements Persistable<UUID> {
 
     private Instant createdAt;
 
-    /** Ids are assigned here, so Spring Data cannot tell a new row by a null id; without this a save would merge. */
-    @Transient
-    private boolean stored;
 
     protected DatasetEntity() {
     }
@@ -56,17 +51,6 @@ class DatasetEntity implements Persistable<UUID> {
     @Override
     public UUID getId() {
         return id;
-    }
-
-    @Override
-    public boolean isNew() {
-        return !stored;
-    }
-
-    @PostLoad
-    @PostPersist
-    void markStored() {
-        stored = true;
     }
 
     Dataset toDataset() {

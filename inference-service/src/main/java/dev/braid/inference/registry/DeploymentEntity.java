@@ -5,17 +5,15 @@ import java.util.UUID;
 
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.PostLoad;
-import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
 import org.hibernate.annotations.TenantId;
-import org.springframework.data.domain.Persistable;
+
+import dev.braid.common.persistence.AssignedIdEntity;
 
 /** A row of {@code inference.deployment}: the model serving one dataset's predictions. */
 @Entity
 @Table(schema = "inference", name = "deployment")
-class DeploymentEntity implements Persistable<UUID> {
+class DeploymentEntity extends AssignedIdEntity<UUID> {
 
     @Id
     private UUID datasetId;
@@ -26,9 +24,6 @@ class DeploymentEntity implements Persistable<UUID> {
     private UUID modelId;
 
     private Instant deployedAt;
-
-    @Transient
-    private boolean stored;
 
     protected DeploymentEntity() {
     }
@@ -49,16 +44,5 @@ class DeploymentEntity implements Persistable<UUID> {
     @Override
     public UUID getId() {
         return datasetId;
-    }
-
-    @Override
-    public boolean isNew() {
-        return !stored;
-    }
-
-    @PostLoad
-    @PostPersist
-    void markStored() {
-        stored = true;
     }
 }
