@@ -18,6 +18,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.PropertySource;
 import org.springframework.core.Ordered;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.support.RestClientHttpServiceGroupConfigurer;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.braid.common.blob.BlobStore;
@@ -61,6 +63,27 @@ public class BraidPlatformAutoConfiguration {
     ServiceClients serviceClients(InternalTokenCodec codec, PlatformProperties properties,
             ObjectProvider<ObservationRegistry> observations) {
         return new ServiceClients(codec, properties.serviceCalls(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+    }
+
+    /**
+     * The services' {@code @HttpExchange} clients ({@code dev.braid.common.internalapi}), imported per service as
+     * HTTP service groups with {@code @ImportHttpServices}: each group's client calls as a Braid service
+     * ({@link ServiceClients#configure}), after Boot's own settings for the group (its base URL).
+     */
+    @Bean
+    RestClientHttpServiceGroupConfigurer braidServiceGroups(ServiceClients clients) {
+        return new RestClientHttpServiceGroupConfigurer() {
+
+            @Override
+            public void configureGroups(Groups<RestClient.Builder> groups) {
+                groups.forEachClient((group, builder) -> clients.configure(builder));
+            }
+
+            @Override
+            public int getOrder() {
+                return Ordered.LOWEST_PRECEDENCE;
+            }
+        };
     }
 
     /** The problem schema and responses in the service's OpenAPI document, where springdoc is present. */

@@ -12,8 +12,6 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.client.support.RestClientAdapter;
-import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 
 import dev.braid.common.PlatformProperties;
 import dev.braid.common.security.CallerContext;
@@ -48,11 +46,19 @@ public final class ServiceClients {
     }
 
     public RestClient forBaseUrl(String baseUrl) {
+        return configure(RestClient.builder().baseUrl(baseUrl)).build();
+    }
+
+    /**
+     * Makes a builder call as a Braid service: the bounds, the observation (and so the trace context), the caller's
+     * signed token and request id on every request, and the retries. The services' {@code @HttpExchange} clients
+     * are Spring's HTTP service groups, one per service they call; each group's builder passes through here.
+     */
+    public RestClient.Builder configure(RestClient.Builder builder) {
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
                 HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build());
         requests.setReadTimeout(settings.readTimeout());
-        return RestClient.builder()
-                .baseUrl(baseUrl)
+        return builder
                 .requestFactory(requests)
                 .observationRegistry(observations)
                 .requestInterceptor((request, body, execution) -> {
@@ -63,17 +69,7 @@ public final class ServiceClients {
                     }
                     return execution.execute(request, body);
                 })
-                .requestInterceptor(retryingConnections())
-                .build();
-    }
-
-    /**
-     * A typed client of another service's API ({@code dev.braid.common.internalapi}): an {@code @HttpExchange}
-     * interface proxied over {@link #forBaseUrl}, so it carries the token, the request id, the bounds and the retries.
-     * An answer of 4xx or 5xx is a {@code RestClientResponseException}; no answer, a {@code ResourceAccessException}.
-     */
-    public <T> T client(Class<T> api, String baseUrl) {
-        return HttpServiceProxyFactory.builderFor(RestClientAdapter.create(forBaseUrl(baseUrl))).build().createClient(api);
+                .requestInterceptor(retryingConnections());
     }
 
     private ClientHttpRequestInterceptor retryingConnections() {

@@ -7,8 +7,6 @@ import org.springframework.stereotype.Component;
 import dev.braid.common.internalapi.ModelRegistryApi;
 import dev.braid.common.internalapi.TrainingJobsApi;
 import dev.braid.common.problem.ServiceUnavailable;
-import dev.braid.common.web.ServiceClients;
-import dev.braid.dataset.DatasetProperties;
 
 /**
  * The services holding what was made from a dataset: inference (its models) and training (its
@@ -21,9 +19,9 @@ class DependentServices {
     private final ModelRegistryApi inference;
     private final TrainingJobsApi training;
 
-    DependentServices(ServiceClients clients, DatasetProperties properties) {
-        this.inference = clients.client(ModelRegistryApi.class, properties.services().inference());
-        this.training = clients.client(TrainingJobsApi.class, properties.services().training());
+    DependentServices(ModelRegistryApi inference, TrainingJobsApi training) {
+        this.inference = inference;
+        this.training = training;
     }
 
     /** Revokes the dataset's models (undeployed, unloaded, artifacts deleted), then cancels its jobs and drops their checkpoints. */

@@ -8,8 +8,6 @@ import dev.braid.common.crypto.DataKeys;
 import dev.braid.common.internalapi.BudgetLedgerApi;
 import dev.braid.common.internalapi.DataKeysApi;
 import dev.braid.common.problem.ServiceUnavailable;
-import dev.braid.common.web.ServiceClients;
-import dev.braid.dataset.DatasetProperties;
 
 /** The privacy service (keys and budgets), called as the current caller's tenant. */
 @Component
@@ -19,9 +17,9 @@ public class PrivacyClient {
     private final BudgetLedgerApi budgets;
     private final DataKeys keys;
 
-    PrivacyClient(ServiceClients clients, DatasetProperties properties) {
-        this.dataKeys = clients.client(DataKeysApi.class, properties.services().privacy());
-        this.budgets = clients.client(BudgetLedgerApi.class, properties.services().privacy());
+    PrivacyClient(DataKeysApi dataKeys, BudgetLedgerApi budgets) {
+        this.dataKeys = dataKeys;
+        this.budgets = budgets;
         this.keys = new DataKeys(dataKeys);
     }
 

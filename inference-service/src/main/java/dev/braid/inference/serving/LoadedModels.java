@@ -23,7 +23,6 @@ import dev.braid.common.crypto.DataKeys;
 import dev.braid.common.internalapi.DataKeysApi;
 import dev.braid.common.internalapi.ModelArtifacts;
 import dev.braid.common.problem.ApiException;
-import dev.braid.common.web.ServiceClients;
 import dev.braid.inference.InferenceProperties;
 import dev.braid.model.FusedClassifier;
 import dev.braid.model.ModelArtifact;
@@ -48,10 +47,10 @@ public class LoadedModels {
     private final MeterRegistry meters;
     private final Cache<UUID, ModelServer> loaded;
 
-    LoadedModels(BlobStore blobs, ServiceClients clients, InferenceProperties properties, MeterRegistry meters) {
+    LoadedModels(BlobStore blobs, DataKeysApi dataKeys, InferenceProperties properties, MeterRegistry meters) {
         this.meters = meters;
         this.blobs = blobs;
-        this.keys = new DataKeys(clients.client(DataKeysApi.class, properties.privacyUrl()));
+        this.keys = new DataKeys(dataKeys);
         this.properties = properties;
         this.loaded = Caffeine.newBuilder()
                 .maximumWeight(properties.modelMemory().toBytes())

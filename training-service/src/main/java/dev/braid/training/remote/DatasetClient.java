@@ -29,9 +29,9 @@ public class DatasetClient {
     private final RestClient http;
     private final DatasetRecordsApi datasets;
 
-    DatasetClient(ServiceClients clients, TrainingProperties properties) {
-        this.http = clients.forBaseUrl(properties.services().dataset());
-        this.datasets = clients.client(DatasetRecordsApi.class, properties.services().dataset());
+    DatasetClient(ServiceClients clients, TrainingProperties properties, DatasetRecordsApi datasets) {
+        this.http = clients.forBaseUrl(properties.services().dataset()); // the record stream, read line by line
+        this.datasets = datasets;
     }
 
     /** The dataset's labels, whether it demands differential privacy, and how many records its train split holds; 404 if none. */

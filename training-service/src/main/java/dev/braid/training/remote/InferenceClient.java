@@ -8,8 +8,6 @@ import org.springframework.stereotype.Component;
 import dev.braid.common.internalapi.ModelRegistryApi;
 import dev.braid.common.problem.ServiceUnavailable;
 import dev.braid.common.report.JobMetrics;
-import dev.braid.common.web.ServiceClients;
-import dev.braid.training.TrainingProperties;
 
 /** The inference service's model registry, called as the job's tenant. */
 @Component
@@ -17,8 +15,8 @@ public class InferenceClient {
 
     private final ModelRegistryApi registry;
 
-    InferenceClient(ServiceClients clients, TrainingProperties properties) {
-        this.registry = clients.client(ModelRegistryApi.class, properties.services().inference());
+    InferenceClient(ModelRegistryApi registry) {
+        this.registry = registry;
     }
 
     /** Registers the job's model (idempotent per job) and returns the registered model's id. */

@@ -14,8 +14,6 @@ import dev.braid.common.internalapi.BudgetLedgerApi.OpenReservation;
 import dev.braid.common.internalapi.DataKeysApi;
 import dev.braid.common.problem.ApiException;
 import dev.braid.common.problem.ServiceUnavailable;
-import dev.braid.common.web.ServiceClients;
-import dev.braid.training.TrainingProperties;
 
 /** The privacy service: a dataset's budget ledger, the accountant and, through {@link #keys()}, its data key. Called as the job's tenant. */
 @Component
@@ -25,11 +23,10 @@ public class PrivacyClient {
     private final AccountantApi accountant;
     private final DataKeys keys;
 
-    PrivacyClient(ServiceClients clients, TrainingProperties properties) {
-        String url = properties.services().privacy();
-        this.ledger = clients.client(BudgetLedgerApi.class, url);
-        this.accountant = clients.client(AccountantApi.class, url);
-        this.keys = new DataKeys(clients.client(DataKeysApi.class, url));
+    PrivacyClient(BudgetLedgerApi ledger, AccountantApi accountant, DataKeysApi dataKeys) {
+        this.ledger = ledger;
+        this.accountant = accountant;
+        this.keys = new DataKeys(dataKeys);
     }
 
     public DataKeys keys() {
