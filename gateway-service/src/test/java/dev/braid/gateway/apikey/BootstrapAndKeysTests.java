@@ -10,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -20,6 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.braid.gateway.GatewayTestHome;
 import dev.braid.testing.EmbeddedPostgresExtension;
 import dev.braid.testing.ServiceTestClient;
 
@@ -35,8 +35,7 @@ class BootstrapAndKeysTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    @TempDir
-    static Path home;
+    static final Path home = GatewayTestHome.path();
 
     @LocalServerPort
     int port;

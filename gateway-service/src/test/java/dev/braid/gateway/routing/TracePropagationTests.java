@@ -21,6 +21,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.braid.common.security.InternalTokenCodec;
+import dev.braid.gateway.GatewayTestHome;
 import dev.braid.testing.EmbeddedPostgresExtension;
 import dev.braid.testing.ServiceTestClient;
 
@@ -32,11 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(EmbeddedPostgresExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {ServiceTestClient.SECRET_PROPERTY,
-        "braid.gateway.admin-key=" + TracePropagationTests.ADMIN_KEY, "braid.gateway.services.training=http://127.0.0.1:9",
+        "braid.gateway.admin-key=", "braid.gateway.services.training=http://127.0.0.1:9",
         "braid.gateway.services.inference=http://127.0.0.1:9", "braid.gateway.services.privacy=http://127.0.0.1:9"})
 class TracePropagationTests {
 
-    static final String ADMIN_KEY = "trace-test-admin-key-0123456789abcdef";
     private static final String TRACE = "0af7651916cd43dd8448eb211c80319c";
     private static final String CLIENT_SPAN = "b7ad6b7169203331";
 
@@ -50,6 +50,7 @@ class TracePropagationTests {
     @DynamicPropertySource
     static void datasetService(DynamicPropertyRegistry registry) {
         registry.add("braid.gateway.services.dataset", () -> "http://127.0.0.1:" + dataset.getAddress().getPort());
+        registry.add("braid.platform.home", () -> GatewayTestHome.path().toString());
     }
 
     @AfterAll
@@ -61,7 +62,7 @@ class TracePropagationTests {
     void shouldPassTheClientsTraceToTheServiceUnderASpanOfItsOwnWithTheRequestId() throws Exception {
         HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/datasets"))
-                        .header("Authorization", "Bearer " + ADMIN_KEY)
+                        .header("Authorization", "Bearer " + GatewayTestHome.operatorKey())
                         .header("X-Request-Id", "trace-through-gateway")
                         .header("traceparent", "00-" + TRACE + "-" + CLIENT_SPAN + "-01").GET().build(),
                 HttpResponse.BodyHandlers.ofString());
