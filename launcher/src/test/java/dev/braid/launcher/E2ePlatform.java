@@ -84,6 +84,8 @@ final class E2ePlatform implements BeforeAllCallback {
             env.put("BRAID_GATEWAY_MAXBODYSIZE", "2MB");
             env.put("BRAID_GATEWAY_MAXUPLOADSIZE", "4MB");
             env.put("BRAID_CORS_ORIGINS", "https://console.example");
+            // five JVMs starting at once on a loaded 2-core machine can take minutes; waiting is not what is tested
+            env.put("BRAID_START_TIMEOUT_SECONDS", "600");
             // short leases, so the kill -9 test sees a dead worker's job taken over within seconds; still six heartbeats
             // long, so a worker slowed by a loaded machine does not lose its job to the other before the kill
             env.put("BRAID_TRAINING_WORKER_LEASE", "12s");
