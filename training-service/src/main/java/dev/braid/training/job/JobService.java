@@ -88,13 +88,14 @@ public class JobService {
             // α is chosen (and charged) only when the model can have two branches
             Double selection = dp.alpha() == null && trainText && trainImage
                     ? (dp.selectionNoiseMultiplier() != null ? dp.selectionNoiseMultiplier() : defaults.alphaNoiseMultiplier()) : null;
+            double delta = privacy.delta(datasetId);
             double sigma = dp.noiseMultiplier() != null ? dp.noiseMultiplier()
                     : dp.targetEpsilon() == null ? defaults.noiseMultiplier()
-                    : privacy.noiseFor(datasetId, dp.targetEpsilon(), q, steps, selection);
+                    : privacy.noiseFor(delta, dp.targetEpsilon(), q, steps, selection);
             double maxGradNorm = dp.maxGradNorm() != null ? dp.maxGradNorm() : defaults.maxGradNorm();
-            PrivacyClient.Charge planned = privacy.reserve(datasetId, id, q, sigma, steps, selection);
+            double planned = privacy.reserve(datasetId, id, q, sigma, steps, selection);
             jobPrivacy = new JobPrivacy(sigma, maxGradNorm, q, stepsPerEpoch, steps, dp.alpha(), selection,
-                    planned.epsilon(), planned.delta(), dp.targetEpsilon());
+                    planned, delta, dp.targetEpsilon());
         }
         try {
             repository.insert(id, CallerContext.tenant(), datasetId, epochs, batchSize, learningRate, seed,

@@ -69,8 +69,9 @@ class PrivacySettlement {
      */
     private PrivacyReport commit(TrainingJob job, long steps, boolean selectionRun, String alphaMethod, String textStart) {
         JobPrivacy p = job.privacy();
-        PrivacyClient.Charge charge = privacy.commit(job.datasetId(), job.id(), steps, selectionRun);
-        return new PrivacyReport(charge.epsilon(), charge.delta(), "COMMITTED", p.plannedEpsilon(), p.sampleRate(),
+        double epsilon = privacy.commit(job.datasetId(), job.id(), steps, selectionRun);
+        // δ is the budget's, fixed when it was opened; the job took it down at submit
+        return new PrivacyReport(epsilon, p.delta(), "COMMITTED", p.plannedEpsilon(), p.sampleRate(),
                 p.noiseMultiplier(), p.targetEpsilon(), p.maxGradNorm(), steps, alphaMethod,
                 selectionRun ? p.selectionNoiseMultiplier() : null, textStart,
                 "RDP of the Poisson-subsampled Gaussian, composed over the job's mechanisms, at the budget's δ");

@@ -33,15 +33,11 @@ public class PrivacyClient {
         return keys;
     }
 
-    /** What a reservation or commit cost, at the budget's δ. */
-    public record Charge(double epsilon, double delta) {
-    }
-
     /**
-     * Reserves the job's planned ε; 409 (with the ledger's detail: planned and remaining ε) when it
+     * Reserves the job's planned ε and returns it; 409 (with the ledger's detail: planned and remaining ε) when it
      * does not fit. {@code selectionSigma} adds the noisy choice of α when it will run.
      */
-    public Charge reserve(UUID datasetId, UUID jobId, double sampleRate, double noiseMultiplier, long steps, Double selectionSigma) {
+    public double reserve(UUID datasetId, UUID jobId, double sampleRate, double noiseMultiplier, long steps, Double selectionSigma) {
         BudgetLedgerApi.Reservation reserved = call(() -> {
             try {
                 return ledger.reserve(datasetId, new BudgetLedgerApi.ReservationRequest(jobId, sampleRate, noiseMultiplier, steps,
@@ -55,13 +51,12 @@ public class PrivacyClient {
                 throw noBudget(datasetId);
             }
         });
-        return new Charge(reserved.epsilon(), delta(datasetId));
+        return reserved.epsilon();
     }
 
-    /** Charges the steps the job ran (and the selection, if it ran); idempotent. */
-    public Charge commit(UUID datasetId, UUID jobId, long steps, boolean selectionRun) {
-        double epsilon = call(() -> ledger.commit(datasetId, jobId, new BudgetLedgerApi.Settlement(steps, selectionRun))).epsilon();
-        return new Charge(epsilon, delta(datasetId));
+    /** Charges the steps the job ran (and the selection, if it ran) and returns the ε charged; idempotent. */
+    public double commit(UUID datasetId, UUID jobId, long steps, boolean selectionRun) {
+        return call(() -> ledger.commit(datasetId, jobId, new BudgetLedgerApi.Settlement(steps, selectionRun))).epsilon();
     }
 
     /** Frees a reservation of a job that never ran a step. */
@@ -71,12 +66,12 @@ public class PrivacyClient {
 
     /**
      * The smallest σ that keeps the job's planned spending (its DP-SGD steps and, when it will run,
-     * the noisy choice of α) within {@code targetEpsilon} at the budget's δ; 422 when no σ does.
+     * the noisy choice of α) within {@code targetEpsilon} at the budget's {@code delta}; 422 when no σ does.
      */
-    public double noiseFor(UUID datasetId, double targetEpsilon, double sampleRate, long steps, Double selectionSigma) {
+    public double noiseFor(double delta, double targetEpsilon, double sampleRate, long steps, Double selectionSigma) {
         List<AccountantApi.Mechanism> alongside = selectionSigma == null ? null
                 : List.of(new AccountantApi.Mechanism(1.0, selectionSigma, 1L));
-        AccountantApi.NoiseMultiplierRequest request = new AccountantApi.NoiseMultiplierRequest(targetEpsilon, delta(datasetId),
+        AccountantApi.NoiseMultiplierRequest request = new AccountantApi.NoiseMultiplierRequest(targetEpsilon, delta,
                 sampleRate, steps, Math.max(1e-6, targetEpsilon * 1e-3), alongside);
         return call(() -> {
             try {
@@ -94,7 +89,8 @@ public class PrivacyClient {
         return call(() -> ledger.openReservations(olderThan.toSeconds()));
     }
 
-    private double delta(UUID datasetId) {
+    /** The δ of the dataset's budget (fixed when the budget was opened); 422 when the dataset has none. */
+    public double delta(UUID datasetId) {
         return call(() -> {
             try {
                 return ledger.budget(datasetId);
