@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,11 @@ final class E2ePlatform implements BeforeAllCallback {
 
     static final String ADMIN_KEY = "e2e-bootstrap-admin-key";
     static final String INTERNAL_SECRET = "e2e-internal-secret-long-enough-for-hmac";
+    /**
+     * How long a service may take to start, or to come back after a kill: five JVMs starting together on a loaded
+     * 2-core machine can take minutes, and waiting is not what is tested.
+     */
+    static final Duration START_WAIT = Duration.ofMinutes(10);
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(E2ePlatform.class);
 
@@ -84,8 +90,7 @@ final class E2ePlatform implements BeforeAllCallback {
             env.put("BRAID_GATEWAY_MAXBODYSIZE", "2MB");
             env.put("BRAID_GATEWAY_MAXUPLOADSIZE", "4MB");
             env.put("BRAID_CORS_ORIGINS", "https://console.example");
-            // five JVMs starting at once on a loaded 2-core machine can take minutes; waiting is not what is tested
-            env.put("BRAID_START_TIMEOUT_SECONDS", "600");
+            env.put("BRAID_START_TIMEOUT_SECONDS", Long.toString(START_WAIT.toSeconds()));
             // short leases, so the kill -9 test sees a dead worker's job taken over within seconds; still six heartbeats
             // long, so a worker slowed by a loaded machine does not lose its job to the other before the kill
             env.put("BRAID_TRAINING_WORKER_LEASE", "12s");

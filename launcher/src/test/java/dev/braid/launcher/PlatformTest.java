@@ -65,7 +65,7 @@ abstract class PlatformTest {
 
     static void awaitHealthy(int port) throws InterruptedException {
         Http direct = new Http("http://127.0.0.1:" + port);
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        long deadline = System.nanoTime() + E2ePlatform.START_WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 if (direct.get("/actuator/health", null).status() == 200) {

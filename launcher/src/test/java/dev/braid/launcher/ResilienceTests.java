@@ -24,7 +24,7 @@ class ResilienceTests extends PlatformTest {
     void shouldRestartAServiceThatDies() throws Exception {
         Process privacy = platform.process("privacy-service");
         privacy.destroyForcibly().waitFor();
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        long deadline = System.nanoTime() + E2ePlatform.START_WAIT.toNanos();
         Http.Response response = null;
         while (System.nanoTime() < deadline) {
             Thread.sleep(1000);
