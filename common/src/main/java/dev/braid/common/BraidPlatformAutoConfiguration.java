@@ -18,12 +18,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.PropertySource;
 import org.springframework.core.Ordered;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.support.RestClientHttpServiceGroupConfigurer;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.braid.common.blob.BlobStore;
 import dev.braid.common.blob.FileSystemBlobStore;
+import dev.braid.common.blob.S3BlobStore;
 import dev.braid.common.lifecycle.SupervisorWatchdog;
 import dev.braid.common.openapi.ProblemDocumentation;
 import dev.braid.common.persistence.CallerTenantResolver;
@@ -55,7 +57,22 @@ public class BraidPlatformAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     BlobStore blobStore(PlatformProperties properties) {
-        return new FileSystemBlobStore(properties.effectiveBlobRoot());
+        return switch (properties.blobStore()) {
+            case "filesystem" -> new FileSystemBlobStore(properties.effectiveBlobRoot());
+            case "s3" -> s3BlobStore(properties.s3());
+            default -> throw new IllegalStateException(
+                    "braid.platform.blob-store must be filesystem or s3, not " + properties.blobStore());
+        };
+    }
+
+    private static BlobStore s3BlobStore(PlatformProperties.S3 s3) {
+        if (!ClassUtils.isPresent("software.amazon.awssdk.services.s3.S3Client", BraidPlatformAutoConfiguration.class.getClassLoader())) {
+            throw new IllegalStateException("braid.platform.blob-store=s3 needs software.amazon.awssdk:s3 on the classpath");
+        }
+        if (s3.bucket() == null || s3.bucket().isBlank()) {
+            throw new IllegalStateException("braid.platform.blob-store=s3 needs braid.platform.s3.bucket (BRAID_S3_BUCKET)");
+        }
+        return S3BlobStore.connect(s3.endpoint(), s3.region(), s3.pathStyle(), s3.bucket(), s3.prefix(), s3.createBucket());
     }
 
     @Bean

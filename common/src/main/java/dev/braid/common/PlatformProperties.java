@@ -1,5 +1,6 @@
 package dev.braid.common;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -13,7 +14,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param internalSecret the secret that signs internal tokens; the same on every service
  * @param internalTokenTtl how long an internal token stays valid
  * @param home the platform's state directory ({@code BRAID_HOME})
+ * @param blobStore where blobs are kept: {@code filesystem} (the default: {@code blobRoot}, local or a shared volume)
+ *        or {@code s3} (an S3-compatible bucket, {@code s3}), the option for more than one machine
  * @param blobRoot where the file-system blob store keeps its objects
+ * @param s3 the bucket of the S3 blob store
  * @param supervisorPid the pid of {@code ./braid up} when it started this process; 0 when none
  * @param serviceCalls how calls to other Braid services wait and retry
  */
@@ -22,7 +26,9 @@ public record PlatformProperties(
         String internalSecret,
         @DefaultValue("60s") Duration internalTokenTtl,
         @DefaultValue(".braid") Path home,
+        @DefaultValue("filesystem") String blobStore,
         Path blobRoot,
+        @DefaultValue S3 s3,
         @DefaultValue("0") long supervisorPid,
         @DefaultValue ServiceCalls serviceCalls) {
 
@@ -34,6 +40,19 @@ public record PlatformProperties(
      */
     public record ServiceCalls(@DefaultValue("2s") Duration connectTimeout, @DefaultValue("30s") Duration readTimeout,
             @DefaultValue("3") int attempts, @DefaultValue("200ms") Duration backoff) {
+    }
+
+    /**
+     * @param endpoint the server's URL ({@code http://minio:9000}); empty for AWS S3 in {@code region}
+     * @param region the signing region; MinIO and Ceph accept any
+     * @param pathStyle whether the bucket goes in the path rather than the host name (MinIO and Ceph need it)
+     * @param bucket the bucket
+     * @param prefix a key prefix inside the bucket, so that one bucket can hold several installations
+     * @param createBucket whether the service creates the bucket when it is missing (compose does; in production
+     *        the bucket, its encryption and its lifecycle rules are the operator's)
+     */
+    public record S3(URI endpoint, @DefaultValue("us-east-1") String region, @DefaultValue("true") boolean pathStyle,
+            String bucket, @DefaultValue("") String prefix, @DefaultValue("false") boolean createBucket) {
     }
 
     public Path effectiveBlobRoot() {

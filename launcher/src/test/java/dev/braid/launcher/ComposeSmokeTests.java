@@ -35,13 +35,13 @@ class ComposeSmokeTests {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ADMIN_KEY = "compose-smoke-" + secret(24);
-    private static final List<String> SERVICES = List.of("postgres", "privacy", "dataset", "training", "inference", "gateway");
+    private static final List<String> SERVICES = List.of("postgres", "minio", "privacy", "dataset", "training", "inference", "gateway");
 
     @Container
     static final ComposeContainer compose = new ComposeContainer(new File("../docker-compose.yml"))
             .withBuild(true)
             .withEnv(Map.of("BRAID_ADMIN_KEY", ADMIN_KEY, "BRAID_MASTER_KEY", Base64.getEncoder().encodeToString(bytes(32)), "BRAID_INTERNAL_SECRET", secret(48),
-                    "POSTGRES_PASSWORD", secret(18)))
+                    "POSTGRES_PASSWORD", secret(18), "MINIO_ROOT_PASSWORD", secret(18)))
             .withExposedService("gateway", 8080, Wait.forHttp("/actuator/health").forStatusCode(200)
                     .withStartupTimeout(Duration.ofMinutes(20)))
             .withRemoveVolumes(true);
@@ -56,7 +56,7 @@ class ComposeSmokeTests {
         BraidApi api = BraidApi.of(gateway, ADMIN_KEY);
 
         Dataset dataset = api.datasets().createDataset(new CreateDatasetRequest().name("compose").labels(PlatformTest.LABELS));
-        // the blob volume is writable by the services' user: records with images are stored, and so is the model below
+        // records with images are stored; the model below goes to MinIO's bucket, which training creates on its first start
         assertThat(api.datasets().uploadRecords(dataset.getId(), new ByteArrayResource(PlatformTest.records(160)))
                 .getAccepted()).isEqualTo(160);
         TrainingJob job = api.awaitJob(api.jobs().submitTrainingJob(new SubmitTrainingJobRequest().datasetId(dataset.getId()))

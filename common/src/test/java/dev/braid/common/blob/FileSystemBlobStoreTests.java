@@ -1,9 +1,9 @@
 package dev.braid.common.blob;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,55 +11,33 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class FileSystemBlobStoreTests {
+class FileSystemBlobStoreTests extends BlobStoreContract {
 
     @TempDir
     Path root;
 
-    @Test
-    void shouldStoreReadAndDeleteByPrefix() throws IOException {
-        BlobStore store = new FileSystemBlobStore(root.resolve("blobs"));
-        store.put("models/acme/m1/model.zip", new byte[] {1, 2, 3});
+    @Override
+    BlobStore store() {
+        return new FileSystemBlobStore(root.resolve("blobs"));
+    }
 
-        try (InputStream in = store.open("models/acme/m1/model.zip")) {
-            assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+    @Override
+    void assertNothingLeftBehind(BlobStore store) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            assertThat(files.filter(Files::isRegularFile).map(Path::getFileName).map(Path::toString))
+                    .noneMatch(name -> name.startsWith(".incoming-"));
         }
-        assertThat(store.delete("models/acme/m1")).isTrue();
-        assertThat(store.exists("models/acme/m1/model.zip")).isFalse();
-        assertThatThrownBy(() -> store.open("models/acme/m1/model.zip")).isInstanceOf(BlobNotFoundException.class);
     }
 
     @Test
-    void shouldRefuseKeysThatEscapeTheRoot() throws IOException {
-        BlobStore store = new FileSystemBlobStore(root.resolve("blobs"));
+    void shouldNeverTouchAFileOutsideItsRoot() throws IOException {
+        BlobStore store = store();
         Files.writeString(root.resolve("outside.txt"), "secret");
 
-        for (String key : new String[] {"../outside.txt", "/etc/passwd", "a/../../outside.txt", "a//b", "", ".hidden"}) {
-            assertThatThrownBy(() -> store.open(key)).as(key).isInstanceOf(IllegalArgumentException.class);
+        for (String key : new String[] {"../outside.txt", "a/../../outside.txt"}) {
             assertThatThrownBy(() -> store.put(key, new byte[] {1})).as(key).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.delete(key)).as(key).isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(Files.readString(root.resolve("outside.txt"))).isEqualTo("secret");
-    }
-
-    @Test
-    void shouldLeaveNoPartialObjectWhenAWriteFails() throws IOException {
-        BlobStore store = new FileSystemBlobStore(root);
-        InputStream failing = new InputStream() {
-            private int served;
-
-            @Override
-            public int read() throws IOException {
-                if (served++ > 100) {
-                    throw new IOException("client went away");
-                }
-                return 7;
-            }
-        };
-
-        assertThatThrownBy(() -> store.put("records/r1", failing)).isInstanceOf(IOException.class);
-        assertThat(store.exists("records/r1")).isFalse();
-        try (var files = Files.list(root.resolve("records"))) {
-            assertThat(files).isEmpty();
-        }
     }
 }
