@@ -41,6 +41,7 @@ import dev.braid.client.model.CreateApiKeyRequest;
 import dev.braid.client.model.CreateDatasetRequest;
 import dev.braid.client.model.SubmitTrainingJobRequest;
 import dev.braid.client.model.TrainingJob;
+import dev.braid.common.image.ImageProbe;
 import dev.braid.common.security.InternalTokenCodec;
 import dev.braid.common.security.Role;
 import dev.braid.launcher.Platform;
@@ -136,24 +137,27 @@ public final class ServingBenchmark {
                     System.out.printf(Locale.ROOT, "concurrency %2d  batching (max 32, 5 ms): %s%n", c, batched.get(c));
                     System.out.printf(Locale.ROOT, "concurrency %2d  max batch 1:             %s%n", c, single.get(c));
                 }
-                Stats gatewayOne = load(http, viaGateway, body, 1, seconds);
-                Stats directOne = load(http, batchedDirect, body, 1, seconds);
-                Stats gatewayStats = load(http, viaGateway, body, 8, seconds);
-                Stats directAgain = load(http, batchedDirect, body, 8, seconds);
+                Stats[] one = sideBySide(http, viaGateway, batchedDirect, body, 1, 2 * seconds, 6, 200);
+                Stats[] eight = sideBySide(http, viaGateway, batchedDirect, body, 8, 2 * seconds, 6, 200);
+                Stats gatewayOne = one[0];
+                Stats directOne = one[1];
+                Stats gatewayStats = eight[0];
+                Stats directAgain = eight[1];
                 double raw = rawThroughput(platform, modelId, 32, seconds);
 
                 Stats b32 = batched.get(32);
                 Stats s32 = single.get(32);
                 System.out.println();
-                System.out.printf(Locale.ROOT, "batching / batch-1 throughput at concurrency 32: %.2fx (goal >= 2)%n",
+                System.out.printf(Locale.ROOT, "batching / batch-1 throughput at concurrency 32: %.2fx (goal >= 3)%n",
                         b32.perSecond() / s32.perSecond());
                 System.out.printf(Locale.ROOT, "batching p99 / batch-1 p99 at concurrency 32:    %.2f (goal <= 2)%n", b32.p99() / s32.p99());
                 System.out.printf(Locale.ROOT, "gateway at concurrency 1: %s%ndirect  at concurrency 1: %s%n", gatewayOne, directOne);
                 System.out.printf(Locale.ROOT, "gateway at concurrency 8: %s%ndirect  at concurrency 8: %s%n", gatewayStats, directAgain);
-                System.out.printf(Locale.ROOT, "gateway added latency at p50: %.2f ms at concurrency 1, %.2f ms at 8 (goal <= 2)%n",
+                System.out.printf(Locale.ROOT, "gateway added latency at p50: %.2f ms at concurrency 1 (goal <= 1.5), %.2f ms at 8 (goal <= 3)%n",
                         gatewayOne.p50() - directOne.p50(), gatewayStats.p50() - directAgain.p50());
-                System.out.printf(Locale.ROOT, "in-process limit at batch 32: %.1f predictions/s; served at concurrency 32: %.1f/s = %.0f %% "
-                        + "(goal >= 80 %%)%n", raw, b32.perSecond(), 100 * b32.perSecond() / raw);
+                System.out.printf(Locale.ROOT, "in-process limit at batch 32 (images decoded from base64 PNG per input, as served): "
+                        + "%.1f predictions/s; served at concurrency 32: %.1f/s = %.0f %% (goal >= 85 %%)%n", raw, b32.perSecond(),
+                        100 * b32.perSecond() / raw);
             }
             finally {
                 batchOne.destroy();
@@ -163,7 +167,7 @@ public final class ServingBenchmark {
         System.exit(0);
     }
 
-    private static Map<String, Object> payload(String modelId) throws IOException {
+    static Map<String, Object> payload(String modelId) throws IOException {
         SyntheticData.Sample sample = SyntheticData.sample(1, new Random(5));
         java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
         image.getGraphics().drawImage(sample.image(), 0, 0, 64, 64, null);
@@ -248,6 +252,48 @@ public final class ServingBenchmark {
     /** {@code concurrency} clients, each sending its next request when the last is answered, for {@code seconds}. */
     static Stats load(HttpClient http, Supplier<HttpRequest.Builder> request, byte[] body, int concurrency, int seconds)
             throws Exception {
+        return load(http, request, body, concurrency, seconds, 200);
+    }
+
+    /** As above, counting as answered the responses with {@code expected} status. */
+    static Stats load(HttpClient http, Supplier<HttpRequest.Builder> request, byte[] body, int concurrency, int seconds,
+            int expected) throws Exception {
+        Run run = run(http, request, body, concurrency, seconds, expected);
+        return stats(List.of(run));
+    }
+
+    /**
+     * Two ways of sending the same requests, measured side by side: {@code rounds} alternating runs of each (A B, B A,
+     * A B, ...), each {@code seconds / rounds} long, their latencies pooled per way. Neither way gets the JIT's later
+     * warmth or a quieter spell of the machine that the other did not.
+     */
+    static Stats[] sideBySide(HttpClient http, Supplier<HttpRequest.Builder> a, Supplier<HttpRequest.Builder> b,
+            byte[] body, int concurrency, int seconds, int rounds, int expected) throws Exception {
+        List<Run> runsA = new ArrayList<>();
+        List<Run> runsB = new ArrayList<>();
+        int each = Math.max(1, seconds / rounds);
+        for (int round = 0; round < rounds; round++) {
+            boolean aFirst = round % 2 == 0;
+            Run first = run(http, aFirst ? a : b, body, concurrency, each, expected);
+            Run second = run(http, aFirst ? b : a, body, concurrency, each, expected);
+            (aFirst ? runsA : runsB).add(first);
+            (aFirst ? runsB : runsA).add(second);
+        }
+        return new Stats[] {stats(runsA), stats(runsB)};
+    }
+
+    record Run(long[] latencies, double seconds, long errors) {
+    }
+
+    private static Stats stats(List<Run> runs) {
+        long[] sorted = runs.stream().flatMapToLong(r -> Arrays.stream(r.latencies())).sorted().toArray();
+        double seconds = runs.stream().mapToDouble(Run::seconds).sum();
+        long errors = runs.stream().mapToLong(Run::errors).sum();
+        return new Stats(sorted.length / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), errors);
+    }
+
+    private static Run run(HttpClient http, Supplier<HttpRequest.Builder> request, byte[] body, int concurrency, int seconds,
+            int expected) throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(concurrency);
         AtomicBoolean running = new AtomicBoolean(true);
         List<Future<long[]>> results = new ArrayList<>();
@@ -260,7 +306,7 @@ public final class ServingBenchmark {
                     long start = System.nanoTime();
                     HttpResponse<Void> response = http.send(request.get().header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
-                    if (response.statusCode() != 200) {
+                    if (response.statusCode() != expected) {
                         synchronized (errors) {
                             errors[0]++;
                         }
@@ -277,16 +323,13 @@ public final class ServingBenchmark {
         long start = System.nanoTime();
         Thread.sleep(seconds * 1000L);
         running.set(false);
-        List<Long> all = new ArrayList<>();
+        List<long[]> all = new ArrayList<>();
         for (Future<long[]> f : results) {
-            for (long l : f.get()) {
-                all.add(l);
-            }
+            all.add(f.get());
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         clients.shutdown();
-        long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
-        return new Stats(sorted.length / elapsed, percentile(sorted, 0.50), percentile(sorted, 0.99), errors[0]);
+        return new Run(all.stream().flatMapToLong(Arrays::stream).toArray(), elapsed, errors[0]);
     }
 
     private static double percentile(long[] sorted, double p) {
@@ -301,25 +344,35 @@ public final class ServingBenchmark {
                 new TrainingOptions(1, 16, 0.01, 0.01, 0, 1, null, true, true, TrainingOptions.fineTuning(null, false)),
                 TrainingListener.NONE).artifact();
         Map<String, Object> payload = payload(modelId);
-        java.awt.image.BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(
-                Base64.getDecoder().decode((String) payload.get("imageBase64"))));
-        List<FusedClassifier.Input> inputs = new ArrayList<>();
-        for (int i = 0; i < batch; i++) {
-            inputs.add(new FusedClassifier.Input((String) payload.get("text"), image));
-        }
+        String text = (String) payload.get("text");
+        String imageBase64 = (String) payload.get("imageBase64");
         try (FusedClassifier classifier = FusedClassifier.load(artifact)) {
             long warm = System.nanoTime() + 2_000_000_000L;
             while (System.nanoTime() < warm) {
-                classifier.predict(inputs);
+                classifier.predict(decoded(text, imageBase64, batch));
             }
             long start = System.nanoTime();
             long done = 0;
             while (System.nanoTime() - start < seconds * 1_000_000_000L) {
-                classifier.predict(inputs);
+                classifier.predict(decoded(text, imageBase64, batch));
                 done += batch;
             }
             return done / ((System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /**
+     * The inputs as the service makes them from a request, the same work per input: base64 decoded, the PNG's header
+     * checked, then decoded (the text is tokenised and encoded inside the model's batch, as served).
+     */
+    private static List<FusedClassifier.Input> decoded(String text, String imageBase64, int batch) throws Exception {
+        List<FusedClassifier.Input> inputs = new ArrayList<>(batch);
+        for (int i = 0; i < batch; i++) {
+            byte[] png = ImageProbe.decodeBase64(imageBase64, 8L << 20);
+            ImageProbe.check(png, 4L << 20);
+            inputs.add(new FusedClassifier.Input(text, ImageProbe.decodeChecked(png)));
+        }
+        return inputs;
     }
 
     private static int freePort() throws IOException {

@@ -1,0 +1,92 @@
+package dev.braid.benchmarks;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.braid.client.ApiClients;
+import dev.braid.client.api.AdministrationApi;
+import dev.braid.client.model.CreateApiKeyRequest;
+import dev.braid.common.security.InternalTokenCodec;
+import dev.braid.common.security.Role;
+import dev.braid.launcher.Platform;
+
+/**
+ * What the gateway adds to a request, apart from the model: a prediction's body (text and a 64×64 PNG, base64)
+ * for a model that does not exist, answered 404 by the inference service once it has read and parsed the body,
+ * through the gateway and directly (signed as the gateway signs), side by side at the same concurrency. No model
+ * runs, so the gateway's own cost is not hidden behind the model's on two cores.
+ * {@code java -cp benchmarks/target/benchmarks-*-exec.jar -Dloader.main=dev.braid.benchmarks.GatewayBenchmark
+ * org.springframework.boot.loader.launch.PropertiesLauncher [seconds per measurement]}
+ */
+public final class GatewayBenchmark {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String ADMIN_KEY = "benchmark-admin-key";
+    private static final String SECRET = "benchmark-internal-secret-long-enough-for-hmac";
+
+    private GatewayBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        Path work = Files.createDirectories(Path.of("target", "gateway-benchmark")).toAbsolutePath();
+        Path home = Files.createTempDirectory(work, "home-");
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("BRAID_ROOT", Path.of("").toAbsolutePath().toString());
+        env.put("BRAID_HOME", home.toString());
+        env.put("BRAID_ADMIN_KEY", ADMIN_KEY);
+        env.put("BRAID_INTERNAL_SECRET", SECRET);
+        env.put("BRAID_GATEWAY_RATELIMIT_BURST", "1000000");
+        env.put("BRAID_GATEWAY_RATELIMIT_REQUESTSPERSECOND", "1000000");
+        for (String service : List.of("GATEWAY", "DATASET", "TRAINING", "INFERENCE", "PRIVACY", "POSTGRES")) {
+            env.put("BRAID_" + service + "_PORT", Integer.toString(freePort()));
+            env.put("BRAID_" + service + "_MANAGEMENT_PORT", Integer.toString(freePort()));
+        }
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        try (Platform platform = Platform.start(env)) {
+            String gateway = platform.gatewayUrl();
+            String key = new AdministrationApi(ApiClients.of(gateway, ADMIN_KEY)).createApiKey(new CreateApiKeyRequest().tenant("bench")
+                    .role(CreateApiKeyRequest.RoleEnum.MEMBER)).getKey();
+            Map<String, Object> payload = new HashMap<>(ServingBenchmark.payload(UUID.randomUUID().toString()));
+            byte[] body = JSON.writeValueAsBytes(payload);
+            InternalTokenCodec codec = new InternalTokenCodec(SECRET, Duration.ofMinutes(10));
+            String direct = "http://127.0.0.1:" + platform.port("inference-service") + "/api/v1/predictions";
+            Supplier<HttpRequest.Builder> viaDirect = () -> HttpRequest.newBuilder(URI.create(direct))
+                    .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"));
+            Supplier<HttpRequest.Builder> viaGateway = () -> HttpRequest.newBuilder(URI.create(gateway + "/api/v1/predictions"))
+                    .header("Authorization", "Bearer " + key);
+            // the JIT warm on both paths before anything is measured
+            ServingBenchmark.load(http, viaDirect, body, 8, 20, 404);
+            ServingBenchmark.load(http, viaGateway, body, 8, 20, 404);
+            System.out.printf(Locale.ROOT, "%nA prediction's body (%d bytes) answered 404 by the inference service, closed loop, "
+                    + "%d s per way in 6 alternating rounds, %d cores%n", body.length, seconds,
+                    Runtime.getRuntime().availableProcessors());
+            for (int c : new int[] {1, 8}) {
+                ServingBenchmark.Stats[] s = ServingBenchmark.sideBySide(http, viaGateway, viaDirect, body, c, seconds, 6, 404);
+                System.out.printf(Locale.ROOT, "concurrency %d  gateway: %s%nconcurrency %d  direct:  %s%n", c, s[0], c, s[1]);
+                System.out.printf(Locale.ROOT, "gateway added latency at concurrency %d: p50 %.2f ms%n", c, s[0].p50() - s[1].p50());
+            }
+        }
+        System.exit(0);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
