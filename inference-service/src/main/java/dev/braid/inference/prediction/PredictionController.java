@@ -1,5 +1,6 @@
 package dev.braid.inference.prediction;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -7,16 +8,22 @@ import java.util.UUID;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import dev.braid.common.image.ImageProbe;
 import dev.braid.common.openapi.Problems;
 import dev.braid.common.problem.ApiException;
 import dev.braid.inference.InferenceProperties;
@@ -66,12 +73,37 @@ class PredictionController {
     record BatchResponse(List<PredictionResponse> results) {
     }
 
-    @PostMapping
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "predict", summary = "Classify one input: the fused label and probabilities, and each modality's own")
     @Problems({404, 413, 422})
     PredictionResponse predict(@RequestBody PredictionRequest request) {
         PredictionService.Result result = predictions.predict(request.modelId(), request.datasetId(),
                 List.of(new PredictionService.Input(request.text(), request.imageBase64())));
+        return response(result.modelId(), result.predictions().get(0));
+    }
+
+    /**
+     * The same prediction with the image as bytes, not base64: a form a browser or {@code curl -F} sends as it is. It
+     * spares the client the encoding, and the request a third of its size.
+     */
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @Operation(operationId = "predictForm", summary = "Classify one input sent as a form, the image as a binary part")
+    @Problems({404, 413, 422})
+    PredictionResponse predictForm(
+            @Parameter(description = "The model; or give datasetId") @RequestParam(required = false) UUID modelId,
+            @Parameter(description = "The dataset whose deployed model predicts") @RequestParam(required = false) UUID datasetId,
+            @RequestParam(required = false) String text,
+            @Parameter(description = "A PNG or JPEG, as bytes") @RequestPart(required = false) MultipartFile image)
+            throws IOException {
+        byte[] bytes = null;
+        if (image != null && !image.isEmpty()) {
+            if (image.getSize() > properties.maxImageSize().toBytes()) {
+                throw new PredictionService.ImageTooLarge("image is larger than " + ImageProbe.describe(properties.maxImageSize().toBytes()));
+            }
+            bytes = image.getBytes();
+        }
+        PredictionService.Result result = predictions.predict(modelId, datasetId,
+                List.of(PredictionService.Input.binary(text, bytes)));
         return response(result.modelId(), result.predictions().get(0));
     }
 

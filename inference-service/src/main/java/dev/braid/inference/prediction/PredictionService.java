@@ -43,7 +43,16 @@ class PredictionService {
         this.properties = properties;
     }
 
-    record Input(String text, String imageBase64) {
+    /** One input: text, and an image as base64 (JSON) or as bytes (a form's binary part), or neither. */
+    record Input(String text, String imageBase64, byte[] imageBytes) {
+
+        Input(String text, String imageBase64) {
+            this(text, imageBase64, null);
+        }
+
+        static Input binary(String text, byte[] image) {
+            return new Input(text, null, image);
+        }
     }
 
     record Result(UUID modelId, List<Prediction> predictions) {
@@ -56,7 +65,8 @@ class PredictionService {
         List<byte[]> images = new ArrayList<>(inputs.size());
         long pixels = 0;
         for (int i = 0; i < inputs.size(); i++) {
-            byte[] image = imageBytes(inputs.get(i).imageBase64(), where(i, inputs.size()));
+            Input input = inputs.get(i);
+            byte[] image = input.imageBytes() != null ? input.imageBytes() : imageBytes(input.imageBase64(), where(i, inputs.size()));
             pixels += image == null ? 0 : pixels(image, where(i, inputs.size()));
             images.add(image);
         }

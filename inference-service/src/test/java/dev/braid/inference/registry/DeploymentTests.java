@@ -21,6 +21,64 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeploymentTests extends RegisteredModelsTest {
 
     @Test
+    void shouldPredictFromAFormWithTheImageAsBytesExactlyAsFromBase64Json() throws Exception {
+        ServiceTestClient client = new ServiceTestClient(port);
+        UUID dataset = UUID.randomUUID();
+        String model = register(client, "acme", dataset, artifact);
+        client.postJson("/api/v1/models/" + model + "/deploy", "acme", "{}");
+        SyntheticData.Sample sample = SyntheticData.sample(3, new Random(8));
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(sample.image(), "png", png);
+
+        JsonNode json = client.postJson("/api/v1/predictions", "acme", Map.of("modelId", model, "text", sample.text(),
+                "imageBase64", Base64.getEncoder().encodeToString(png.toByteArray()))).json();
+        ServiceTestClient.Response form = postForm(client, "acme", Map.of("modelId", model, "text", sample.text()),
+                png.toByteArray());
+        assertThat(form.status()).as(form.body()).isEqualTo(200);
+        assertThat(form.json().path("probabilities")).as("the same bytes, the same answer").isEqualTo(json.path("probabilities"));
+        assertThat(form.json().path("modalities").has("image")).isTrue();
+
+        ServiceTestClient.Response byDataset = postForm(client, "acme", Map.of("datasetId", dataset.toString()), png.toByteArray());
+        assertThat(byDataset.json().path("modelId").stringValue()).isEqualTo(model);
+        assertThat(byDataset.json().path("modalities").has("text")).isFalse();
+        assertThat(postForm(client, "acme", Map.of("modelId", model, "text", "alpha"), null).json().path("modalities")
+                .has("image")).isFalse();
+
+        ServiceTestClient.Response notAnImage = postForm(client, "acme", Map.of("modelId", model), "not a png".getBytes());
+        assertThat(notAnImage.status()).isEqualTo(400);
+        assertThat(notAnImage.contentType()).startsWith("application/problem+json");
+        assertThat(postForm(client, "acme", Map.of("modelId", model), null).status()).as("nothing to classify").isEqualTo(422);
+        assertThat(postForm(client, "acme", Map.of("text", "alpha"), null).status()).as("no model named").isEqualTo(422);
+        assertThat(postForm(client, "acme", Map.of("modelId", "not-a-uuid", "text", "alpha"), null).status()).isEqualTo(400);
+        assertThat(postForm(client, "globex", Map.of("modelId", model, "text", "alpha"), png.toByteArray()).status())
+                .as("another tenant's model").isEqualTo(404);
+        ServiceTestClient.Response tooLarge = postForm(client, "acme", Map.of("modelId", model), new byte[11 * 1024 * 1024]);
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(tooLarge.contentType()).startsWith("application/problem+json");
+        assertThat(tooLarge.body()).doesNotContain("Exception");
+    }
+
+    /** A multipart/form-data prediction: the fields, and the image as a binary part when given. */
+    private static ServiceTestClient.Response postForm(ServiceTestClient client, String tenant, Map<String, String> fields,
+            byte[] image) throws java.io.IOException {
+        String boundary = "braid-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n\r\n"
+                    + field.getValue() + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (image != null) {
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x.png\"\r\n"
+                    + "Content-Type: image/png\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            body.write(image);
+            body.write("\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        body.write(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return client.post("/api/v1/predictions", tenant, dev.braid.common.security.Role.MEMBER,
+                "multipart/form-data; boundary=" + boundary, body.toByteArray());
+    }
+
+    @Test
     void shouldServeTheDeployedModelKeepItWhenADeployFailsAndRollBack() throws Exception {
         ServiceTestClient client = new ServiceTestClient(port);
         UUID dataset = UUID.randomUUID();
