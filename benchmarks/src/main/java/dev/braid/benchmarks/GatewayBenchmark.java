@@ -66,9 +66,10 @@ public final class GatewayBenchmark {
             InternalTokenCodec codec = new InternalTokenCodec(SECRET, Duration.ofMinutes(10));
             String direct = "http://127.0.0.1:" + platform.port("inference-service") + "/api/v1/predictions";
             Supplier<HttpRequest.Builder> viaDirect = () -> HttpRequest.newBuilder(URI.create(direct))
-                    .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"));
+                    .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"))
+                    .header("Content-Type", "application/json");
             Supplier<HttpRequest.Builder> viaGateway = () -> HttpRequest.newBuilder(URI.create(gateway + "/api/v1/predictions"))
-                    .header("Authorization", "Bearer " + key);
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json");
             // the JIT warm on both paths before anything is measured
             ServingBenchmark.load(http, viaDirect, body, 8, 20, 404);
             ServingBenchmark.load(http, viaGateway, body, 8, 20, 404);

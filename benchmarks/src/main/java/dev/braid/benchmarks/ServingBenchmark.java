@@ -106,25 +106,41 @@ public final class ServingBenchmark {
             String key = new AdministrationApi(ApiClients.of(gateway, ADMIN_KEY)).createApiKey(new CreateApiKeyRequest().tenant("bench")
                     .role(CreateApiKeyRequest.RoleEnum.MEMBER)).getKey();
             String modelId = trainAndDeploy(ApiClients.of(gateway, key));
-            Process batchOne = startUnbatchedInstance(env, platform, home);
+            Instance batchOne = startInstance(env, platform, home, "unbatched", Map.of("BRAID_INFERENCE_BATCHING_MAXBATCH", "1"));
+            Instance passive = startInstance(env, platform, home, "passive", Map.of("OMP_WAIT_POLICY", "PASSIVE"));
             try {
-                int unbatchedPort = Integer.parseInt(env.get("BRAID_UNBATCHED_PORT"));
+                int unbatchedPort = batchOne.port();
                 awaitHealthy(http, unbatchedPort);
+                awaitHealthy(http, passive.port());
                 byte[] body = JSON.writeValueAsBytes(payload(modelId));
                 InternalTokenCodec codec = new InternalTokenCodec(SECRET, Duration.ofMinutes(10));
                 String direct = "http://127.0.0.1:" + platform.port("inference-service") + "/api/v1/predictions";
                 String unbatched = "http://127.0.0.1:" + unbatchedPort + "/api/v1/predictions";
                 Supplier<HttpRequest.Builder> batchedDirect = () -> HttpRequest.newBuilder(URI.create(direct))
-                        .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"));
+                        .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"))
+                        .header("Content-Type", "application/json");
                 Supplier<HttpRequest.Builder> unbatchedDirect = () -> HttpRequest.newBuilder(URI.create(unbatched))
-                        .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"));
+                        .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"))
+                        .header("Content-Type", "application/json");
                 Supplier<HttpRequest.Builder> viaGateway = () -> HttpRequest.newBuilder(URI.create(gateway + "/api/v1/predictions"))
-                        .header("Authorization", "Bearer " + key);
+                        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json");
 
-                // warm both instances (the model loads on first use) and the JIT
+                Supplier<HttpRequest.Builder> passiveDirect = () -> HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + passive.port() + "/api/v1/predictions"))
+                        .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"))
+                        .header("Content-Type", "application/json");
+
+                // warm the instances (the model loads on first use) and the JIT
                 load(http, batchedDirect, body, 8, 3);
                 load(http, unbatchedDirect, body, 8, 3);
+                load(http, passiveDirect, body, 8, 3);
                 load(http, viaGateway, body, 8, 3);
+                // PyTorch's OpenMP threads spin between operations by default; beside a web server on few cores
+                // the spinning takes the CPU the requests need. The same batched service, both ways, side by side
+                Map<Integer, Stats[]> waitPolicy = new HashMap<>();
+                for (int c : new int[] {1, 32}) {
+                    waitPolicy.put(c, sideBySide(http, batchedDirect, passiveDirect, body, c, 2 * seconds, 4, 200));
+                }
 
                 System.out.println();
                 System.out.println("Fused predictions (text + 64x64 image), closed loop, " + seconds + " s each, "
@@ -143,6 +159,15 @@ public final class ServingBenchmark {
                 Stats directOne = one[1];
                 Stats gatewayStats = eight[0];
                 Stats directAgain = eight[1];
+                // the same input as a form, the image a binary part: what base64 and JSON cost when served
+                Map<String, Object> input = payload(modelId);
+                String boundary = "braid-benchmark-boundary";
+                byte[] form = form(boundary, modelId, (String) input.get("text"),
+                        Base64.getDecoder().decode((String) input.get("imageBase64")));
+                Supplier<HttpRequest.Builder> formDirect = () -> HttpRequest.newBuilder(URI.create(direct))
+                        .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary);
+                Stats[] jsonOrForm = sideBySide(http, batchedDirect, formDirect, body, form, 32, 2 * seconds, 4, 200);
                 double raw = rawThroughput(platform, modelId, 32, seconds);
 
                 Stats b32 = batched.get(32);
@@ -155,13 +180,22 @@ public final class ServingBenchmark {
                 System.out.printf(Locale.ROOT, "gateway at concurrency 8: %s%ndirect  at concurrency 8: %s%n", gatewayStats, directAgain);
                 System.out.printf(Locale.ROOT, "gateway added latency at p50: %.2f ms at concurrency 1 (goal <= 1.5), %.2f ms at 8 (goal <= 3)%n",
                         gatewayOne.p50() - directOne.p50(), gatewayStats.p50() - directAgain.p50());
+                System.out.printf(Locale.ROOT, "concurrency 32, base64 in JSON (%d bytes): %s%nconcurrency 32, binary form (%d bytes): %s%n",
+                        body.length, jsonOrForm[0], form.length, jsonOrForm[1]);
+                parsingCost(raw);
+                for (int c : new int[] {1, 32}) {
+                    System.out.printf(Locale.ROOT, "concurrency %2d, OpenMP default wait: %s%nconcurrency %2d, OMP_WAIT_POLICY=PASSIVE: %s%n",
+                            c, waitPolicy.get(c)[0], c, waitPolicy.get(c)[1]);
+                }
                 System.out.printf(Locale.ROOT, "in-process limit at batch 32 (images decoded from base64 PNG per input, as served): "
                         + "%.1f predictions/s; served at concurrency 32: %.1f/s = %.0f %% (goal >= 85 %%)%n", raw, b32.perSecond(),
                         100 * b32.perSecond() / raw);
             }
             finally {
-                batchOne.destroy();
-                batchOne.waitFor();
+                batchOne.process().destroy();
+                passive.process().destroy();
+                batchOne.process().waitFor();
+                passive.process().waitFor();
             }
         }
         System.exit(0);
@@ -211,15 +245,19 @@ public final class ServingBenchmark {
         }
     }
 
-    private static Process startUnbatchedInstance(Map<String, String> env, Platform platform, Path home) throws IOException {
+    record Instance(Process process, int port) {
+    }
+
+    /** Another inference instance on the platform's database, its environment changed by {@code settings}. */
+    private static Instance startInstance(Map<String, String> env, Platform platform, Path home, String name,
+            Map<String, String> settings) throws IOException {
         Map<String, String> child = new HashMap<>(env);
         int port = freePort();
-        env.put("BRAID_UNBATCHED_PORT", Integer.toString(port));
         child.put("BRAID_INFERENCE_PORT", Integer.toString(port));
         child.put("BRAID_INFERENCE_MANAGEMENT_PORT", Integer.toString(freePort()));
-        child.put("BRAID_INFERENCE_BATCHING_MAXBATCH", "1");
         child.put("BRAID_DATABASE_URL", "jdbc:postgresql://localhost:" + env.get("BRAID_POSTGRES_PORT") + "/braid");
         child.put("BRAID_PRIVACY_URL", "http://127.0.0.1:" + platform.port("privacy-service"));
+        child.putAll(settings);
         Path jar;
         try (var jars = Files.list(Path.of("inference-service", "target"))) {
             jar = jars.filter(f -> f.getFileName().toString().endsWith("-exec.jar")).findFirst().orElseThrow();
@@ -228,8 +266,8 @@ public final class ServingBenchmark {
                 "-Dai.djl.offline=true", "-jar", jar.toString());
         builder.environment().clear();
         builder.environment().putAll(child);
-        builder.redirectErrorStream(true).redirectOutput(home.resolve("logs/inference-unbatched.log").toFile());
-        return builder.start();
+        builder.redirectErrorStream(true).redirectOutput(home.resolve("logs/inference-" + name + ".log").toFile());
+        return new Instance(builder.start(), port);
     }
 
     private static void awaitHealthy(HttpClient http, int port) throws InterruptedException {
@@ -249,7 +287,10 @@ public final class ServingBenchmark {
         throw new IllegalStateException("the unbatched inference instance did not become healthy");
     }
 
-    /** {@code concurrency} clients, each sending its next request when the last is answered, for {@code seconds}. */
+    /**
+     * {@code concurrency} clients, each sending its next request when the last is answered, for {@code seconds}; the
+     * request names its content type.
+     */
     static Stats load(HttpClient http, Supplier<HttpRequest.Builder> request, byte[] body, int concurrency, int seconds)
             throws Exception {
         return load(http, request, body, concurrency, seconds, 200);
@@ -269,13 +310,19 @@ public final class ServingBenchmark {
      */
     static Stats[] sideBySide(HttpClient http, Supplier<HttpRequest.Builder> a, Supplier<HttpRequest.Builder> b,
             byte[] body, int concurrency, int seconds, int rounds, int expected) throws Exception {
+        return sideBySide(http, a, b, body, body, concurrency, seconds, rounds, expected);
+    }
+
+    /** As above, each way with a body of its own. */
+    static Stats[] sideBySide(HttpClient http, Supplier<HttpRequest.Builder> a, Supplier<HttpRequest.Builder> b,
+            byte[] bodyA, byte[] bodyB, int concurrency, int seconds, int rounds, int expected) throws Exception {
         List<Run> runsA = new ArrayList<>();
         List<Run> runsB = new ArrayList<>();
         int each = Math.max(1, seconds / rounds);
         for (int round = 0; round < rounds; round++) {
             boolean aFirst = round % 2 == 0;
-            Run first = run(http, aFirst ? a : b, body, concurrency, each, expected);
-            Run second = run(http, aFirst ? b : a, body, concurrency, each, expected);
+            Run first = run(http, aFirst ? a : b, aFirst ? bodyA : bodyB, concurrency, each, expected);
+            Run second = run(http, aFirst ? b : a, aFirst ? bodyB : bodyA, concurrency, each, expected);
             (aFirst ? runsA : runsB).add(first);
             (aFirst ? runsB : runsA).add(second);
         }
@@ -304,8 +351,8 @@ public final class ServingBenchmark {
                 int n = 0;
                 while (running.get()) {
                     long start = System.nanoTime();
-                    HttpResponse<Void> response = http.send(request.get().header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
+                    HttpResponse<Void> response = http.send(request.get().POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                            .build(), HttpResponse.BodyHandlers.discarding());
                     if (response.statusCode() != expected) {
                         synchronized (errors) {
                             errors[0]++;
@@ -373,6 +420,58 @@ public final class ServingBenchmark {
             inputs.add(new FusedClassifier.Input(text, ImageProbe.decodeChecked(png)));
         }
         return inputs;
+    }
+
+    /** A prediction as multipart/form-data: modelId and text as fields, the image as a binary part. */
+    static byte[] form(String boundary, String modelId, String text, byte[] image) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"modelId\"\r\n\r\n" + modelId + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n" + text + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"image.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.write(image);
+        out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    /**
+     * What reading an image out of a JSON body costs in process (parse, base64), against one prediction's share of the
+     * in-process limit: for the benchmark's 64×64 PNG and for a 256×256 photo-sized one (noise, so it does not compress).
+     */
+    private static void parsingCost(double predictionsPerSecond) throws IOException {
+        Random random = new Random(3);
+        for (int side : new int[] {64, 256}) {
+            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(side, side, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < side; y++) {
+                for (int x = 0; x < side; x++) {
+                    image.setRGB(x, y, side == 64 ? (x / 16 + y / 16) % 2 * 0xff0000 : random.nextInt(1 << 24));
+                }
+            }
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ImageIO.write(image, "png", png);
+            byte[] json = JSON.writeValueAsBytes(Map.of("modelId", UUID.randomUUID().toString(), "text", "a red circle",
+                    "imageBase64", Base64.getEncoder().encodeToString(png.toByteArray())));
+            long sink = 0;
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            int n = 0;
+            long start = 0;
+            while (true) {
+                if (n == 2000) {
+                    start = System.nanoTime();
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> parsed = JSON.readValue(json, Map.class);
+                sink += Base64.getDecoder().decode((String) parsed.get("imageBase64")).length;
+                n++;
+                if (n > 2000 && System.nanoTime() > deadline) {
+                    break;
+                }
+            }
+            double micros = (System.nanoTime() - start) / 1e3 / (n - 2000);
+            System.out.printf(Locale.ROOT, "JSON + base64 of a %dx%d PNG (%d bytes as base64 JSON, %d as bytes): %.1f us per request, "
+                    + "%.2f %% of one prediction at the in-process limit%s%n", side, side, json.length, png.size(), micros,
+                    micros / 1e4 * predictionsPerSecond, sink == 0 ? "" : "");
+        }
     }
 
     private static int freePort() throws IOException {

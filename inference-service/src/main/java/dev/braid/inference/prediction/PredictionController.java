@@ -12,7 +12,6 @@ import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
@@ -90,9 +89,9 @@ class PredictionController {
     @Operation(operationId = "predictForm", summary = "Classify one input sent as a form, the image as a binary part")
     @Problems({404, 413, 422})
     PredictionResponse predictForm(
-            @Parameter(description = "The model; or give datasetId") @RequestParam(required = false) UUID modelId,
-            @Parameter(description = "The dataset whose deployed model predicts") @RequestParam(required = false) UUID datasetId,
-            @RequestParam(required = false) String text,
+            @Parameter(description = "The model; or give datasetId") @RequestPart(required = false) String modelId,
+            @Parameter(description = "The dataset whose deployed model predicts") @RequestPart(required = false) String datasetId,
+            @RequestPart(required = false) String text,
             @Parameter(description = "A PNG or JPEG, as bytes") @RequestPart(required = false) MultipartFile image)
             throws IOException {
         byte[] bytes = null;
@@ -102,9 +101,22 @@ class PredictionController {
             }
             bytes = image.getBytes();
         }
-        PredictionService.Result result = predictions.predict(modelId, datasetId,
+        PredictionService.Result result = predictions.predict(uuid("modelId", modelId), uuid("datasetId", datasetId),
                 List.of(PredictionService.Input.binary(text, bytes)));
         return response(result.modelId(), result.predictions().get(0));
+    }
+
+    /** A form field that names a model or dataset: absent, or a UUID (400 otherwise). */
+    private static UUID uuid(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value.strip());
+        }
+        catch (IllegalArgumentException ex) {
+            throw ApiException.badRequest("invalid-field", field + " is not a UUID");
+        }
     }
 
     @PostMapping("/batch")
