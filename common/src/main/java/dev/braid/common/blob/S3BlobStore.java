@@ -1,5 +1,6 @@
 package dev.braid.common.blob;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,7 +30,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>A blob key is an object key under an optional prefix, so one bucket can hold several installations. A write
  * is atomic as S3 makes it: one {@code PutObject} for up to {@value #PART_SIZE} bytes, otherwise a multipart upload
  * that becomes visible only when it is completed and is aborted when the content fails, so readers see the whole
- * object or none, as with the file-system store. Memory stays at one part whatever the object's size.
+ * object or none, as with the file-system store. Memory stays at two parts (the one being sent and the next, read
+ * ahead to know whether it is the last) whatever the object's size.
  *
  * <p>Checksums are sent only where S3 requires them: older MinIO and Ceph releases refuse the trailing checksums
  * the SDK now adds by default, and what Braid stores is sealed with an AEAD, which detects any change when read.
@@ -126,12 +128,12 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
             putWhole(object, content);
             return;
         }
-        put(key, new java.io.ByteArrayInputStream(content));
+        put(key, new ByteArrayInputStream(content));
     }
 
     private void putWhole(String object, byte[] content) throws IOException {
         try {
-            s3.putObject(b -> b.bucket(bucket).key(object), RequestBody.fromBytes(content));
+            s3.putObject(b -> b.bucket(bucket).key(object), body(content));
         }
         catch (SdkException ex) {
             throw new IOException("could not write blob " + object, ex);
@@ -169,8 +171,13 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
 
     private CompletedPart uploadPart(String object, String uploadId, int number, byte[] content) {
         String etag = s3.uploadPart(b -> b.bucket(bucket).key(object).uploadId(uploadId).partNumber(number),
-                RequestBody.fromBytes(content)).eTag();
+                body(content)).eTag();
         return CompletedPart.builder().partNumber(number).eTag(etag).build();
+    }
+
+    /** The bytes as a request body without the copy {@link RequestBody#fromBytes} makes. */
+    private static RequestBody body(byte[] content) {
+        return RequestBody.fromInputStream(new ByteArrayInputStream(content), content.length);
     }
 
     private void abort(String object, String uploadId, Exception cause) {
