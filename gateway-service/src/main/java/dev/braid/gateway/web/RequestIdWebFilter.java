@@ -1,10 +1,12 @@
 package dev.braid.gateway.web;
 
+import io.micrometer.tracing.handler.TracingObservationHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -40,8 +42,21 @@ class RequestIdWebFilter implements WebFilter, Ordered {
         long start = System.nanoTime();
         return chain.filter(mutated).doFinally(signal -> {
             HttpStatusCode status = mutated.getResponse().getStatusCode();
-            access.info("{} {} {} {}ms requestId={}", request.getMethod(), request.getPath().value(),
-                    status == null ? "-" : status.value(), (System.nanoTime() - start) / 1_000_000, requestId);
+            access.info("{} {} {} {}ms requestId={} traceId={}", request.getMethod(), request.getPath().value(),
+                    status == null ? "-" : status.value(), (System.nanoTime() - start) / 1_000_000, requestId,
+                    traceId(exchange));
         });
+    }
+
+    /**
+     * The trace this request belongs to (the client's {@code traceparent}, or one the gateway began), from the
+     * request's observation: the access line then joins the services' log lines and spans; "-" when none is traced.
+     */
+    static String traceId(ServerWebExchange exchange) {
+        return ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+                .map(context -> context.<TracingObservationHandler.TracingContext>get(TracingObservationHandler.TracingContext.class))
+                .map(TracingObservationHandler.TracingContext::getSpan)
+                .map(span -> span.context().traceId())
+                .orElse("-");
     }
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.net.httpserver.Headers;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -26,12 +29,13 @@ import dev.braid.testing.EmbeddedPostgresExtension;
 import dev.braid.testing.ServiceTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The gateway passes a client's W3C trace context on to the service it routes to, as the parent of a span of its
  * own, and keeps the request id beside it: one trace from the browser to the last service.
  */
-@ExtendWith(EmbeddedPostgresExtension.class)
+@ExtendWith({EmbeddedPostgresExtension.class, OutputCaptureExtension.class})
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {ServiceTestClient.SECRET_PROPERTY,
         "braid.gateway.admin-key=", "braid.gateway.services.training=http://127.0.0.1:9",
         "braid.gateway.services.inference=http://127.0.0.1:9", "braid.gateway.services.privacy=http://127.0.0.1:9"})
@@ -59,7 +63,7 @@ class TracePropagationTests {
     }
 
     @Test
-    void shouldPassTheClientsTraceToTheServiceUnderASpanOfItsOwnWithTheRequestId() throws Exception {
+    void shouldPassTheClientsTraceToTheServiceUnderASpanOfItsOwnWithTheRequestId(CapturedOutput output) throws Exception {
         HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/datasets"))
                         .header("Authorization", "Bearer " + GatewayTestHome.operatorKey())
@@ -74,6 +78,10 @@ class TracePropagationTests {
         assertThat(forwarded.getFirst("X-Request-Id")).isEqualTo("trace-through-gateway");
         assertThat(forwarded.getFirst(InternalTokenCodec.HEADER)).as("and the caller, signed").isNotBlank();
         assertThat(forwarded.getFirst("Authorization")).as("never the key").isNull();
+        // the gateway's access line names the trace, so it joins the services' lines; it is written once the exchange
+        // has completed, which can be a moment after the client has its answer
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(output.getOut())
+                .contains("GET /api/v1/datasets 200").contains("requestId=trace-through-gateway traceId=" + TRACE));
     }
 
     private static HttpServer stub() {
