@@ -1,15 +1,10 @@
 package dev.braid.benchmarks;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -17,9 +12,6 @@ import java.util.function.Supplier;
 
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.braid.client.ApiClients;
-import dev.braid.client.api.AdministrationApi;
-import dev.braid.client.model.CreateApiKeyRequest;
 import dev.braid.common.security.InternalTokenCodec;
 import dev.braid.common.security.Role;
 import dev.braid.launcher.Platform;
@@ -35,35 +27,20 @@ import dev.braid.launcher.Platform;
 public final class GatewayBenchmark {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String ADMIN_KEY = "benchmark-admin-key";
-    private static final String SECRET = "benchmark-internal-secret-long-enough-for-hmac";
 
     private GatewayBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
-        Path work = Files.createDirectories(Path.of("target", "gateway-benchmark")).toAbsolutePath();
-        Path home = Files.createTempDirectory(work, "home-");
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("BRAID_ROOT", Path.of("").toAbsolutePath().toString());
-        env.put("BRAID_HOME", home.toString());
-        env.put("BRAID_ADMIN_KEY", ADMIN_KEY);
-        env.put("BRAID_INTERNAL_SECRET", SECRET);
-        env.put("BRAID_GATEWAY_RATELIMIT_BURST", "1000000");
-        env.put("BRAID_GATEWAY_RATELIMIT_REQUESTSPERSECOND", "1000000");
-        for (String service : List.of("GATEWAY", "DATASET", "TRAINING", "INFERENCE", "PRIVACY", "POSTGRES")) {
-            env.put("BRAID_" + service + "_PORT", Integer.toString(freePort()));
-            env.put("BRAID_" + service + "_MANAGEMENT_PORT", Integer.toString(freePort()));
-        }
+        Map<String, String> env = ServingBenchmark.environment(ServingBenchmark.home("gateway-benchmark"));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         try (Platform platform = Platform.start(env)) {
             String gateway = platform.gatewayUrl();
-            String key = new AdministrationApi(ApiClients.of(gateway, ADMIN_KEY)).createApiKey(new CreateApiKeyRequest().tenant("bench")
-                    .role(CreateApiKeyRequest.RoleEnum.MEMBER)).getKey();
+            String key = ServingBenchmark.memberKey(gateway);
             Map<String, Object> payload = new HashMap<>(ServingBenchmark.payload(UUID.randomUUID().toString()));
             byte[] body = JSON.writeValueAsBytes(payload);
-            InternalTokenCodec codec = new InternalTokenCodec(SECRET, Duration.ofMinutes(10));
+            InternalTokenCodec codec = new InternalTokenCodec(ServingBenchmark.SECRET, Duration.ofMinutes(10));
             String direct = "http://127.0.0.1:" + platform.port("inference-service") + "/api/v1/predictions";
             Supplier<HttpRequest.Builder> viaDirect = () -> HttpRequest.newBuilder(URI.create(direct))
                     .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"))
@@ -83,11 +60,5 @@ public final class GatewayBenchmark {
             }
         }
         System.exit(0);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -70,7 +70,7 @@ public final class ServingBenchmark {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String ADMIN_KEY = "benchmark-admin-key";
-    private static final String SECRET = "benchmark-internal-secret-long-enough-for-hmac";
+    static final String SECRET = "benchmark-internal-secret-long-enough-for-hmac";
     private static final int[] CONCURRENCY = {1, 8, 32};
 
     private ServingBenchmark() {
@@ -87,24 +87,12 @@ public final class ServingBenchmark {
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        Path work = Files.createDirectories(Path.of("target", "serving-benchmark")).toAbsolutePath();
-        Path home = Files.createTempDirectory(work, "home-");
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("BRAID_ROOT", Path.of("").toAbsolutePath().toString());
-        env.put("BRAID_HOME", home.toString());
-        env.put("BRAID_ADMIN_KEY", ADMIN_KEY);
-        env.put("BRAID_INTERNAL_SECRET", SECRET);
-        env.put("BRAID_GATEWAY_RATELIMIT_BURST", "1000000");
-        env.put("BRAID_GATEWAY_RATELIMIT_REQUESTSPERSECOND", "1000000");
-        for (String service : List.of("GATEWAY", "DATASET", "TRAINING", "INFERENCE", "PRIVACY", "POSTGRES")) {
-            env.put("BRAID_" + service + "_PORT", Integer.toString(freePort()));
-            env.put("BRAID_" + service + "_MANAGEMENT_PORT", Integer.toString(freePort()));
-        }
+        Path home = home("serving-benchmark");
+        Map<String, String> env = environment(home);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         try (Platform platform = Platform.start(env)) {
             String gateway = platform.gatewayUrl();
-            String key = new AdministrationApi(ApiClients.of(gateway, ADMIN_KEY)).createApiKey(new CreateApiKeyRequest().tenant("bench")
-                    .role(CreateApiKeyRequest.RoleEnum.MEMBER)).getKey();
+            String key = memberKey(gateway);
             String modelId = trainAndDeploy(ApiClients.of(gateway, key));
             Instance batchOne = startInstance(env, platform, home, "unbatched", Map.of("BRAID_INFERENCE_BATCHING_MAXBATCH", "1"));
             Instance passive = startInstance(env, platform, home, "passive", Map.of("OMP_WAIT_POLICY", "PASSIVE"));
@@ -199,6 +187,36 @@ public final class ServingBenchmark {
             }
         }
         System.exit(0);
+    }
+
+    /** A fresh state directory for one run of a benchmark, under {@code target/<name>}. */
+    static Path home(String name) throws IOException {
+        return Files.createTempDirectory(Files.createDirectories(Path.of("target", name)).toAbsolutePath(), "home-");
+    }
+
+    /**
+     * The platform's environment for a benchmark: its own state directory and free ports, a known admin key and
+     * internal secret (the benchmark signs direct calls as the gateway does), and a rate limit that never binds.
+     */
+    static Map<String, String> environment(Path home) throws IOException {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("BRAID_ROOT", Path.of("").toAbsolutePath().toString());
+        env.put("BRAID_HOME", home.toString());
+        env.put("BRAID_ADMIN_KEY", ADMIN_KEY);
+        env.put("BRAID_INTERNAL_SECRET", SECRET);
+        env.put("BRAID_GATEWAY_RATELIMIT_BURST", "1000000");
+        env.put("BRAID_GATEWAY_RATELIMIT_REQUESTSPERSECOND", "1000000");
+        for (String service : List.of("GATEWAY", "DATASET", "TRAINING", "INFERENCE", "PRIVACY", "POSTGRES")) {
+            env.put("BRAID_" + service + "_PORT", Integer.toString(freePort()));
+            env.put("BRAID_" + service + "_MANAGEMENT_PORT", Integer.toString(freePort()));
+        }
+        return env;
+    }
+
+    /** A member's API key of the benchmark's tenant, made through the gateway with the admin key. */
+    static String memberKey(String gateway) {
+        return new AdministrationApi(ApiClients.of(gateway, ADMIN_KEY)).createApiKey(new CreateApiKeyRequest().tenant("bench")
+                .role(CreateApiKeyRequest.RoleEnum.MEMBER)).getKey();
     }
 
     static Map<String, Object> payload(String modelId) throws IOException {

@@ -170,21 +170,17 @@ class S3BlobStoreTests extends BlobStoreContract {
     }
 
     @Test
-    void shouldRefuseToStartWithoutABucket() {
-        new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(BraidPlatformAutoConfiguration.class))
-                .withPropertyValues("braid.platform.internal-secret=" + "s".repeat(32), "BRAID_BLOB_STORE=s3")
-                .run(context -> assertThat(context).getFailure().rootCause()
-                        .hasMessageContaining("braid.platform.s3.bucket"));
+    void shouldRefuseToStartWithoutABucketOrWithAStoreItDoesNotKnow() {
+        assertRefusedToStart("filesystem or s3, not gcs", "BRAID_BLOB_STORE=gcs");
+        assertRefusedToStart("braid.platform.s3.bucket", "BRAID_BLOB_STORE=s3");
     }
 
-    @Test
-    void shouldRefuseAStoreItDoesNotKnow() {
+    private static void assertRefusedToStart(String because, String... settings) {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(BraidPlatformAutoConfiguration.class))
-                .withPropertyValues("braid.platform.internal-secret=" + "s".repeat(32), "BRAID_BLOB_STORE=gcs")
-                .run(context -> assertThat(context).getFailure().rootCause()
-                        .hasMessageContaining("filesystem or s3, not gcs"));
+                .withPropertyValues("braid.platform.internal-secret=" + "s".repeat(32))
+                .withPropertyValues(settings)
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining(because));
     }
 
     private static URI endpoint() {
