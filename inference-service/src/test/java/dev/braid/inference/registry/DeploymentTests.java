@@ -38,6 +38,11 @@ class DeploymentTests extends RegisteredModelsTest {
         assertThat(form.json().path("probabilities")).as("the same bytes, the same answer").isEqualTo(json.path("probabilities"));
         assertThat(form.json().path("modalities").has("image")).isTrue();
 
+        String accented = "rouge ALPHA — café ☕ 東京";
+        assertThat(postForm(client, "acme", Map.of("modelId", model, "text", accented), null).json().path("probabilities"))
+                .as("a form's text is read as UTF-8").isEqualTo(client.postJson("/api/v1/predictions", "acme",
+                        Map.of("modelId", model, "text", accented)).json().path("probabilities"));
+
         ServiceTestClient.Response byDataset = postForm(client, "acme", Map.of("datasetId", dataset.toString()), png.toByteArray());
         assertThat(byDataset.json().path("modelId").stringValue()).isEqualTo(model);
         assertThat(byDataset.json().path("modalities").has("text")).isFalse();
