@@ -1,6 +1,8 @@
 package dev.braid.gateway;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 import jakarta.validation.Valid;
@@ -40,8 +42,45 @@ public record GatewayProperties(
         @Valid @DefaultValue OpenApi openapi,
         @DefaultValue("10m") Duration streamTokenTtl) {
 
+    /**
+     * Each service's URL, or its instances' URLs separated by commas (the gateway balances among the healthy ones).
+     */
     public record Services(@NotBlank String dataset, @NotBlank String training, @NotBlank String inference,
             @NotBlank String privacy) {
+
+        public Services {
+            for (String urls : new String[] {dataset, training, inference, privacy}) {
+                if (urls != null) {
+                    parse(urls);
+                }
+            }
+        }
+
+        /** The service's instances ({@code dataset}, {@code training}, {@code inference} or {@code privacy}). */
+        public List<URI> instances(String service) {
+            return parse(switch (service) {
+                case "dataset" -> dataset;
+                case "training" -> training;
+                case "inference" -> inference;
+                case "privacy" -> privacy;
+                default -> throw new IllegalArgumentException("no Braid service " + service);
+            });
+        }
+
+        private static List<URI> parse(String urls) {
+            List<URI> instances = Arrays.stream(urls.split(",")).map(String::strip).filter(url -> !url.isEmpty())
+                    .map(URI::create).toList();
+            for (URI instance : instances) {
+                if (!("http".equals(instance.getScheme()) || "https".equals(instance.getScheme())) || instance.getHost() == null
+                        || (instance.getPath() != null && !instance.getPath().isEmpty() && !"/".equals(instance.getPath()))) {
+                    throw new IllegalArgumentException("a service's URL is http(s)://host[:port], not " + instance);
+                }
+            }
+            if (instances.isEmpty()) {
+                throw new IllegalArgumentException("a service needs at least one URL");
+            }
+            return instances;
+        }
     }
 
     /**

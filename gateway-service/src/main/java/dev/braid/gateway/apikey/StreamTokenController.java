@@ -21,7 +21,7 @@ import dev.braid.common.openapi.Problems;
 import dev.braid.common.problem.ApiException;
 import dev.braid.common.problem.ServiceUnavailable;
 import dev.braid.common.security.InternalTokenCodec;
-import dev.braid.gateway.GatewayProperties;
+import dev.braid.gateway.upstream.ServiceEndpoints;
 
 /**
  * Issues a job's stream token ({@link StreamTokens}) to a caller that may read the job: the
@@ -36,10 +36,10 @@ class StreamTokenController {
     private final InternalTokenCodec codec;
     private final WebClient training;
 
-    StreamTokenController(StreamTokens tokens, InternalTokenCodec codec, GatewayProperties properties) {
+    StreamTokenController(StreamTokens tokens, InternalTokenCodec codec, ServiceEndpoints services) {
         this.tokens = tokens;
         this.codec = codec;
-        this.training = WebClient.create(properties.services().training());
+        this.training = services.client("training").build();
     }
 
     @Schema(name = "EventStreamToken", description = "Opens the job's event stream from a browser: EventSource(url)")

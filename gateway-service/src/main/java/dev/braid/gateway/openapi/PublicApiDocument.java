@@ -20,6 +20,7 @@ import dev.braid.common.problem.ServiceUnavailable;
 import dev.braid.common.security.InternalTokenCodec;
 import dev.braid.common.security.Role;
 import dev.braid.gateway.GatewayProperties;
+import dev.braid.gateway.upstream.ServiceEndpoints;
 
 /**
  * Fetches the gateway's and each service's document, merges them and keeps the result for
@@ -34,14 +35,18 @@ public class PublicApiDocument {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    private static final int MAX_DOCUMENT = 8 * 1024 * 1024;
+
     private final WebClient http;
+    private final ServiceEndpoints services;
     private final InternalTokenCodec codec;
     private final GatewayProperties properties;
     private final Environment environment;
     private final Mono<byte[]> cached;
 
-    PublicApiDocument(InternalTokenCodec codec, GatewayProperties properties, Environment environment) {
-        this.http = WebClient.builder().codecs(c -> c.defaultCodecs().maxInMemorySize(8 * 1024 * 1024)).build();
+    PublicApiDocument(InternalTokenCodec codec, GatewayProperties properties, Environment environment, ServiceEndpoints services) {
+        this.http = WebClient.builder().codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_DOCUMENT)).build();
+        this.services = services;
         this.codec = codec;
         this.properties = properties;
         this.environment = environment;
@@ -55,14 +60,13 @@ public class PublicApiDocument {
     }
 
     private Mono<byte[]> build() {
-        GatewayProperties.Services services = properties.services();
         String self = "http://127.0.0.1:" + environment.getProperty("local.server.port", "8080");
         List<Mono<Map.Entry<String, JsonNode>>> fetches = List.of(
-                fetch("gateway", self + GATEWAY_DOCUMENT),
-                fetch("dataset service", services.dataset() + "/v3/api-docs"),
-                fetch("training service", services.training() + "/v3/api-docs"),
-                fetch("inference service", services.inference() + "/v3/api-docs"),
-                fetch("privacy service", services.privacy() + "/v3/api-docs"));
+                fetch("gateway", http, self + GATEWAY_DOCUMENT),
+                fetch("dataset service", "dataset"),
+                fetch("training service", "training"),
+                fetch("inference service", "inference"),
+                fetch("privacy service", "privacy"));
         return Flux.mergeSequential(fetches)
                 .collectList()
                 // two services down at once fail together: report the first, as the 503 it is
@@ -75,8 +79,14 @@ public class PublicApiDocument {
                 });
     }
 
-    private Mono<Map.Entry<String, JsonNode>> fetch(String name, String url) {
-        return http.get().uri(url)
+    /** A service's document, from any of its instances (they serve the same one). */
+    private Mono<Map.Entry<String, JsonNode>> fetch(String name, String service) {
+        return fetch(name, services.client(service).codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_DOCUMENT)).build(),
+                "/v3/api-docs");
+    }
+
+    private Mono<Map.Entry<String, JsonNode>> fetch(String name, WebClient client, String url) {
+        return client.get().uri(url)
                 .header(InternalTokenCodec.HEADER, codec.issue("system", Role.MEMBER, "gateway", null))
                 .retrieve()
                 .bodyToMono(byte[].class)

@@ -5,7 +5,7 @@ import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.braid.gateway.GatewayProperties;
+import dev.braid.gateway.upstream.ServiceEndpoints;
 
 /**
  * The public routes of {@code shared/API.md}, each to its service, paths unchanged; the services'
@@ -16,21 +16,20 @@ import dev.braid.gateway.GatewayProperties;
 class RoutesConfiguration {
 
     @Bean
-    RouteLocator braidRoutes(RouteLocatorBuilder builder, GatewayProperties properties,
+    RouteLocator braidRoutes(RouteLocatorBuilder builder, ServiceEndpoints services,
             InternalTokenGatewayFilterFactory internalToken) {
-        GatewayProperties.Services services = properties.services();
         var token = internalToken.apply(new InternalTokenGatewayFilterFactory.Config());
         return builder.routes()
                 .route("datasets", r -> r.path("/api/v1/datasets", "/api/v1/datasets/**")
-                        .filters(f -> f.filter(token)).uri(services.dataset()))
+                        .filters(f -> f.filter(token)).uri(services.routeUri("dataset")))
                 .route("training-jobs", r -> r.path("/api/v1/training-jobs", "/api/v1/training-jobs/**")
-                        .filters(f -> f.filter(token)).uri(services.training()))
+                        .filters(f -> f.filter(token)).uri(services.routeUri("training")))
                 .route("models", r -> r.path("/api/v1/models", "/api/v1/models/**", "/api/v1/predictions",
-                        "/api/v1/predictions/**").filters(f -> f.filter(token)).uri(services.inference()))
+                        "/api/v1/predictions/**").filters(f -> f.filter(token)).uri(services.routeUri("inference")))
                 .route("privacy", r -> r.path("/api/v1/privacy/**")
-                        .filters(f -> f.filter(token)).uri(services.privacy()))
+                        .filters(f -> f.filter(token)).uri(services.routeUri("privacy")))
                 .route("metrics-inference", r -> r.path("/api/v1/admin/metrics/inference")
-                        .filters(f -> f.filter(token)).uri(services.inference()))
+                        .filters(f -> f.filter(token)).uri(services.routeUri("inference")))
                 .build();
     }
 }
