@@ -233,6 +233,16 @@ public final class ServingBenchmark {
      * the client generated from its document; the measured load is bare HTTP (see {@link #load}).
      */
     private static String trainAndDeploy(ApiClient client) throws Exception {
+        UUID datasetId = dataset(client);
+        TrainingJob job = awaitJob(client, submitJob(client, datasetId));
+        new ModelsApi(client).deployModel(job.getModelId());
+        System.out.printf(Locale.ROOT, "model %s: fused test accuracy %.3f%n", job.getModelId(),
+                job.getMetrics().getFused().getAccuracy());
+        return job.getModelId().toString();
+    }
+
+    /** A dataset of 400 generated records (text and a 64×64 image, four labels). */
+    static UUID dataset(ApiClient client) throws IOException {
         UUID datasetId = new DatasetsApi(client).createDataset(new CreateDatasetRequest().name("serving-benchmark")
                 .labels(SyntheticData.LABELS)).getId();
         StringBuilder ndjson = new StringBuilder();
@@ -245,16 +255,22 @@ public final class ServingBenchmark {
                     Base64.getEncoder().encodeToString(png.toByteArray()), "label", s.labelName()))).append('\n');
         }
         new DatasetsApi(client).uploadRecords(datasetId, new ByteArrayResource(ndjson.toString().getBytes(StandardCharsets.UTF_8)));
+        return datasetId;
+    }
+
+    /** A short job on the dataset (5 epochs): the network a job gets by default, trained briefly. */
+    static UUID submitJob(ApiClient client, UUID datasetId) {
+        return new TrainingJobsApi(client).submitTrainingJob(new SubmitTrainingJobRequest().datasetId(datasetId).epochs(5)
+                .batchSize(16).learningRate(0.01)).getId();
+    }
+
+    /** The job once it has succeeded; fails when it ends any other way. */
+    static TrainingJob awaitJob(ApiClient client, UUID jobId) throws InterruptedException {
         TrainingJobsApi jobs = new TrainingJobsApi(client);
-        UUID jobId = jobs.submitTrainingJob(new SubmitTrainingJobRequest().datasetId(datasetId).epochs(5).batchSize(16)
-                .learningRate(0.01)).getId();
         while (true) {
             TrainingJob job = jobs.getTrainingJob(jobId);
             if (job.getStatus() == TrainingJob.StatusEnum.SUCCEEDED) {
-                new ModelsApi(client).deployModel(job.getModelId());
-                System.out.printf(Locale.ROOT, "model %s: fused test accuracy %.3f%n", job.getModelId(),
-                        job.getMetrics().getFused().getAccuracy());
-                return job.getModelId().toString();
+                return job;
             }
             if (job.getStatus() != TrainingJob.StatusEnum.QUEUED && job.getStatus() != TrainingJob.StatusEnum.RUNNING) {
                 throw new IllegalStateException("training ended " + job.getStatus() + ": " + job.getError());

@@ -39,7 +39,7 @@ public final class Platform implements AutoCloseable {
         PlatformConfig config = PlatformConfig.fromEnvironment(environment);
         Files.createDirectories(config.logs());
         String secret = Secrets.internalSecret(config.home(), environment.get("BRAID_INTERNAL_SECRET"));
-        List<ServiceSpec> specs = specs(config);
+        List<ServiceSpec> specs = specs(config, replicas(environment));
         Database database = Database.start(config);
         List<SupervisedProcess> processes = new ArrayList<>();
         Platform platform = new Platform(config, database, processes);
@@ -77,17 +77,69 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    private static List<ServiceSpec> specs(PlatformConfig config) {
+    /**
+     * How many instances of each service to run: {@code BRAID_<SERVICE>_REPLICAS}, 1 to 8 (the gateway: 1). Instance
+     * {@code n} (from 2) is named {@code <service>-n} and listens on the service's ports + 10 × (n - 1).
+     */
+    static Map<String, Integer> replicas(Map<String, String> environment) {
+        Map<String, Integer> replicas = new HashMap<>();
+        for (String module : PlatformConfig.MODULES) {
+            String name = "BRAID_" + PlatformConfig.key(module) + "_REPLICAS";
+            String value = environment.getOrDefault(name, "1").strip();
+            int count;
+            try {
+                count = Integer.parseInt(value);
+            }
+            catch (NumberFormatException ex) {
+                throw new IllegalArgumentException(name + " must be a number, not " + value);
+            }
+            int most = module.equals("gateway-service") ? 1 : MAX_REPLICAS;
+            if (count < 1 || count > most) {
+                throw new IllegalArgumentException(name + " must be between 1 and " + most + ", not " + count);
+            }
+            replicas.put(module, count);
+        }
+        return replicas;
+    }
+
+    private static final int MAX_REPLICAS = 8;
+    private static final int REPLICA_PORT_STEP = 10;
+
+    private static List<ServiceSpec> specs(PlatformConfig config, Map<String, Integer> replicas) {
         List<ServiceSpec> specs = new ArrayList<>();
+        Map<String, String> instanceUrls = new HashMap<>();
+        for (String module : PlatformConfig.MODULES) {
+            String key = PlatformConfig.key(module);
+            List<String> urls = new ArrayList<>();
+            for (int n = 0; n < replicas.get(module); n++) {
+                urls.add("http://127.0.0.1:" + (config.port(module) + REPLICA_PORT_STEP * n));
+            }
+            instanceUrls.put("BRAID_" + key + "_URL", String.join(",", urls));
+        }
         for (String module : PlatformConfig.MODULES) {
             String heap = switch (module) {
                 case "training-service" -> "2g";
                 case "inference-service" -> "1g";
                 default -> "512m";
             };
-            Map<String, String> env = module.equals("gateway-service") && config.adminKey() != null
-                    ? Map.of("BRAID_ADMIN_KEY", config.adminKey()) : Map.of();
-            specs.add(new ServiceSpec(module, config.jar(module), config.port(module), heap, env));
+            String key = PlatformConfig.key(module);
+            for (int n = 0; n < replicas.get(module); n++) {
+                Map<String, String> env = new HashMap<>();
+                if (module.equals("gateway-service")) {
+                    // the gateway balances among every instance; the services call one another at the first
+                    env.putAll(instanceUrls);
+                    if (config.adminKey() != null) {
+                        env.put("BRAID_ADMIN_KEY", config.adminKey());
+                    }
+                }
+                int port = config.port(module) + REPLICA_PORT_STEP * n;
+                if (n > 0) {
+                    env.put("BRAID_" + key + "_PORT", Integer.toString(port));
+                    env.put("BRAID_" + key + "_MANAGEMENT_PORT", Integer.toString(config.managementPort(module) + REPLICA_PORT_STEP * n));
+                }
+                String name = n == 0 ? module : module + "-" + (n + 1);
+                specs.add(new ServiceSpec(name, config.jar(module), port, heap, Map.copyOf(env)));
+            }
         }
         return specs;
     }
