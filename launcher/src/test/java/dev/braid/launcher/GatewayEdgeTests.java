@@ -99,8 +99,10 @@ class GatewayEdgeTests extends PlatformTest {
                 .isNotEqualTo("bad id\twith tabs").isNotBlank();
 
         Http.Response docs = gateway.get("/v3/api-docs", null);
-        // a service still building its document answers 503 with Retry-After, as documented; a client waits and asks again
-        for (int retry = 0; docs.status() == 503 && retry < 10; retry++) {
+        // a service still building its document answers 503 with Retry-After, as documented; a client waits and asks
+        // again, for as long as a service may take to start on a slow machine
+        long deadline = System.nanoTime() + E2ePlatform.START_WAIT.toNanos();
+        while (docs.status() == 503 && System.nanoTime() < deadline) {
             assertThat(docs.header("Retry-After")).isNotNull();
             Thread.sleep(1000L * Long.parseLong(docs.header("Retry-After")));
             docs = gateway.get("/v3/api-docs", null);

@@ -170,7 +170,8 @@ class PrivateTrainingTests extends PlatformTest {
                     + " model_id = null, metrics = null");
             copy.execute("insert into training.job select * from ended");
         }
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        // the reconciler looks every second; the bound is a training service's start, which ResilienceTests may cause
+        long deadline = System.nanoTime() + E2ePlatform.START_WAIT.toNanos();
         Map<String, String> states = Map.of();
         while (!states.equals(Map.of(orphan, "RELEASED", unsettled, "COMMITTED"))) {
             assertThat(System.nanoTime()).as("the reconciler settles both: " + states).isLessThan(deadline);
