@@ -22,7 +22,6 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-import dev.braid.common.image.ImageProbe;
 import dev.braid.common.openapi.Problems;
 import dev.braid.common.problem.ApiException;
 import dev.braid.inference.InferenceProperties;
@@ -94,13 +93,7 @@ class PredictionController {
             @RequestPart(required = false) String text,
             @Parameter(description = "A PNG or JPEG, as bytes") @RequestPart(required = false) MultipartFile image)
             throws IOException {
-        byte[] bytes = null;
-        if (image != null && !image.isEmpty()) {
-            if (image.getSize() > properties.maxImageSize().toBytes()) {
-                throw new PredictionService.ImageTooLarge("image is larger than " + ImageProbe.describe(properties.maxImageSize().toBytes()));
-            }
-            bytes = image.getBytes();
-        }
+        byte[] bytes = image == null || image.isEmpty() ? null : image.getBytes();
         PredictionService.Result result = predictions.predict(uuid("modelId", modelId), uuid("datasetId", datasetId),
                 List.of(PredictionService.Input.binary(text, bytes)));
         return response(result.modelId(), result.predictions().get(0));

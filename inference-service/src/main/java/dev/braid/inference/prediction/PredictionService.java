@@ -66,7 +66,7 @@ class PredictionService {
         long pixels = 0;
         for (int i = 0; i < inputs.size(); i++) {
             Input input = inputs.get(i);
-            byte[] image = input.imageBytes() != null ? input.imageBytes() : imageBytes(input.imageBase64(), where(i, inputs.size()));
+            byte[] image = imageBytes(input, where(i, inputs.size()));
             pixels += image == null ? 0 : pixels(image, where(i, inputs.size()));
             images.add(image);
         }
@@ -130,12 +130,20 @@ class PredictionService {
         return new FusedClassifier.Input(text, image);
     }
 
-    private byte[] imageBytes(String base64, String where) {
-        if (base64 == null) {
+    /** The input's image bytes, sent as bytes or as base64, within the size limit either way. */
+    private byte[] imageBytes(Input input, String where) {
+        long limit = properties.maxImageSize().toBytes();
+        if (input.imageBytes() != null) {
+            if (input.imageBytes().length > limit) {
+                throw new ImageTooLarge(where + "image is larger than " + ImageProbe.describe(limit));
+            }
+            return input.imageBytes();
+        }
+        if (input.imageBase64() == null) {
             return null;
         }
         try {
-            return ImageProbe.decodeBase64(base64, properties.maxImageSize().toBytes());
+            return ImageProbe.decodeBase64(input.imageBase64(), limit);
         }
         catch (ImageProbe.InvalidImage ex) {
             throw invalid(ex, where);
