@@ -208,17 +208,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     public boolean exists(String key) {
         String object = objectKey(key);
         try {
-            s3.headObject(b -> b.bucket(bucket).key(object));
-            return true;
-        }
-        catch (NoSuchKeyException ex) {
-            return false;
-        }
-        catch (S3Exception ex) {
-            if (ex.statusCode() == 404) {
-                return false;
-            }
-            throw new UncheckedIOException(new IOException("could not look up blob " + object, ex));
+            return present(object);
         }
         catch (SdkException ex) {
             throw new UncheckedIOException(new IOException("could not look up blob " + object, ex));
@@ -231,7 +221,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         try {
             List<ObjectIdentifier> batch = new ArrayList<>();
             boolean removed = false;
-            if (exists(key)) {
+            if (present(object)) {
                 batch.add(ObjectIdentifier.builder().key(object).build());
             }
             for (S3Object below : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(object + "/")).contents()) {
@@ -244,6 +234,23 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         }
         catch (SdkException ex) {
             throw new IOException("could not delete blob " + object, ex);
+        }
+    }
+
+    /** Whether the bucket holds the object; any failure but "not found" is thrown as it came. */
+    private boolean present(String object) {
+        try {
+            s3.headObject(b -> b.bucket(bucket).key(object));
+            return true;
+        }
+        catch (NoSuchKeyException ex) {
+            return false;
+        }
+        catch (S3Exception ex) {
+            if (ex.statusCode() == 404) {
+                return false;
+            }
+            throw ex;
         }
     }
 
