@@ -1,10 +1,8 @@
 package dev.braid.benchmarks;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -12,8 +10,6 @@ import java.util.function.Supplier;
 
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.braid.common.security.InternalTokenCodec;
-import dev.braid.common.security.Role;
 import dev.braid.launcher.Platform;
 
 /**
@@ -38,15 +34,10 @@ public final class GatewayBenchmark {
         try (Platform platform = Platform.start(env)) {
             String gateway = platform.gatewayUrl();
             String key = ServingBenchmark.memberKey(gateway);
-            Map<String, Object> payload = new HashMap<>(ServingBenchmark.payload(UUID.randomUUID().toString()));
-            byte[] body = JSON.writeValueAsBytes(payload);
-            InternalTokenCodec codec = new InternalTokenCodec(ServingBenchmark.SECRET, Duration.ofMinutes(10));
-            String direct = "http://127.0.0.1:" + platform.port("inference-service") + "/api/v1/predictions";
-            Supplier<HttpRequest.Builder> viaDirect = () -> HttpRequest.newBuilder(URI.create(direct))
-                    .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"))
-                    .header("Content-Type", "application/json");
-            Supplier<HttpRequest.Builder> viaGateway = () -> HttpRequest.newBuilder(URI.create(gateway + "/api/v1/predictions"))
-                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json");
+            byte[] body = JSON.writeValueAsBytes(ServingBenchmark.payload(UUID.randomUUID().toString()));
+            Supplier<HttpRequest.Builder> viaDirect = ServingBenchmark.signed(
+                    "http://127.0.0.1:" + platform.port("inference-service") + "/api/v1/predictions", ServingBenchmark.JSON_BODY);
+            Supplier<HttpRequest.Builder> viaGateway = ServingBenchmark.viaGateway(gateway, key);
             // the JIT warm on both paths before anything is measured
             ServingBenchmark.load(http, viaDirect, body, 8, 20, 404);
             ServingBenchmark.load(http, viaGateway, body, 8, 20, 404);

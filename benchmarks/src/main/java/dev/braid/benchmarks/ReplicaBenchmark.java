@@ -2,7 +2,6 @@ package dev.braid.benchmarks;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,8 +19,6 @@ import dev.braid.client.ApiClient;
 import dev.braid.client.ApiClients;
 import dev.braid.client.api.ModelsApi;
 import dev.braid.client.model.TrainingJob;
-import dev.braid.common.security.InternalTokenCodec;
-import dev.braid.common.security.Role;
 import dev.braid.launcher.Platform;
 
 /**
@@ -41,7 +38,6 @@ import dev.braid.launcher.Platform;
 public final class ReplicaBenchmark {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final int STEP = 10;
 
     private ReplicaBenchmark() {
     }
@@ -62,7 +58,7 @@ public final class ReplicaBenchmark {
             String key = ServingBenchmark.memberKey(gateway);
             ApiClient client = ApiClients.of(gateway, key);
             int first = platform.port("inference-service");
-            int second = first + STEP;
+            int second = first + Platform.REPLICA_PORT_STEP;
 
             UUID dataset = ServingBenchmark.dataset(client);
             long alone = System.nanoTime();
@@ -77,13 +73,13 @@ public final class ReplicaBenchmark {
             boolean overlapped = jobA.getStartedAt().isBefore(jobB.getFinishedAt()) && jobB.getStartedAt().isBefore(jobA.getFinishedAt());
 
             new ModelsApi(client).deployModel(warm.getModelId());
-            InternalTokenCodec codec = new InternalTokenCodec(ServingBenchmark.SECRET, Duration.ofMinutes(10));
             byte[] body = JSON.writeValueAsBytes(ServingBenchmark.payload(warm.getModelId().toString()));
-            Supplier<HttpRequest.Builder> viaGateway = () -> HttpRequest.newBuilder(URI.create(gateway + "/api/v1/predictions"))
-                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json");
+            Supplier<HttpRequest.Builder> viaGateway = ServingBenchmark.viaGateway(gateway, key);
+            Supplier<HttpRequest.Builder> toFirst = direct(first);
+            Supplier<HttpRequest.Builder> toSecond = direct(second);
             AtomicInteger next = new AtomicInteger();
-            Supplier<HttpRequest.Builder> bothDirect = () -> direct(codec, next.getAndIncrement() % 2 == 0 ? first : second);
-            Supplier<HttpRequest.Builder> oneDirect = () -> direct(codec, first);
+            Supplier<HttpRequest.Builder> bothDirect = () -> (next.getAndIncrement() % 2 == 0 ? toFirst : toSecond).get();
+            Supplier<HttpRequest.Builder> oneDirect = toFirst;
             ServingBenchmark.load(http, viaGateway, body, 8, 5);
             ServingBenchmark.load(http, bothDirect, body, 8, 5);
             ServingBenchmark.Stats[] instances = ServingBenchmark.sideBySide(http, bothDirect, oneDirect, body, 32, 2 * seconds, 4, 200);
@@ -96,7 +92,7 @@ public final class ReplicaBenchmark {
             double[] servedAfter = new double[2];
             int[] ports = {first, second};
             for (int i = 0; i < 2; i++) {
-                while (!served(http, codec, ports[i], byDataset).equals(jobB.getModelId().toString())) {
+                while (!served(http, ports[i], byDataset).equals(jobB.getModelId().toString())) {
                     Thread.sleep(5);
                 }
                 servedAfter[i] = (System.nanoTime() - deployed) / 1e6;
@@ -119,31 +115,28 @@ public final class ReplicaBenchmark {
         System.exit(0);
     }
 
-    private static HttpRequest.Builder direct(InternalTokenCodec codec, int port) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/predictions"))
-                .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"))
-                .header("Content-Type", "application/json");
+    private static Supplier<HttpRequest.Builder> direct(int port) {
+        return ServingBenchmark.signed("http://127.0.0.1:" + port + "/api/v1/predictions", ServingBenchmark.JSON_BODY);
     }
 
     /** The model an instance answers a dataset's prediction with, asked directly. */
-    private static String served(HttpClient http, InternalTokenCodec codec, int port, byte[] body)
-            throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(direct(codec, port).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+    private static String served(HttpClient http, int port, byte[] body) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(direct(port).get().POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.statusCode() == 200 ? JSON.readTree(response.body()).path("modelId").stringValue() : "";
     }
 
-    /** A free port whose neighbour {@value #STEP} above is free too. */
+    /** A free port whose neighbour {@value Platform#REPLICA_PORT_STEP} above is free too. */
     private static int freePairedPort() throws IOException {
         while (true) {
             int port;
             try (ServerSocket socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
             }
-            if (port + STEP > 65535) {
+            if (port + Platform.REPLICA_PORT_STEP > 65535) {
                 continue;
             }
-            try (ServerSocket neighbour = new ServerSocket(port + STEP)) {
+            try (ServerSocket neighbour = new ServerSocket(port + Platform.REPLICA_PORT_STEP)) {
                 return port;
             }
             catch (IOException taken) {

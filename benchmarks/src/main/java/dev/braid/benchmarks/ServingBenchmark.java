@@ -101,22 +101,13 @@ public final class ServingBenchmark {
                 awaitHealthy(http, unbatchedPort);
                 awaitHealthy(http, passive.port());
                 byte[] body = JSON.writeValueAsBytes(payload(modelId));
-                InternalTokenCodec codec = new InternalTokenCodec(SECRET, Duration.ofMinutes(10));
                 String direct = "http://127.0.0.1:" + platform.port("inference-service") + "/api/v1/predictions";
-                String unbatched = "http://127.0.0.1:" + unbatchedPort + "/api/v1/predictions";
-                Supplier<HttpRequest.Builder> batchedDirect = () -> HttpRequest.newBuilder(URI.create(direct))
-                        .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"))
-                        .header("Content-Type", "application/json");
-                Supplier<HttpRequest.Builder> unbatchedDirect = () -> HttpRequest.newBuilder(URI.create(unbatched))
-                        .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"))
-                        .header("Content-Type", "application/json");
-                Supplier<HttpRequest.Builder> viaGateway = () -> HttpRequest.newBuilder(URI.create(gateway + "/api/v1/predictions"))
-                        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json");
-
-                Supplier<HttpRequest.Builder> passiveDirect = () -> HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + passive.port() + "/api/v1/predictions"))
-                        .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"))
-                        .header("Content-Type", "application/json");
+                Supplier<HttpRequest.Builder> batchedDirect = signed(direct, JSON_BODY);
+                Supplier<HttpRequest.Builder> unbatchedDirect = signed("http://127.0.0.1:" + unbatchedPort + "/api/v1/predictions",
+                        JSON_BODY);
+                Supplier<HttpRequest.Builder> passiveDirect = signed("http://127.0.0.1:" + passive.port() + "/api/v1/predictions",
+                        JSON_BODY);
+                Supplier<HttpRequest.Builder> viaGateway = viaGateway(gateway, key);
 
                 // warm the instances (the model loads on first use) and the JIT
                 load(http, batchedDirect, body, 8, 3);
@@ -152,9 +143,7 @@ public final class ServingBenchmark {
                 String boundary = "braid-benchmark-boundary";
                 byte[] form = form(boundary, modelId, (String) input.get("text"),
                         Base64.getDecoder().decode((String) input.get("imageBase64")));
-                Supplier<HttpRequest.Builder> formDirect = () -> HttpRequest.newBuilder(URI.create(direct))
-                        .header(InternalTokenCodec.HEADER, codec.issue("bench", Role.MEMBER, "bench", "b"))
-                        .header("Content-Type", "multipart/form-data; boundary=" + boundary);
+                Supplier<HttpRequest.Builder> formDirect = signed(direct, "multipart/form-data; boundary=" + boundary);
                 Stats[] jsonOrForm = sideBySide(http, batchedDirect, formDirect, body, form, 32, 2 * seconds, 4, 200);
                 double raw = rawThroughput(platform, modelId, 32, seconds);
 
@@ -187,6 +176,22 @@ public final class ServingBenchmark {
             }
         }
         System.exit(0);
+    }
+
+    static final String JSON_BODY = "application/json";
+    private static final InternalTokenCodec CODEC = new InternalTokenCodec(SECRET, Duration.ofMinutes(10));
+
+    /** Requests straight to a service's URL, signed as the gateway signs them (a fresh token each), with a body of that type. */
+    static Supplier<HttpRequest.Builder> signed(String url, String contentType) {
+        URI uri = URI.create(url);
+        return () -> HttpRequest.newBuilder(uri).header(InternalTokenCodec.HEADER, CODEC.issue("bench", Role.MEMBER, "bench", "b"))
+                .header("Content-Type", contentType);
+    }
+
+    /** JSON predictions through the gateway with the API key. */
+    static Supplier<HttpRequest.Builder> viaGateway(String gateway, String key) {
+        URI uri = URI.create(gateway + "/api/v1/predictions");
+        return () -> HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + key).header("Content-Type", JSON_BODY);
     }
 
     /** A fresh state directory for one run of a benchmark, under {@code target/<name>}. */

@@ -103,7 +103,13 @@ public final class Platform implements AutoCloseable {
     }
 
     private static final int MAX_REPLICAS = 8;
-    private static final int REPLICA_PORT_STEP = 10;
+    /** How far apart a service's instances' ports are: instance n listens on the service's ports + this × (n - 1). */
+    public static final int REPLICA_PORT_STEP = 10;
+
+    /** The port of a service's instance {@code n} (0 the first), from the first instance's. */
+    private static int instancePort(int first, int n) {
+        return first + REPLICA_PORT_STEP * n;
+    }
 
     private static List<ServiceSpec> specs(PlatformConfig config, Map<String, Integer> replicas) {
         List<ServiceSpec> specs = new ArrayList<>();
@@ -112,7 +118,7 @@ public final class Platform implements AutoCloseable {
             String key = PlatformConfig.key(module);
             List<String> urls = new ArrayList<>();
             for (int n = 0; n < replicas.get(module); n++) {
-                urls.add("http://127.0.0.1:" + (config.port(module) + REPLICA_PORT_STEP * n));
+                urls.add("http://127.0.0.1:" + instancePort(config.port(module), n));
             }
             instanceUrls.put("BRAID_" + key + "_URL", String.join(",", urls));
         }
@@ -132,10 +138,10 @@ public final class Platform implements AutoCloseable {
                         env.put("BRAID_ADMIN_KEY", config.adminKey());
                     }
                 }
-                int port = config.port(module) + REPLICA_PORT_STEP * n;
+                int port = instancePort(config.port(module), n);
                 if (n > 0) {
                     env.put("BRAID_" + key + "_PORT", Integer.toString(port));
-                    env.put("BRAID_" + key + "_MANAGEMENT_PORT", Integer.toString(config.managementPort(module) + REPLICA_PORT_STEP * n));
+                    env.put("BRAID_" + key + "_MANAGEMENT_PORT", Integer.toString(instancePort(config.managementPort(module), n)));
                 }
                 String name = n == 0 ? module : module + "-" + (n + 1);
                 specs.add(new ServiceSpec(name, config.jar(module), port, heap, Map.copyOf(env)));
