@@ -8,6 +8,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Checks image bytes the way every entry point must: PNG or JPEG by magic number, pixel count
@@ -68,7 +69,7 @@ public final class ImageProbe {
         if (!isPng(bytes) && !isJpeg(bytes)) {
             throw new InvalidImage("image is not a PNG or JPEG", false);
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in = inMemory(bytes)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new InvalidImage("image is not a readable PNG or JPEG", false);
@@ -100,7 +101,8 @@ public final class ImageProbe {
     /** Decodes an image that {@link #check} has already passed, without reading its header again. */
     public static BufferedImage decodeChecked(byte[] bytes) throws InvalidImage {
         try {
-            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
+            // read(ImageInputStream) closes the stream itself; an in-memory one holds nothing else to release
+            BufferedImage image = ImageIO.read(inMemory(bytes));
             if (image == null) {
                 throw new InvalidImage("image is corrupt and cannot be decoded", false);
             }
@@ -109,6 +111,15 @@ public final class ImageProbe {
         catch (IOException | RuntimeException ex) {
             throw new InvalidImage("image is corrupt and cannot be decoded", false);
         }
+    }
+
+    /**
+     * The bytes as ImageIO's input, cached in memory. ImageIO's own {@code createImageInputStream} and
+     * {@code read(InputStream)} copy a stream into a temporary file by default: a file created and deleted per
+     * image, and an image's plaintext on disk before it is encrypted.
+     */
+    public static ImageInputStream inMemory(byte[] bytes) {
+        return new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
     }
 
     static boolean isPng(byte[] b) {

@@ -1,7 +1,6 @@
 package dev.braid.training.job;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -12,6 +11,7 @@ import javax.imageio.ImageIO;
 
 import org.springframework.stereotype.Component;
 
+import dev.braid.common.image.ImageProbe;
 import dev.braid.common.internalapi.DatasetRecordsApi.DatasetSummary;
 import dev.braid.model.Example;
 import dev.braid.training.remote.DatasetClient;
@@ -50,7 +50,7 @@ class LoadExamples {
 
     private static BufferedImage image(String base64) {
         try {
-            BufferedImage original = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(base64)));
+            BufferedImage original = ImageIO.read(ImageProbe.inMemory(Base64.getDecoder().decode(base64)));
             return original == null ? null : Example.scaled(original);
         }
         catch (IOException ex) {
