@@ -17,8 +17,10 @@ import org.springframework.validation.annotation.Validated;
  * @param batchBytes bytes of records written per database batch (at most), so memory stays flat
  * @param maxReportedRejections rejected records (and refused or duplicate archive entries) an upload's
  *        answer lists, the first by line; the answer counts all of them
- * @param abandonedUploadAfter how long an upload may go without writing before it is taken as dead
- *        and swept with its records (a live upload marks itself at least once a minute)
+ * @param abandonedUploadAfter how long an upload's row may go unmarked before it is taken as dead and swept
+ *        with its records and blobs (a live upload's heartbeat marks it six times in that span)
+ * @param sweepInterval how often the sweep looks for abandoned uploads and deleted datasets' blobs
+ * @param ingest how uploads are written
  * @param archive limits that stop a zip bomb
  * @param services where the services this one calls listen
  */
@@ -32,7 +34,9 @@ public record DatasetProperties(
         @DefaultValue("500") @Min(1) int batchSize,
         @DefaultValue("16MB") DataSize batchBytes,
         @DefaultValue("1000") @Min(1) int maxReportedRejections,
-        @DefaultValue("1h") java.time.Duration abandonedUploadAfter,
+        @DefaultValue("10m") java.time.Duration abandonedUploadAfter,
+        @DefaultValue("1m") java.time.Duration sweepInterval,
+        @jakarta.validation.Valid @DefaultValue Ingest ingest,
         @jakarta.validation.Valid @DefaultValue Archive archive,
         @jakarta.validation.Valid @jakarta.validation.constraints.NotNull Services services) {
 
@@ -45,6 +49,14 @@ public record DatasetProperties(
      */
     public record Archive(@DefaultValue("8GB") DataSize maxUncompressed, @DefaultValue("100") @Min(1) int maxRatio,
             @DefaultValue("1000000") @Min(1) int maxEntries, @DefaultValue("256MB") DataSize maxWaiting) {
+    }
+
+    /**
+     * @param writers threads that seal records and write their images, shared by all uploads; more than the cores,
+     *        since a write to an S3-compatible store mostly waits on the network
+     * @param maxInFlight bytes of records one upload may hold between reading and sealing them
+     */
+    public record Ingest(@DefaultValue("8") @Min(1) int writers, @DefaultValue("64MB") DataSize maxInFlight) {
     }
 
     /**

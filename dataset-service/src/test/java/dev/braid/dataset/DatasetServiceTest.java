@@ -23,6 +23,8 @@ import dev.braid.testing.ServiceTestClient;
 public abstract class DatasetServiceTest {
 
     protected static final FakePrivacyService privacy = FakePrivacyService.shared();
+    /** The file-system blob store of every test context in this JVM, under target/. */
+    protected static final java.nio.file.Path BLOB_ROOT = blobRoot();
 
     @LocalServerPort
     protected int port;
@@ -35,6 +37,28 @@ public abstract class DatasetServiceTest {
         registry.add("braid.dataset.services.privacy", privacy::url);
         registry.add("braid.dataset.services.training", privacy::url);
         registry.add("braid.dataset.services.inference", privacy::url);
+        registry.add("braid.platform.blob-root", BLOB_ROOT::toString);
+    }
+
+    /** The blobs stored for a dataset, relative to the store's root, sorted. */
+    protected static List<String> blobsOf(String datasetId) throws java.io.IOException {
+        java.nio.file.Path prefix = BLOB_ROOT.resolve("records").resolve(datasetId);
+        if (!java.nio.file.Files.exists(prefix)) {
+            return List.of();
+        }
+        try (var files = java.nio.file.Files.walk(prefix)) {
+            return files.filter(java.nio.file.Files::isRegularFile).map(f -> BLOB_ROOT.relativize(f).toString()).sorted().toList();
+        }
+    }
+
+    private static java.nio.file.Path blobRoot() {
+        try {
+            java.nio.file.Path target = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "test-blobs"));
+            return java.nio.file.Files.createTempDirectory(target.toAbsolutePath(), "run-");
+        }
+        catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 
     protected ServiceTestClient client() {

@@ -25,12 +25,15 @@ public class DatasetService {
     private final RecordStatistics records;
     private final PrivacyClient privacy;
     private final DependentServices dependents;
+    private final DeletedDatasets deleted;
 
-    DatasetService(DatasetRepository repository, RecordStatistics records, PrivacyClient privacy, DependentServices dependents) {
+    DatasetService(DatasetRepository repository, RecordStatistics records, PrivacyClient privacy, DependentServices dependents,
+            DeletedDatasets deleted) {
         this.repository = repository;
         this.records = records;
         this.privacy = privacy;
         this.dependents = dependents;
+        this.deleted = deleted;
     }
 
     /**
@@ -71,7 +74,8 @@ public class DatasetService {
      * serving and their artifacts go, its jobs are cancelled and their checkpoints go (both
      * before the key, so a service that is down leaves the dataset whole: 503, and a retried
      * delete finishes the work); then once the data key is destroyed no copy of its ciphertext
-     * (backups, replicas, a disk sold on) can be read, whatever happens to the rows.
+     * (backups, replicas, a disk sold on) can be read, whatever happens to the rows. Its sealed images go from
+     * the blob store after the rows ({@link DeletedDatasets}).
      */
     @Transactional
     public void delete(UUID id) {
@@ -79,5 +83,6 @@ public class DatasetService {
         dependents.revoke(id);
         privacy.destroyDataKey(id);
         repository.delete(dataset);
+        deleted.add(id);
     }
 }

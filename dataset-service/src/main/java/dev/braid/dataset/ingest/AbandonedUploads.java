@@ -8,16 +8,24 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 import dev.braid.dataset.DatasetProperties;
+import dev.braid.dataset.storage.RecordBlobs;
 
 /**
- * Takes back uploads that will never finish: their process died, or the database went away before
- * they could take themselves back. An upload idle past {@code abandoned-upload-after} loses its row
- * (locked, so an upload writing at that moment either wins and stays, or finds itself gone and
- * stops), its records and its staged images, in one transaction, on whichever instance runs.
- * Staged images belong to live uploads only; any without one are swept too.
+ * Takes back what will never finish, on whichever instance runs, from the rows that say what was meant: an upload's
+ * row is committed before its first blob, a deleted dataset's tombstone with the deletion.
+ * <ul>
+ * <li>An upload whose heartbeat stopped for {@code abandoned-upload-after} (its process died, or it lost the
+ * database) is marked abandoned: from then on it can add no record. Its blobs, its records and its staged images
+ * go at once.</li>
+ * <li>One limit later, when a blob write that was in flight at the mark has landed or failed, its prefix is emptied
+ * again and the row goes.</li>
+ * <li>A deleted dataset's blobs are deleted at every sweep until its tombstone is one limit old, for an upload that
+ * was still writing when the dataset went.</li>
+ * </ul>
+ * Blobs go before the rows that name them, so a crash in between leaves rows of an invisible upload, taken at the
+ * next sweep, never a row without its blob in a finished upload. Every step is idempotent.
  */
 @Component
 class AbandonedUploads {
@@ -25,27 +33,53 @@ class AbandonedUploads {
     private static final Logger log = LoggerFactory.getLogger(AbandonedUploads.class);
 
     private final JdbcClient jdbc;
+    private final RecordBlobs blobs;
     private final DatasetProperties properties;
 
-    AbandonedUploads(JdbcClient jdbc, DatasetProperties properties) {
+    AbandonedUploads(JdbcClient jdbc, RecordBlobs blobs, DatasetProperties properties) {
         this.jdbc = jdbc;
+        this.blobs = blobs;
         this.properties = properties;
     }
 
-    @Scheduled(initialDelay = 0, fixedDelayString = "PT1M")
-    @Transactional
+    private record Upload(UUID id, UUID datasetId, boolean settled) {
+    }
+
+    @Scheduled(initialDelay = 0, fixedDelayString = "${braid.dataset.sweep-interval:PT1M}")
     public void sweep() {
-        List<UUID> abandoned = jdbc.sql("delete from dataset.upload where active_at < now() - make_interval(secs => ?) returning id")
-                .param(properties.abandonedUploadAfter().toSeconds()).query(UUID.class).list();
+        long limit = properties.abandonedUploadAfter().toMillis();
+        int marked = jdbc.sql("""
+                update dataset.upload set abandoned_at = now()
+                where abandoned_at is null and active_at < now() - make_interval(secs => ?)""")
+                .param(limit / 1000.0).update();
+        List<Upload> abandoned = jdbc.sql("""
+                select id, dataset_id, abandoned_at < now() - make_interval(secs => ?) as settled
+                from dataset.upload where abandoned_at is not null""")
+                .param(limit / 1000.0)
+                .query((rs, row) -> new Upload(rs.getObject("id", UUID.class), rs.getObject("dataset_id", UUID.class),
+                        rs.getBoolean("settled")))
+                .list();
         int records = 0;
-        if (!abandoned.isEmpty()) {
-            records = jdbc.sql("delete from dataset.record where upload_id = any(?)").param(abandoned.toArray(UUID[]::new)).update();
+        for (Upload upload : abandoned) {
+            blobs.delete(RecordBlobs.uploadPrefix(upload.datasetId(), upload.id()));
+            records += jdbc.sql("delete from dataset.record where upload_id = ?").param(upload.id()).update();
+            jdbc.sql("delete from dataset.staged_image where upload_id = ?").param(upload.id()).update();
+            if (upload.settled()) {
+                jdbc.sql("delete from dataset.upload where id = ?").param(upload.id()).update();
+            }
         }
         int staged = jdbc.sql("""
                 delete from dataset.staged_image s where not exists (select 1 from dataset.upload u where u.id = s.upload_id)""")
                 .update();
-        if (!abandoned.isEmpty() || staged > 0) {
-            log.info("Took back {} abandoned uploads: {} records and {} staged images", abandoned.size(), records, staged);
+        List<UUID> deleted = jdbc.sql("select id from dataset.deleted_dataset").query(UUID.class).list();
+        for (UUID dataset : deleted) {
+            blobs.delete(RecordBlobs.datasetPrefix(dataset));
+        }
+        jdbc.sql("delete from dataset.deleted_dataset where deleted_at < now() - make_interval(secs => ?)")
+                .param(limit / 1000.0).update();
+        if (marked > 0 || records > 0 || staged > 0) {
+            log.info("Took back {} abandoned uploads ({} newly found): {} records and {} staged images", abandoned.size(),
+                    marked, records, staged);
         }
     }
 }

@@ -43,4 +43,14 @@ final class ArchivePaths {
         }
         return out.toString();
     }
+
+    /** The SHA-256 of a normalized path's UTF-8 bytes. */
+    static byte[] digest(String path) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        catch (java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("SHA-256 unavailable", ex);
+        }
+    }
 }

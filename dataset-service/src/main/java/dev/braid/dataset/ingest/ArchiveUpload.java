@@ -3,14 +3,12 @@ package dev.braid.dataset.ingest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import dev.braid.common.image.ImageProbe;
 import dev.braid.common.problem.ApiException;
@@ -20,7 +18,7 @@ import dev.braid.dataset.DatasetProperties;
  * One upload of a manifest plus the files it names (a ZIP's entries, or a multipart body's parts),
  * while it streams. Files are judged by name first: a name that escapes the archive is refused, a
  * repeated one reported, the root {@code manifest.jsonl}/{@code manifest.csv} read. An image after
- * the manifest is paired at once; one before it waits, encrypted, in {@link StagedImages}.
+ * the manifest is paired at once; one before it waits, sealed, in {@link StagedImages}.
  */
 final class ArchiveUpload {
 
@@ -132,13 +130,12 @@ final class ArchiveUpload {
         PathDigest digest = PathDigest.of(record.imagePath());
         if (stagedPaths.contains(digest)) {
             used.add(digest);
-            StagedImages.Staged image = staged.find(session.uploadId(), record.imagePath()).orElseThrow();
+            StagedImages.Staged image = staged.find(session, record.imagePath());
             if (image.reason() != null) {
                 session.reject(record.line(), record.id(), image.reason());
             }
             else {
-                session.accept(record.withImage(session.cipher().decrypt(stagingId(record.imagePath()), "staged",
-                        image.ciphertext())));
+                session.accept(record.withImage(image.image()));
             }
             return;
         }
@@ -170,10 +167,8 @@ final class ArchiveUpload {
             }
         }
         if (manifest == null) {
-            byte[] ciphertext = reason == null ? session.cipher().encrypt(stagingId(path), "staged", bytes) : null;
-            staged.stage(session.uploadId(), session.dataset().id(), path, ciphertext, reason);
+            staged.stage(session, path, reason == null ? bytes : null, reason);
             stagedPaths.add(PathDigest.of(path));
-            session.keepAlive();
             return;
         }
         List<RecordValidator.ManifestRecord> records = waiting.remove(path);
@@ -194,10 +189,6 @@ final class ArchiveUpload {
         }
     }
 
-    private UUID stagingId(String path) {
-        return UUID.nameUUIDFromBytes((session.uploadId() + "/" + path).getBytes(StandardCharsets.UTF_8));
-    }
-
     /** About what a waiting record holds in memory: its strings as UTF-16, plus object overhead. */
     private static long weight(RecordValidator.ManifestRecord record) {
         return 64 + 2L * (record.imagePath().length() + (record.text() == null ? 0 : record.text().length())
@@ -208,14 +199,8 @@ final class ArchiveUpload {
     private record PathDigest(long high, long low) {
 
         static PathDigest of(String path) {
-            try {
-                java.nio.ByteBuffer digest = java.nio.ByteBuffer.wrap(java.security.MessageDigest.getInstance("SHA-256")
-                        .digest(path.getBytes(StandardCharsets.UTF_8)));
-                return new PathDigest(digest.getLong(), digest.getLong());
-            }
-            catch (java.security.NoSuchAlgorithmException ex) {
-                throw new IllegalStateException("SHA-256 unavailable", ex);
-            }
+            java.nio.ByteBuffer digest = java.nio.ByteBuffer.wrap(ArchivePaths.digest(path));
+            return new PathDigest(digest.getLong(), digest.getLong());
         }
     }
 

@@ -13,7 +13,7 @@ import dev.braid.dataset.catalog.Dataset;
 /**
  * Runs an upload of a manifest plus files (ZIP or multipart) as one unit: a body that is refused
  * (a zip bomb, a body cut short, no manifest) or fails in any other way takes back every batch it
- * had already written, and the staged images of the upload are always cleared.
+ * had already written, its staged images included.
  */
 @Component
 class ArchiveUploads {
@@ -49,9 +49,6 @@ class ArchiveUploads {
                 throw ApiException.badRequest("corrupt-upload", "The " + kind + " is corrupt or cut short"
                         + (upload.entries() == 0 ? "" : " after " + upload.entries() + " files")
                         + (ex instanceof MalformedUpload ? " (" + ex.getMessage() + ")" : "") + "; nothing from it was kept");
-            }
-            finally {
-                staged.clear(session.uploadId());
             }
         });
     }

@@ -1,27 +1,52 @@
 package dev.braid.dataset.ingest;
 
 import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 import dev.braid.dataset.DatasetProperties;
 import dev.braid.dataset.catalog.Dataset;
 import dev.braid.dataset.crypto.DatasetKeys;
+import dev.braid.dataset.storage.RecordBlobs;
 
-/** Runs an upload in its {@link IngestSession}, with the dataset's data key fetched for this upload only. */
+/**
+ * Runs an upload in its {@link IngestSession}, with the dataset's data key fetched for this upload only. Owns the
+ * workers every upload seals and writes its records on (sized for blob writes that wait on the network, not only
+ * for the cores) and the heartbeat that keeps a live upload's row fresh, so the sweep takes back only uploads whose
+ * process has gone, however slowly a live one's client sends.
+ */
 @Component
-class IngestSessions {
+class IngestSessions implements DisposableBean {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(IngestSessions.class);
 
     private final DatasetKeys keys;
     private final RecordWriter writer;
+    private final RecordBlobs blobs;
     private final DatasetProperties properties;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService heartbeat;
 
-    IngestSessions(DatasetKeys keys, RecordWriter writer, DatasetProperties properties) {
+    IngestSessions(DatasetKeys keys, RecordWriter writer, RecordBlobs blobs, DatasetProperties properties) {
         this.keys = keys;
         this.writer = writer;
+        this.blobs = blobs;
         this.properties = properties;
+        int threads = properties.ingest().writers();
+        this.workers = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+                named("ingest-writer"));
+        ((ThreadPoolExecutor) workers).allowCoreThreadTimeOut(true);
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(named("ingest-heartbeat"));
     }
 
     /** What an upload does with its session; it may fail in any way. */
@@ -30,15 +55,18 @@ class IngestSessions {
     }
 
     /**
-     * Runs one upload as a unit: it becomes part of the dataset only when the work returns. Any
-     * failure, whatever it is (a refused body, a client that went away, the database or the
-     * privacy service failing), takes back everything the upload wrote before it is rethrown;
-     * where even that fails, the upload stays invisible and the abandoned-upload sweep removes it.
+     * Runs one upload as a unit: it becomes part of the dataset only when the work returns. Any failure, whatever it
+     * is (a refused body, a client that went away, the database, the blob store or the privacy service failing),
+     * takes back everything the upload wrote before it is rethrown; where even that fails, the upload stays
+     * invisible and the abandoned-upload sweep removes it.
      */
     IngestReport run(Dataset dataset, Work work) throws IOException {
-        try (IngestSession session = new IngestSession(dataset, keys.open(dataset.id()), writer, properties.batchSize(),
-                properties.batchBytes().toBytes(), properties.maxReportedRejections())) {
+        IngestSession.Limits limits = new IngestSession.Limits(properties.batchSize(), properties.batchBytes().toBytes(),
+                properties.ingest().maxInFlight().toBytes(), properties.maxReportedRejections());
+        try (IngestSession session = new IngestSession(dataset, keys.open(dataset.id()), writer, blobs, workers, limits)) {
             writer.begin(dataset.id(), session.uploadId());
+            long every = Math.max(100, properties.abandonedUploadAfter().toMillis() / 6);
+            ScheduledFuture<?> beat = heartbeat.scheduleWithFixedDelay(() -> beat(session), every, every, TimeUnit.MILLISECONDS);
             try {
                 return work.run(session);
             }
@@ -53,6 +81,36 @@ class IngestSessions {
                 }
                 throw ex;
             }
+            finally {
+                beat.cancel(false);
+            }
         }
+    }
+
+    private void beat(IngestSession session) {
+        try {
+            if (!writer.touch(session.uploadId())) {
+                session.abandon();
+            }
+        }
+        catch (RuntimeException ex) {
+            // the database is away: the upload's own writes will fail too; the next beat tries again
+            log.debug("Heartbeat of upload {} failed: {}", session.uploadId(), ex.toString());
+        }
+    }
+
+    @Override
+    public void destroy() {
+        heartbeat.shutdownNow();
+        workers.shutdown();
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 }

@@ -1,8 +1,7 @@
 package dev.braid.dataset.ingest;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -13,7 +12,7 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.braid.dataset.crypto.RecordCipher;
 
 /**
- * Encrypts validated records and writes them in batches, one transaction per batch. Plain JDBC
+ * Writes sealed records in batches, one transaction per batch. Plain JDBC
  * batching rather than an ORM: this is ingestion's hot path, and {@code on conflict do nothing}
  * on the fingerprint is what makes re-uploads and concurrent uploads of the same data store it once.
  */
@@ -31,43 +30,73 @@ class RecordWriter {
         jdbc.update("insert into dataset.upload (id, dataset_id) values (?, ?)", uploadId, datasetId);
     }
 
-    /** Marks the upload alive; false when it was swept as abandoned, and so must not write on. */
+    /**
+     * Marks the upload alive; false once the sweep has marked it abandoned (or removed it), and then it must not
+     * write on.
+     */
     boolean touch(UUID uploadId) {
-        return jdbc.update("update dataset.upload set active_at = now() where id = ?", uploadId) == 1;
+        return jdbc.update("update dataset.upload set active_at = now() where id = ? and abandoned_at is null", uploadId) == 1;
     }
 
     /** The upload succeeded: its records become part of the dataset, all at once. */
+    @Transactional
     void complete(UUID uploadId) {
-        jdbc.update("delete from dataset.upload where id = ?", uploadId);
+        jdbc.update("delete from dataset.staged_image where upload_id = ?", uploadId);
+        if (jdbc.update("delete from dataset.upload where id = ? and abandoned_at is null", uploadId) != 1) {
+            throw new UploadAbandoned();
+        }
+    }
+
+    /** Whether the dataset already holds a record with this fingerprint (in any upload, finished or not). */
+    boolean stored(UUID datasetId, byte[] fingerprint) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "select exists (select 1 from dataset.record where dataset_id = ? and fingerprint = ?)", Boolean.class,
+                datasetId, fingerprint));
     }
 
     /**
-     * Stores the batch; returns how many were new (the rest were duplicates). The upload is marked
-     * alive in the same transaction, and a swept upload writes nothing more.
+     * Stores the batch; returns the records that were not stored because the dataset already had them. The upload
+     * is marked alive in the same transaction, and an upload the sweep marked abandoned writes nothing more.
      */
     @Transactional
-    int write(UUID datasetId, UUID uploadId, List<CandidateRecord> batch, RecordCipher cipher) {
+    List<IngestSession.SealedRecord> write(UUID datasetId, UUID uploadId, List<IngestSession.SealedRecord> batch) {
         if (!touch(uploadId)) {
             throw new UploadAbandoned();
         }
         int[][] results = jdbc.batchUpdate("""
-                insert into dataset.record (id, dataset_id, external_id_ct, label, text_ct, image_ct, fingerprint, split, upload_id,
+                insert into dataset.record (id, dataset_id, external_id_ct, label, text_ct, image_blob, fingerprint, split, upload_id,
                                             ad_version)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (dataset_id, fingerprint) do nothing""",
-                batch, batch.size(), (PreparedStatement ps, CandidateRecord r) -> bind(ps, datasetId, uploadId, r, cipher));
-        int inserted = 0;
+                batch, batch.size(), (PreparedStatement ps, IngestSession.SealedRecord r) -> {
+                    ps.setObject(1, r.id());
+                    ps.setObject(2, datasetId);
+                    ps.setBytes(3, r.externalIdCt());
+                    ps.setString(4, r.label());
+                    ps.setBytes(5, r.textCt());
+                    ps.setString(6, r.imageKey());
+                    ps.setBytes(7, r.fingerprint());
+                    ps.setString(8, r.split());
+                    ps.setObject(9, uploadId);
+                    ps.setInt(10, RecordCipher.Binding.CURRENT);
+                });
+        List<IngestSession.SealedRecord> duplicates = new ArrayList<>();
+        int index = 0;
         for (int[] chunk : results) {
             for (int count : chunk) {
-                inserted += count;
+                if (count == 0) {
+                    duplicates.add(batch.get(index));
+                }
+                index++;
             }
         }
-        return inserted;
+        return duplicates;
     }
 
-    /** Removes what one upload stored, and the upload, when it is refused as a whole. */
+    /** Removes the rows of an upload that is refused as a whole (its blobs are already gone), and the upload. */
     @Transactional
     void deleteUpload(UUID datasetId, UUID uploadId) {
         jdbc.update("delete from dataset.record where dataset_id = ? and upload_id = ?", datasetId, uploadId);
+        jdbc.update("delete from dataset.staged_image where upload_id = ?", uploadId);
         jdbc.update("delete from dataset.upload where id = ?", uploadId);
     }
 
@@ -78,24 +107,5 @@ class RecordWriter {
             super(org.springframework.http.HttpStatus.REQUEST_TIMEOUT, "upload-abandoned",
                     "The upload sent nothing for too long and was taken back; nothing from it was kept");
         }
-    }
-
-    private static void bind(PreparedStatement ps, UUID datasetId, UUID uploadId, CandidateRecord r, RecordCipher cipher)
-            throws SQLException {
-        UUID id = UUID.randomUUID();
-        byte[] fingerprint = cipher.fingerprint(r.label(), r.text(), r.image());
-        String split = CandidateRecord.splitOf(fingerprint);
-        RecordCipher.Binding binding = RecordCipher.Binding.current(id, r.label(), split);
-        ps.setObject(1, id);
-        ps.setObject(2, datasetId);
-        ps.setBytes(3, cipher.encrypt(binding, "external_id", r.externalId() == null ? null
-                : r.externalId().getBytes(StandardCharsets.UTF_8)));
-        ps.setString(4, r.label());
-        ps.setBytes(5, cipher.encrypt(binding, "text", r.text() == null ? null : r.text().getBytes(StandardCharsets.UTF_8)));
-        ps.setBytes(6, cipher.encrypt(binding, "image", r.image()));
-        ps.setBytes(7, fingerprint);
-        ps.setString(8, split);
-        ps.setObject(9, uploadId);
-        ps.setInt(10, binding.version());
     }
 }

@@ -1,23 +1,22 @@
 package dev.braid.dataset.ingest;
 
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Repository;
 
+import dev.braid.dataset.storage.RecordBlobs;
+
 /**
- * {@code dataset.staged_image}: images of an archive that came before its manifest, encrypted,
- * waiting to be paired with their records. An upload removes its own rows when it ends; rows of
- * an upload that died with its process go with it in {@link AbandonedUploads}.
+ * Images of an archive that came before its manifest, waiting to be paired with their records: a usable one sealed
+ * in the blob store under the upload's {@code staged/} prefix, an unusable one as a row of
+ * {@code dataset.staged_image} saying why. Both go when the upload ends; an upload that died is swept with its prefix.
  */
 @Repository
 class StagedImages {
-
-    private static final Logger log = LoggerFactory.getLogger(StagedImages.class);
 
     private final JdbcClient jdbc;
 
@@ -25,27 +24,37 @@ class StagedImages {
         this.jdbc = jdbc;
     }
 
-    /** A staged entry: its encrypted bytes, or why the image cannot be used. */
-    record Staged(byte[] ciphertext, String reason) {
+    /** A staged entry: its bytes, or why the image cannot be used. */
+    record Staged(byte[] image, String reason) {
     }
 
-    void stage(UUID uploadId, UUID datasetId, String path, byte[] ciphertext, String reason) {
-        jdbc.sql("insert into dataset.staged_image (upload_id, path, dataset_id, image_ct, reason) values (?, ?, ?, ?, ?)")
-                .params(uploadId, path, datasetId, ciphertext, reason).update();
+    void stage(IngestSession session, String path, byte[] image, String reason) {
+        if (reason != null) {
+            jdbc.sql("insert into dataset.staged_image (upload_id, path, dataset_id, reason) values (?, ?, ?, ?)")
+                    .params(session.uploadId(), path, session.dataset().id(), reason).update();
+            return;
+        }
+        session.blobs().put(key(session, path), session.cipher().encrypt(stagingId(session, path), "staged", image));
     }
 
-    Optional<Staged> find(UUID uploadId, String path) {
-        return jdbc.sql("select image_ct, reason from dataset.staged_image where upload_id = ? and path = ?")
-                .params(uploadId, path)
-                .query((rs, row) -> new Staged(rs.getBytes("image_ct"), rs.getString("reason")))
-                .optional();
+    /** The entry of a path that was staged. */
+    Staged find(IngestSession session, String path) {
+        Optional<String> reason = jdbc.sql("select reason from dataset.staged_image where upload_id = ? and path = ?")
+                .params(session.uploadId(), path).query(String.class).optional();
+        if (reason.isPresent()) {
+            return new Staged(null, reason.get());
+        }
+        return new Staged(session.cipher().decrypt(stagingId(session, path), "staged", session.blobs().read(key(session, path))),
+                null);
     }
 
-    long count(UUID uploadId) {
-        return jdbc.sql("select count(*) from dataset.staged_image where upload_id = ?").param(uploadId).query(Long.class).single();
+    private static String key(IngestSession session, String path) {
+        byte[] digest = ArchivePaths.digest(path);
+        return RecordBlobs.stagedKey(session.dataset().id(), session.uploadId(), HexFormat.of().formatHex(digest));
     }
 
-    void clear(UUID uploadId) {
-        jdbc.sql("delete from dataset.staged_image where upload_id = ?").param(uploadId).update();
+    /** What a staged image is sealed to: its upload and its path, so it cannot pass for another. */
+    private static UUID stagingId(IngestSession session, String path) {
+        return UUID.nameUUIDFromBytes((session.uploadId() + "/" + path).getBytes(StandardCharsets.UTF_8));
     }
 }

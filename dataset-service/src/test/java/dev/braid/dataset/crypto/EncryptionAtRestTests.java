@@ -34,8 +34,12 @@ class EncryptionAtRestTests extends DatasetServiceTest {
 
         byte[] textCt = jdbc.sql("select text_ct from dataset.record where dataset_id = ?::uuid").param(dataset)
                 .query(byte[].class).single();
-        byte[] imageCt = jdbc.sql("select image_ct from dataset.record where dataset_id = ?::uuid").param(dataset)
-                .query(byte[].class).single();
+        assertThat(jdbc.sql("select count(*) from dataset.record where image_ct is not null").query(Long.class).single())
+                .as("images are in the blob store, not the database").isZero();
+        String imageKey = jdbc.sql("select image_blob from dataset.record where dataset_id = ?::uuid").param(dataset)
+                .query(String.class).single();
+        assertThat(blobsOf(dataset)).containsExactly(imageKey);
+        byte[] imageCt = java.nio.file.Files.readAllBytes(BLOB_ROOT.resolve(imageKey));
         assertThat(contains(textCt, SECRET_TEXT.getBytes(StandardCharsets.UTF_8))).isFalse();
         assertThat(contains(imageCt, new byte[] {(byte) 0x89, 'P', 'N', 'G'})).isFalse();
         assertThat(contains(imageCt, java.util.Arrays.copyOfRange(png, 16, 48))).isFalse();

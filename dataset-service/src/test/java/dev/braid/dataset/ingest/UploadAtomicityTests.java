@@ -19,6 +19,7 @@ import tools.jackson.databind.JsonNode;
 import dev.braid.common.security.InternalTokenCodec;
 import dev.braid.common.security.Role;
 import dev.braid.dataset.DatasetServiceTest;
+import dev.braid.dataset.storage.RecordBlobs;
 import dev.braid.testing.ServiceTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +31,9 @@ class UploadAtomicityTests extends DatasetServiceTest {
 
     @Autowired
     AbandonedUploads sweeper;
+
+    @Autowired
+    RecordBlobs blobs;
 
     ServiceTestClient client;
     String datasetId;
@@ -44,7 +48,8 @@ class UploadAtomicityTests extends DatasetServiceTest {
     void shouldTakeBackEverythingAnUploadWroteWhenItsClientGoesAway() throws Exception {
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < 40; i++) {
-            lines.append("{\"text\":\"record ").append(i).append("\",\"label\":\"a\"}\n");
+            lines.append("{\"text\":\"record ").append(i).append("\",\"imageBase64\":\"")
+                    .append(java.util.Base64.getEncoder().encodeToString(noisePng(8 + i))).append("\",\"label\":\"a\"}\n");
         }
         byte[] sent = lines.toString().getBytes(StandardCharsets.UTF_8);
         String token = new InternalTokenCodec(ServiceTestClient.SECRET, Duration.ofMinutes(1)).issue("acme", Role.MEMBER, "k", null);
@@ -56,10 +61,12 @@ class UploadAtomicityTests extends DatasetServiceTest {
             out.write(sent);
             out.flush();
             awaitAtLeast("select count(*) from dataset.record where dataset_id = ?::uuid", 3); // batches of 3 were written
+            assertThat(blobsOf(datasetId)).hasSizeGreaterThanOrEqualTo(3);
         }
-        // the client is gone mid-body: the service takes the upload back on its own
+        // the client is gone mid-body: the service takes the upload back on its own, its images too
         awaitAtMost("select count(*) from dataset.upload where dataset_id = ?::uuid", 0);
         assertThat(recordCount(datasetId)).isZero();
+        assertThat(blobsOf(datasetId)).isEmpty();
     }
 
     @Test
@@ -84,17 +91,20 @@ class UploadAtomicityTests extends DatasetServiceTest {
     }
 
     @Test
-    void shouldHideAnUploadInProgressAndSweepOnlyTheAbandonedOnes() {
+    void shouldHideAnUploadInProgressAndSweepOnlyTheAbandonedOnes() throws Exception {
         UUID live = UUID.randomUUID();
         UUID dead = UUID.randomUUID();
         jdbc.sql("insert into dataset.upload (id, dataset_id) values (?, ?::uuid)").params(live, datasetId).update();
         jdbc.sql("insert into dataset.upload (id, dataset_id, active_at) values (?, ?::uuid, now() - interval '2 hours')")
                 .params(dead, datasetId).update();
         for (UUID upload : List.of(live, dead)) {
+            String key = RecordBlobs.recordKey(UUID.fromString(datasetId), upload, UUID.randomUUID());
+            blobs.put(key, new byte[] {1, 2, 3});
+            blobs.put(RecordBlobs.stagedKey(UUID.fromString(datasetId), upload, "00ff"), new byte[] {4});
             jdbc.sql("""
-                    insert into dataset.record (id, dataset_id, label, text_ct, fingerprint, split, upload_id)
-                    values (?, ?::uuid, 'a', '\\x00'::bytea, ?, 'train', ?)""")
-                    .params(UUID.randomUUID(), datasetId, upload.toString().getBytes(StandardCharsets.UTF_8), upload).update();
+                    insert into dataset.record (id, dataset_id, label, image_blob, fingerprint, split, upload_id)
+                    values (?, ?::uuid, 'a', ?, ?, 'train', ?)""")
+                    .params(UUID.randomUUID(), datasetId, key, upload.toString().getBytes(StandardCharsets.UTF_8), upload).update();
             jdbc.sql("insert into dataset.staged_image (upload_id, path, dataset_id, reason) values (?, 'x.png', ?::uuid, 'r')")
                     .params(upload, datasetId).update();
         }
@@ -107,11 +117,26 @@ class UploadAtomicityTests extends DatasetServiceTest {
 
         assertThat(count("select count(*) from dataset.record where dataset_id = ?::uuid and upload_id = '" + dead + "'")).isZero();
         assertThat(count("select count(*) from dataset.staged_image where dataset_id = ?::uuid and upload_id = '" + dead + "'")).isZero();
+        assertThat(blobsOf(datasetId)).as("the dead upload's blobs go, records and staged alike")
+                .allMatch(key -> key.startsWith(RecordBlobs.uploadPrefix(UUID.fromString(datasetId), live))).hasSize(2);
+        assertThat(count("select count(*) from dataset.upload where dataset_id = ?::uuid and abandoned_at is not null"))
+                .as("its row stays, marked, so a write still in flight cannot add a record").isEqualTo(1);
         assertThat(count("select count(*) from dataset.record where dataset_id = ?::uuid and upload_id = '" + live + "'"))
                 .as("a live upload is left alone").isEqualTo(1);
         assertThat(count("select count(*) from dataset.staged_image where dataset_id = ?::uuid and upload_id = '" + live + "'"))
                 .isEqualTo(1);
+
+        // a blob the dead upload's writer was still sending when it was marked lands after the sweep
+        String late = RecordBlobs.recordKey(UUID.fromString(datasetId), dead, UUID.randomUUID());
+        blobs.put(late, new byte[] {5});
+        jdbc.sql("update dataset.upload set abandoned_at = now() - interval '2 hours' where id = ?").param(dead).update();
+        sweeper.sweep();
+
+        assertThat(blobsOf(datasetId)).doesNotContain(late).hasSize(2);
+        assertThat(count("select count(*) from dataset.upload where dataset_id = ?::uuid and id = '" + dead + "'"))
+                .as("one limit after the mark, the row goes").isZero();
         // the live upload ends, as a refused one would, leaving nothing for other tests to find
+        blobs.delete(RecordBlobs.uploadPrefix(UUID.fromString(datasetId), live));
         jdbc.sql("delete from dataset.staged_image where upload_id = ?").param(live).update();
         jdbc.sql("delete from dataset.record where upload_id = ?").param(live).update();
         jdbc.sql("delete from dataset.upload where id = ?").param(live).update();

@@ -99,7 +99,12 @@ class ZipIngestTests extends DatasetServiceTest {
         assertThat(reasons.get(6L)).contains("the row has 5 fields, the header 4");
         String exported = client.get("/internal/datasets/" + datasetId + "/records", "acme").body();
         assertThat(exported).contains("a cat, sitting").contains("says \\\"woof\\\"\\nover two lines");
+        assertThat(exported).contains(java.util.Base64.getEncoder().encodeToString(png(10)));
         assertThat(jdbc.sql("select count(*) from dataset.staged_image").query(Long.class).single()).isZero();
+        assertThat(blobsOf(datasetId)).as("the staged image went; the record's own blob stays")
+                .containsExactlyElementsOf(jdbc.sql("select image_blob from dataset.record where dataset_id = ?::uuid and image_blob is not null")
+                        .param(datasetId).query(String.class).list());
+        assertThat(blobsOf(datasetId)).hasSize(1);
     }
 
     @Test
