@@ -14,7 +14,7 @@ import com.google.crypto.tink.util.SecretBytes;
 /**
  * A Tink AES-256-GCM AEAD over 32 raw key bytes (a master key, a dataset's data key): random
  * 12-byte nonce and 16-byte tag per message, no key-id prefix since there is one key. Installs
- * Conscrypt first when it is there.
+ * Conscrypt's AES-GCM first when it is there.
  */
 public final class RawAead {
 

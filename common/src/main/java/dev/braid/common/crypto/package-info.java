@@ -1,5 +1,5 @@
 /**
- * Shared cryptography plumbing: Conscrypt as the first JCE provider when present, and a Tink AEAD
+ * Shared cryptography plumbing: Conscrypt's AES-GCM as the first JCE provider when present, and a Tink AEAD
  * over raw AES-256 key bytes.
  */
 package dev.braid.common.crypto;
