@@ -47,6 +47,7 @@ final class IngestSession implements AutoCloseable {
     private long batchBytes;
     private final Deque<CompletableFuture<Long>> commits = new ArrayDeque<>();
     private volatile boolean abandoned;
+    private final boolean datasetHadRecords;
     private long candidates;
     private long accepted;
 
@@ -68,6 +69,7 @@ final class IngestSession implements AutoCloseable {
         this.maxBatchBytes = limits.maxBatchBytes();
         this.inFlightPermits = (int) Math.max(1, limits.maxInFlightBytes() / PERMIT_BYTES);
         this.inFlight = new Semaphore(inFlightPermits);
+        this.datasetHadRecords = writer.hasRecords(dataset.id());
     }
 
     /** How large batches are, how much may be in flight at once, how many rejections are listed. */
@@ -186,7 +188,9 @@ final class IngestSession implements AutoCloseable {
         byte[] fingerprint = cipher.fingerprint(r.label(), r.text(), r.image());
         String split = CandidateRecord.splitOf(fingerprint);
         UUID id = UUID.randomUUID();
-        if (writer.stored(dataset.id(), fingerprint)) {
+        // a dataset empty when the upload began can only hold a duplicate from this or a concurrent upload: the insert
+        // finds those; one that had records is asked first, so a re-upload does not write its images only to remove them
+        if (datasetHadRecords && writer.stored(dataset.id(), fingerprint)) {
             return new SealedRecord(id, fingerprint, split, r.label(), null, null, null, true);
         }
         RecordCipher.Binding binding = RecordCipher.Binding.current(id, r.label(), split);

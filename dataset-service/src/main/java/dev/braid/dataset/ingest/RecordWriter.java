@@ -47,6 +47,12 @@ class RecordWriter {
         }
     }
 
+    /** Whether the dataset holds any record, of any upload. */
+    boolean hasRecords(UUID datasetId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("select exists (select 1 from dataset.record where dataset_id = ?)",
+                Boolean.class, datasetId));
+    }
+
     /** Whether the dataset already holds a record with this fingerprint (in any upload, finished or not). */
     boolean stored(UUID datasetId, byte[] fingerprint) {
         return Boolean.TRUE.equals(jdbc.queryForObject(
