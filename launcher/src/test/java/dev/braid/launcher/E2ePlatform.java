@@ -98,6 +98,11 @@ final class E2ePlatform implements BeforeAllCallback {
             // a reconciler that looks every second, and takes a reservation 5 s without a job as orphaned
             env.put("BRAID_TRAINING_RECONCILE_INTERVAL", "1s");
             env.put("BRAID_TRAINING_RECONCILE_RESERVATIONGRACE", "5s");
+            // an upload whose service is killed is taken back within seconds: its heartbeat (every 2 s) stops, it is
+            // marked abandoned after 12 s and swept, its row one limit later; small batches, so rows exist mid-upload
+            env.put("BRAID_DATASET_ABANDONEDUPLOADAFTER", "12s");
+            env.put("BRAID_DATASET_SWEEPINTERVAL", "PT1S");
+            env.put("BRAID_DATASET_BATCHSIZE", "4");
             for (String module : PlatformConfig.MODULES) {
                 String key = PlatformConfig.key(module);
                 env.put("BRAID_" + key + "_PORT", Integer.toString(freePort()));
