@@ -56,7 +56,8 @@ class ComposeSmokeTests {
         BraidApi api = BraidApi.of(gateway, ADMIN_KEY);
 
         Dataset dataset = api.datasets().createDataset(new CreateDatasetRequest().name("compose").labels(PlatformTest.LABELS));
-        // records with images are stored; the model below goes to MinIO's bucket, which training creates on its first start
+        // records with images are stored, their images in MinIO's bucket (created by the first service to start that
+        // keeps blobs), where the model below goes too
         assertThat(api.datasets().uploadRecords(dataset.getId(), new ByteArrayResource(PlatformTest.records(160)))
                 .getAccepted()).isEqualTo(160);
         TrainingJob job = api.awaitJob(api.jobs().submitTrainingJob(new SubmitTrainingJobRequest().datasetId(dataset.getId()))
