@@ -9,9 +9,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 import dev.braid.dataset.DatasetProperties;
@@ -43,10 +43,11 @@ class IngestSessions implements DisposableBean {
         this.blobs = blobs;
         this.properties = properties;
         int threads = properties.ingest().writers();
-        this.workers = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
-                named("ingest-writer"));
-        ((ThreadPoolExecutor) workers).allowCoreThreadTimeOut(true);
-        this.heartbeat = Executors.newSingleThreadScheduledExecutor(named("ingest-heartbeat"));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+                daemons("ingest-writer-"));
+        pool.allowCoreThreadTimeOut(true);
+        this.workers = pool;
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(daemons("ingest-heartbeat-"));
     }
 
     /** What an upload does with its session; it may fail in any way. */
@@ -105,12 +106,9 @@ class IngestSessions implements DisposableBean {
         workers.shutdown();
     }
 
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+    private static ThreadFactory daemons(String prefix) {
+        CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
+        threads.setDaemon(true);
+        return threads;
     }
 }
