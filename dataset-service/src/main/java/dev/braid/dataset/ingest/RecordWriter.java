@@ -106,12 +106,15 @@ class RecordWriter {
         jdbc.update("delete from dataset.upload where id = ?", uploadId);
     }
 
-    /** 408: the upload was idle past the sweep's limit and has been taken back; it cannot go on. */
+    /**
+     * 408: the upload's row went unmarked past the sweep's limit (its heartbeat could not reach the database) and it
+     * has been taken back; it cannot go on.
+     */
     static final class UploadAbandoned extends dev.braid.common.problem.ApiException {
 
         UploadAbandoned() {
             super(org.springframework.http.HttpStatus.REQUEST_TIMEOUT, "upload-abandoned",
-                    "The upload sent nothing for too long and was taken back; nothing from it was kept");
+                    "The upload could not be kept alive and was taken back; nothing from it was kept");
         }
     }
 }
