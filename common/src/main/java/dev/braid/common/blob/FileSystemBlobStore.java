@@ -3,6 +3,7 @@ package dev.braid.common.blob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -27,24 +28,22 @@ public final class FileSystemBlobStore implements BlobStore {
 
     @Override
     public void put(String key, InputStream content) throws IOException {
-        write(key, temp -> Files.copy(content, temp, StandardCopyOption.REPLACE_EXISTING));
+        write(key, channel -> content.transferTo(Channels.newOutputStream(channel)));
     }
 
     /** One write call for the whole array, not the 8 KB chunks of a stream copy. */
     @Override
     public void put(String key, byte[] content) throws IOException {
-        write(key, temp -> {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+        write(key, channel -> {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
             }
         });
     }
 
     private interface Writer {
-        void write(Path temp) throws IOException;
+        void write(FileChannel temp) throws IOException;
     }
 
     /**
@@ -58,9 +57,9 @@ public final class FileSystemBlobStore implements BlobStore {
         Files.createDirectories(directory);
         Path temp = Files.createTempFile(directory, ".incoming-", ".tmp");
         try {
-            writer.write(temp);
-            try (FileChannel written = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                written.force(true);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                writer.write(channel);
+                channel.force(true);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             force(directory);
