@@ -6,7 +6,8 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 import dev.braid.dataset.DatasetProperties;
@@ -28,16 +29,18 @@ import dev.braid.dataset.storage.RecordBlobs;
  * next sweep, never a row without its blob in a finished upload. Every step is idempotent.
  */
 @Component
-class AbandonedUploads {
+class AbandonedUploads implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(AbandonedUploads.class);
 
     private final JdbcClient jdbc;
+    private final RecordWriter writer;
     private final RecordBlobs blobs;
     private final DatasetProperties properties;
 
-    AbandonedUploads(JdbcClient jdbc, RecordBlobs blobs, DatasetProperties properties) {
+    AbandonedUploads(JdbcClient jdbc, RecordWriter writer, RecordBlobs blobs, DatasetProperties properties) {
         this.jdbc = jdbc;
+        this.writer = writer;
         this.blobs = blobs;
         this.properties = properties;
     }
@@ -45,8 +48,13 @@ class AbandonedUploads {
     private record Upload(UUID id, UUID datasetId, boolean settled) {
     }
 
-    @Scheduled(initialDelay = 0, fixedDelayString = "${braid.dataset.sweep-interval:PT1M}")
-    public void sweep() {
+    /** Every {@code sweep-interval}, from start-up. */
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(this::sweep, properties.sweepInterval());
+    }
+
+    void sweep() {
         long limit = properties.abandonedUploadAfter().toMillis();
         int marked = jdbc.sql("""
                 update dataset.upload set abandoned_at = now()
@@ -61,12 +69,9 @@ class AbandonedUploads {
                 .list();
         int records = 0;
         for (Upload upload : abandoned) {
+            // as a refused upload takes itself back (IngestSession.rollback), the row kept until it has settled
             blobs.delete(RecordBlobs.uploadPrefix(upload.datasetId(), upload.id()));
-            records += jdbc.sql("delete from dataset.record where upload_id = ?").param(upload.id()).update();
-            jdbc.sql("delete from dataset.staged_image where upload_id = ?").param(upload.id()).update();
-            if (upload.settled()) {
-                jdbc.sql("delete from dataset.upload where id = ?").param(upload.id()).update();
-            }
+            records += writer.takeBack(upload.id(), !upload.settled());
         }
         int staged = jdbc.sql("""
                 delete from dataset.staged_image s where not exists (select 1 from dataset.upload u where u.id = s.upload_id)""")

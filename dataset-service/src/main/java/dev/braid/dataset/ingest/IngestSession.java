@@ -159,7 +159,6 @@ final class IngestSession implements AutoCloseable {
         while (!commits.isEmpty()) {
             accepted += join(commits.pollFirst());
         }
-        checkAlive();
         blobs.delete(RecordBlobs.stagedPrefix(dataset.id(), uploadId));
         writer.complete(uploadId);
         return new IngestReport(accepted, candidates - accepted, rejections.firstByLine(), rejections.total(), archive);
@@ -175,7 +174,7 @@ final class IngestSession implements AutoCloseable {
         commits.forEach(IngestSession::await);
         commits.clear();
         blobs.delete(RecordBlobs.uploadPrefix(dataset.id(), uploadId));
-        writer.deleteUpload(dataset.id(), uploadId);
+        writer.takeBack(uploadId, false);
     }
 
     @Override
@@ -207,7 +206,6 @@ final class IngestSession implements AutoCloseable {
 
     /** Inserts the batch; a record that proved a duplicate at the insert has its image blob removed at once. */
     private long commit(List<SealedRecord> records) {
-        checkAlive();
         List<SealedRecord> fresh = records.stream().filter(r -> !r.storedBefore()).toList();
         List<SealedRecord> duplicates = fresh.isEmpty() ? List.of() : writer.write(dataset.id(), uploadId, fresh);
         for (SealedRecord duplicate : duplicates) {

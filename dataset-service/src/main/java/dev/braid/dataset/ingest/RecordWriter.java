@@ -98,12 +98,19 @@ class RecordWriter {
         return duplicates;
     }
 
-    /** Removes the rows of an upload that is refused as a whole (its blobs are already gone), and the upload. */
+    /**
+     * Removes an upload's records and staged entries (its blobs are already gone), and its row unless
+     * {@code keepRow}: the sweep keeps an abandoned upload's row one limit longer, as the intent behind a late blob.
+     * Returns how many records went.
+     */
     @Transactional
-    void deleteUpload(UUID datasetId, UUID uploadId) {
-        jdbc.update("delete from dataset.record where dataset_id = ? and upload_id = ?", datasetId, uploadId);
+    int takeBack(UUID uploadId, boolean keepRow) {
+        int records = jdbc.update("delete from dataset.record where upload_id = ?", uploadId);
         jdbc.update("delete from dataset.staged_image where upload_id = ?", uploadId);
-        jdbc.update("delete from dataset.upload where id = ?", uploadId);
+        if (!keepRow) {
+            jdbc.update("delete from dataset.upload where id = ?", uploadId);
+        }
+        return records;
     }
 
     /**

@@ -6,9 +6,12 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.braid.dataset.DatasetProperties;
 
 /**
  * Moves the sealed images of records written while images lived in PostgreSQL ({@code record.image_ct}) to the
@@ -18,7 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * and the same bytes go to the same key, so a crash in between leaves a row that is moved again at the next run.
  */
 @Component
-class LegacyImages {
+class LegacyImages implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(LegacyImages.class);
     private static final int ROWS_PER_TRANSACTION = 64;
@@ -26,18 +29,25 @@ class LegacyImages {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final RecordBlobs blobs;
+    private final DatasetProperties properties;
 
-    LegacyImages(JdbcClient jdbc, TransactionTemplate transactions, RecordBlobs blobs) {
+    LegacyImages(JdbcClient jdbc, TransactionTemplate transactions, RecordBlobs blobs, DatasetProperties properties) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.blobs = blobs;
+        this.properties = properties;
     }
 
     private record Legacy(UUID id, UUID datasetId, byte[] sealed) {
     }
 
-    @Scheduled(initialDelay = 0, fixedDelayString = "${braid.dataset.sweep-interval:PT1M}")
-    public void move() {
+    /** Every {@code sweep-interval}, from start-up, until nothing is left to move. */
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(this::move, properties.sweepInterval());
+    }
+
+    void move() {
         long moved = 0;
         for (int rows; (rows = moveSome()) > 0;) {
             moved += rows;
