@@ -4,14 +4,12 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +45,7 @@ import dev.braid.launcher.Platform;
 public final class IngestionBenchmark {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String ADMIN_KEY = "benchmark-admin-key";
+    private static final String ADMIN_KEY = ServingBenchmark.ADMIN_KEY;
 
     private IngestionBenchmark() {
     }
@@ -181,15 +179,8 @@ public final class IngestionBenchmark {
 
     /** Starts the platform, creates a dataset and uploads the archive through the gateway. */
     static double ingestThroughput(Path archive, long bytes, int records, Path work) throws Exception {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("BRAID_ROOT", Path.of("").toAbsolutePath().toString());
         Path home = Files.createTempDirectory(work, "home-");
-        env.put("BRAID_HOME", home.toString());
-        env.put("BRAID_ADMIN_KEY", ADMIN_KEY);
-        for (String service : List.of("GATEWAY", "DATASET", "TRAINING", "INFERENCE", "PRIVACY", "POSTGRES")) {
-            env.put("BRAID_" + service + "_PORT", Integer.toString(freePort()));
-            env.put("BRAID_" + service + "_MANAGEMENT_PORT", Integer.toString(freePort()));
-        }
+        Map<String, String> env = ServingBenchmark.environment(home);
         try (Platform platform = Platform.start(env)) {
             String gateway = platform.gatewayUrl();
             // best of two uploads, each into a new dataset, as the raw figure is the best of three: the first also
@@ -306,12 +297,6 @@ public final class IngestionBenchmark {
             for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

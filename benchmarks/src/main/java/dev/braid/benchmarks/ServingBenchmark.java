@@ -69,7 +69,7 @@ import dev.braid.model.TrainingOptions;
 public final class ServingBenchmark {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String ADMIN_KEY = "benchmark-admin-key";
+    static final String ADMIN_KEY = "benchmark-admin-key";
     static final String SECRET = "benchmark-internal-secret-long-enough-for-hmac";
     private static final int[] CONCURRENCY = {1, 8, 32};
 
