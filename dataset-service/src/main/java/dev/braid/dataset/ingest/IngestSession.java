@@ -142,6 +142,7 @@ final class IngestSession implements AutoCloseable {
             List<CompletableFuture<SealedRecord>> records = batch;
             batch = new ArrayList<>();
             batchBytes = 0;
+            candidates += records.size();
             commits.add(CompletableFuture.allOf(records.toArray(CompletableFuture[]::new))
                     .thenApplyAsync(done -> commit(records.stream().map(CompletableFuture::join).toList()), workers));
         }
@@ -212,9 +213,6 @@ final class IngestSession implements AutoCloseable {
             if (duplicate.imageKey() != null) {
                 blobs.delete(duplicate.imageKey());
             }
-        }
-        synchronized (this) {
-            candidates += records.size();
         }
         return fresh.size() - duplicates.size();
     }
