@@ -1,7 +1,11 @@
 package dev.braid.privacy.accountant;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * Rényi differential privacy of the Poisson-subsampled Gaussian mechanism (Mironov, Talwar &amp;
@@ -26,13 +30,23 @@ public final class RdpAccountant {
 
     /** ε for the composition of the mechanisms at δ, over the given orders. */
     public static Epsilon epsilon(List<Mechanism> mechanisms, double delta, List<Double> orders) {
-        return toEpsilon(rdp(mechanisms, orders), orders, delta);
+        return epsilon(mechanisms, delta, orders, Work.unbounded());
+    }
+
+    /** The same, charging each series term to {@code work}. */
+    public static Epsilon epsilon(List<Mechanism> mechanisms, double delta, List<Double> orders, Work work) {
+        return toEpsilon(rdp(mechanisms, orders, work), orders, delta);
     }
 
     /** The composed RDP curve: for each order, the sum over mechanisms of steps × RDP of one step. */
     public static double[] rdp(List<Mechanism> mechanisms, List<Double> orders) {
+        return rdp(mechanisms, orders, Work.unbounded());
+    }
+
+    /** The same, charging each series term to {@code work}. */
+    public static double[] rdp(List<Mechanism> mechanisms, List<Double> orders, Work work) {
         // mechanisms with the same q and σ share one series per order: their steps simply add
-        java.util.Map<List<Double>, Long> steps = new java.util.LinkedHashMap<>();
+        Map<List<Double>, Long> steps = new LinkedHashMap<>();
         for (Mechanism m : mechanisms) {
             if (m.steps() > 0) {
                 steps.merge(List.of(m.sampleRate(), m.noiseMultiplier()), m.steps(), Long::sum);
@@ -41,7 +55,7 @@ public final class RdpAccountant {
         double[] total = new double[orders.size()];
         steps.forEach((mechanism, count) -> {
             for (int i = 0; i < total.length; i++) {
-                total[i] += rdpOfOneStep(mechanism.get(0), mechanism.get(1), orders.get(i)) * count;
+                total[i] += rdpOfOneStep(mechanism.get(0), mechanism.get(1), orders.get(i), work) * count;
             }
         });
         return total;
@@ -53,7 +67,7 @@ public final class RdpAccountant {
      * give (a NaN, a subtraction that would go negative, a clearly negative sum) is +∞, meaning "no
      * guarantee at this order", which can only make a budget stricter, never looser.
      */
-    static double rdpOfOneStep(double q, double sigma, double alpha) {
+    static double rdpOfOneStep(double q, double sigma, double alpha, Work work) {
         if (q == 0) {
             return 0;
         }
@@ -68,7 +82,8 @@ public final class RdpAccountant {
         }
         double rdp;
         try {
-            double logA = alpha == Math.rint(alpha) ? logAIntegerOrder(q, sigma, (int) alpha) : logAFractionalOrder(q, sigma, alpha);
+            double logA = alpha == Math.rint(alpha) ? logAIntegerOrder(q, sigma, (int) alpha, work)
+                    : logAFractionalOrder(q, sigma, alpha, work);
             rdp = logA / (alpha - 1);
         }
         catch (ArithmeticException e) {
@@ -97,7 +112,8 @@ public final class RdpAccountant {
     }
 
     /** log A_α for integer α: the binomial sum Σ C(α,i) q^i (1-q)^{α-i} exp((i²-i)/(2σ²)). */
-    static double logAIntegerOrder(double q, double sigma, int alpha) {
+    static double logAIntegerOrder(double q, double sigma, int alpha, Work work) {
+        work.charge(alpha + 1L);
         double logA = Double.NEGATIVE_INFINITY;
         double logBinomial = 0; // log C(α, i), carried from i - 1 so that an order costs α + 1 terms
         for (int i = 0; i <= alpha; i++) {
@@ -121,7 +137,7 @@ public final class RdpAccountant {
      * at most a few thousand terms; a series still going after {@link #MAX_SERIES_TERMS} (large q
      * with a very large σ) gives no guarantee at this order, and the integer orders still do.
      */
-    static double logAFractionalOrder(double q, double sigma, double alpha) {
+    static double logAFractionalOrder(double q, double sigma, double alpha, Work work) {
         double logA0 = Double.NEGATIVE_INFINITY;
         double logA1 = Double.NEGATIVE_INFINITY;
         double z0 = sigma * sigma * Math.log(1 / q - 1) + 0.5;
@@ -147,9 +163,11 @@ public final class RdpAccountant {
                 logA1 = LogMath.logSub(logA1, logS1);
             }
             if (Math.max(logS0, logS1) < -30) {
+                work.charge(i + 1L);
                 return LogMath.logAdd(logA0, logA1);
             }
         }
+        work.charge(MAX_SERIES_TERMS);
         return Double.POSITIVE_INFINITY; // did not converge: no finite guarantee at this order
     }
 
@@ -192,25 +210,30 @@ public final class RdpAccountant {
      * under the tolerance or {@link #MAX_BISECTIONS} is reached, returning the upper end, which always
      * fits. Empty when even σ = 10⁶ does not fit.
      */
-    public static java.util.Optional<Noise> noiseMultiplier(double targetEpsilon, double delta, double q, long steps,
+    public static Optional<Noise> noiseMultiplier(double targetEpsilon, double delta, double q, long steps,
             double tolerance, List<Double> orders) {
-        return noiseMultiplier(targetEpsilon, delta, q, steps, tolerance, orders, List.of());
+        return noiseMultiplier(targetEpsilon, delta, q, steps, tolerance, orders, List.of(), Work.unbounded());
     }
 
     /**
      * The same search with other mechanisms composed alongside (a job's noisy choice of its
-     * fusion weight, say): the σ found makes the whole composition fit the target.
+     * fusion weight, say): the σ found makes the whole composition fit the target. Their curve is
+     * summed once: only the searched mechanism's changes from one evaluation to the next. Every
+     * series term is charged to {@code work}.
      */
-    public static java.util.Optional<Noise> noiseMultiplier(double targetEpsilon, double delta, double q, long steps,
-            double tolerance, List<Double> orders, List<Mechanism> alongside) {
+    public static Optional<Noise> noiseMultiplier(double targetEpsilon, double delta, double q, long steps,
+            double tolerance, List<Double> orders, List<Mechanism> alongside, Work work) {
+        double[] fixed = rdp(alongside, orders, work);
         if (q == 0 || steps == 0) {
-            double fixed = alongside.isEmpty() ? 0 : epsilon(alongside, delta, orders).epsilon();
-            return fixed <= targetEpsilon ? java.util.Optional.of(new Noise(0, fixed)) : java.util.Optional.empty();
+            double epsilon = alongside.isEmpty() ? 0 : toEpsilon(fixed, orders, delta).epsilon();
+            return epsilon <= targetEpsilon ? Optional.of(new Noise(0, epsilon)) : Optional.empty();
         }
-        java.util.function.DoubleUnaryOperator epsilonAt = sigma -> {
-            List<Mechanism> all = new ArrayList<>(alongside);
-            all.add(new Mechanism(q, sigma, steps));
-            return epsilon(all, delta, orders).epsilon();
+        DoubleUnaryOperator epsilonAt = sigma -> {
+            double[] curve = rdp(List.of(new Mechanism(q, sigma, steps)), orders, work);
+            for (int i = 0; i < curve.length; i++) {
+                curve[i] = fixed[i] + curve[i];
+            }
+            return toEpsilon(curve, orders, delta).epsilon();
         };
         double sigmaLow = 0;
         double sigmaHigh = 10;
@@ -218,7 +241,7 @@ public final class RdpAccountant {
         while (epsHigh > targetEpsilon) {
             sigmaHigh *= 2;
             if (sigmaHigh > MAX_SIGMA) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             epsHigh = epsilonAt.applyAsDouble(sigmaHigh);
         }
@@ -233,7 +256,7 @@ public final class RdpAccountant {
                 sigmaLow = sigma;
             }
         }
-        return java.util.Optional.of(new Noise(sigmaHigh, epsHigh));
+        return Optional.of(new Noise(sigmaHigh, epsHigh));
     }
 
     private static List<Double> defaultOrders() {

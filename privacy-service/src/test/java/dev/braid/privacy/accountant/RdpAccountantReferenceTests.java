@@ -42,7 +42,7 @@ class RdpAccountantReferenceTests {
             for (double sigma : NOISE) {
                 for (double alpha : ORDERS) {
                     double expected = IndependentReference.rdp(q, sigma, alpha);
-                    double actual = RdpAccountant.rdpOfOneStep(q, sigma, alpha);
+                    double actual = RdpAccountant.rdpOfOneStep(q, sigma, alpha, Work.unbounded());
                     // the series stops at terms of e^-30, as Opacus's: at most 1e-12 of RDP per step left off
                     assertThat(actual).as("RDP(q=%s, σ=%s, α=%s)", q, sigma, alpha)
                             .isCloseTo(expected, org.assertj.core.data.Offset.offset(Math.max(1e-6 * expected, 1e-12)));
@@ -56,7 +56,7 @@ class RdpAccountantReferenceTests {
         for (double sigma : new double[] {0.8, 2, 6}) {
             for (double alpha : new double[] {1.5, 2, 7.5, 32}) {
                 double closedForm = alpha / (2 * sigma * sigma);
-                assertThat(RdpAccountant.rdpOfOneStep(1 - 1e-9, sigma, alpha)).as("σ=%s α=%s", sigma, alpha)
+                assertThat(RdpAccountant.rdpOfOneStep(1 - 1e-9, sigma, alpha, Work.unbounded())).as("σ=%s α=%s", sigma, alpha)
                         .isCloseTo(closedForm, org.assertj.core.data.Percentage.withPercentage(1e-3))
                         .isLessThanOrEqualTo(closedForm * (1 + 1e-12));
             }

@@ -19,8 +19,8 @@ class RdpAccountantTests {
         double a2 = (1 - q) * (1 - q) + 2 * q * (1 - q) + q * q * e1;
         double a3 = Math.pow(1 - q, 3) + 3 * q * (1 - q) * (1 - q) + 3 * q * q * (1 - q) * e1 + q * q * q * e3;
 
-        assertThat(RdpAccountant.rdpOfOneStep(q, sigma, 2)).isCloseTo(Math.log(a2), withPercentage(1e-10));
-        assertThat(RdpAccountant.rdpOfOneStep(q, sigma, 3)).isCloseTo(Math.log(a3) / 2, withPercentage(1e-10));
+        assertThat(RdpAccountant.rdpOfOneStep(q, sigma, 2, Work.unbounded())).isCloseTo(Math.log(a2), withPercentage(1e-10));
+        assertThat(RdpAccountant.rdpOfOneStep(q, sigma, 3, Work.unbounded())).isCloseTo(Math.log(a3) / 2, withPercentage(1e-10));
     }
 
     @Test
@@ -44,22 +44,22 @@ class RdpAccountantTests {
     @Test
     void shouldMatchPublishedReferenceValues() {
         // the reference values of TensorFlow Privacy's and Opacus's RDP tests
-        assertThat(RdpAccountant.rdpOfOneStep(0.1, 2, 5) * 10).isCloseTo(0.07737, within(5e-6));
+        assertThat(RdpAccountant.rdpOfOneStep(0.1, 2, 5, Work.unbounded()) * 10).isCloseTo(0.07737, within(5e-6));
         double[] expected = {6.5007e-04, 1.0854e-03, 2.1808e-03, 2.3846e-02, 1.6742e+02};
         double[] orders = {1.5, 2.5, 5, 50, 100};
         for (int i = 0; i < orders.length; i++) {
-            assertThat(RdpAccountant.rdpOfOneStep(0.01, 2.5, orders[i]) * 50).isCloseTo(expected[i], withPercentage(0.01));
+            assertThat(RdpAccountant.rdpOfOneStep(0.01, 2.5, orders[i], Work.unbounded()) * 50).isCloseTo(expected[i], withPercentage(0.01));
         }
-        assertThat(RdpAccountant.rdpOfOneStep(0.01, 2.5, Double.POSITIVE_INFINITY)).isInfinite();
+        assertThat(RdpAccountant.rdpOfOneStep(0.01, 2.5, Double.POSITIVE_INFINITY, Work.unbounded())).isInfinite();
     }
 
     @Test
     void shouldBeContinuousAndNonDecreasingInTheOrder() {
-        double atTwo = RdpAccountant.rdpOfOneStep(0.02, 1.1, 2);
-        assertThat(RdpAccountant.rdpOfOneStep(0.02, 1.1, 2.0001)).isCloseTo(atTwo, withPercentage(0.1));
+        double atTwo = RdpAccountant.rdpOfOneStep(0.02, 1.1, 2, Work.unbounded());
+        assertThat(RdpAccountant.rdpOfOneStep(0.02, 1.1, 2.0001, Work.unbounded())).isCloseTo(atTwo, withPercentage(0.1));
         double previous = 0;
         for (double alpha : RdpAccountant.DEFAULT_ORDERS) {
-            double rdp = RdpAccountant.rdpOfOneStep(0.004, 1.1, alpha);
+            double rdp = RdpAccountant.rdpOfOneStep(0.004, 1.1, alpha, Work.unbounded());
             assertThat(rdp).isGreaterThanOrEqualTo(previous * (1 - 1e-9));
             previous = rdp;
         }
@@ -67,8 +67,8 @@ class RdpAccountantTests {
 
     @Test
     void shouldHandleTheEdgesExplicitly() {
-        assertThat(RdpAccountant.rdpOfOneStep(0, 1, 5)).isZero();
-        assertThat(RdpAccountant.rdpOfOneStep(0.1, 0, 5)).isInfinite();
+        assertThat(RdpAccountant.rdpOfOneStep(0, 1, 5, Work.unbounded())).isZero();
+        assertThat(RdpAccountant.rdpOfOneStep(0.1, 0, 5, Work.unbounded())).isInfinite();
         RdpAccountant.Epsilon huge = RdpAccountant.epsilon(
                 List.of(new RdpAccountant.Mechanism(0.004, 1.1, 1_000_000_000L)), 1e-5, RdpAccountant.DEFAULT_ORDERS);
         assertThat(huge.epsilon()).isFinite().isGreaterThan(100);
@@ -101,7 +101,7 @@ class RdpAccountantTests {
         RdpAccountant.Noise alone = RdpAccountant.noiseMultiplier(3.0, 1e-5, 0.02, 2000, 1e-4, RdpAccountant.DEFAULT_ORDERS)
                 .orElseThrow();
         RdpAccountant.Noise withSelection = RdpAccountant.noiseMultiplier(3.0, 1e-5, 0.02, 2000, 1e-4, RdpAccountant.DEFAULT_ORDERS,
-                selection).orElseThrow();
+                selection, Work.unbounded()).orElseThrow();
 
         double composed = RdpAccountant.epsilon(List.of(new RdpAccountant.Mechanism(0.02, withSelection.noiseMultiplier(), 2000),
                 selection.get(0)), 1e-5, RdpAccountant.DEFAULT_ORDERS).epsilon();
@@ -109,7 +109,7 @@ class RdpAccountantTests {
                 .isCloseTo(withSelection.epsilon(), withPercentage(1e-9));
         assertThat(withSelection.noiseMultiplier()).as("room left for the selection costs noise").isGreaterThan(alone.noiseMultiplier());
         assertThat(RdpAccountant.noiseMultiplier(0.01, 1e-5, 0.02, 2000, 1e-4, RdpAccountant.DEFAULT_ORDERS,
-                List.of(new RdpAccountant.Mechanism(1, 0.5, 1)))).as("the fixed part alone is over the target").isEmpty();
+                List.of(new RdpAccountant.Mechanism(1, 0.5, 1)), Work.unbounded())).as("the fixed part alone is over the target").isEmpty();
     }
 
     @Test
