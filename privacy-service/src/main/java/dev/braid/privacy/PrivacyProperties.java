@@ -44,11 +44,13 @@ public record PrivacyProperties(String masterKey, @Valid @DefaultValue Rewrap re
      * @param threads threads that compute accountant answers, apart from the web server's: the key and
      *        ledger calls every service depends on never wait behind them
      * @param queue requests that may wait for those threads; more are refused with 429
+     * @param perTenant places, running or waiting, one tenant may hold: a tenant that floods the
+     *        accountant gets 429s while the others still have the rest
      * @param auditRetention how long an accountant answer's audit row is kept
      */
     public record Accountant(@DefaultValue("64") @Min(1) int maxMechanisms, @DefaultValue("256") @Min(1) int maxOrders,
             @DefaultValue("2048") @Min(1) int maxSeries, @DefaultValue("1500000") @Min(1) long maxWork,
-            @DefaultValue("1") @Min(1) int threads, @DefaultValue("4") @Min(1) int queue,
+            @DefaultValue("1") @Min(1) int threads, @DefaultValue("4") @Min(1) int queue, @DefaultValue("2") @Min(1) int perTenant,
             @DefaultValue("30d") Duration auditRetention) {
     }
 }

@@ -1,18 +1,11 @@
 package dev.braid.inference.prediction;
 
-import org.springframework.http.HttpStatus;
-
-import dev.braid.common.problem.ApiException;
+import dev.braid.common.problem.TooManyRequests;
 
 /** 429: the model's batching queue has no room; the client should retry after a second. */
-final class QueueFull extends ApiException {
+final class QueueFull extends TooManyRequests {
 
     QueueFull(String detail) {
-        super(HttpStatus.TOO_MANY_REQUESTS, "queue-full", detail);
-    }
-
-    @Override
-    public long retryAfterSeconds() {
-        return 1;
+        super("queue-full", detail, 1);
     }
 }

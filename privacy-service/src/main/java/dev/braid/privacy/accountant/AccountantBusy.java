@@ -1,14 +1,12 @@
 package dev.braid.privacy.accountant;
 
-import org.springframework.http.HttpStatus;
+import dev.braid.common.problem.TooManyRequests;
 
-import dev.braid.common.problem.ApiException;
-
-/** 429: the accountant's threads are busy and its queue is full; the client should retry after a second. */
-final class AccountantBusy extends ApiException {
+/** 429: the accountant's places are taken; the client should retry after a second. */
+final class AccountantBusy extends TooManyRequests {
 
     private AccountantBusy(String detail) {
-        super(HttpStatus.TOO_MANY_REQUESTS, "accountant-busy", detail);
+        super("accountant-busy", detail, 1);
     }
 
     static AccountantBusy queueFull(int threads, int queued) {
@@ -16,8 +14,8 @@ final class AccountantBusy extends ApiException {
                 + " waiting); try again shortly");
     }
 
-    @Override
-    public long retryAfterSeconds() {
-        return 1;
+    static AccountantBusy tenantShareFull(int perTenant) {
+        return new AccountantBusy("This tenant already has " + perTenant
+                + " accountant requests running or waiting, the most one tenant may; try again shortly");
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.springframework.stereotype.Service;
 
 import dev.braid.common.problem.ApiException;
+import dev.braid.common.security.CallerContext;
 import dev.braid.privacy.PrivacyProperties;
 
 /**
@@ -42,7 +43,7 @@ public class AccountantService {
                     + " mechanism-order pairs per request (" + mechanisms.size() + " mechanisms × " + effectiveOrders.size()
                     + " orders asked)");
         }
-        RdpAccountant.Epsilon result = limited(() -> pool.compute(work -> RdpAccountant.epsilon(mechanisms, delta, effectiveOrders,
+        RdpAccountant.Epsilon result = limited(() -> pool.compute(CallerContext.tenant(), work -> RdpAccountant.epsilon(mechanisms, delta, effectiveOrders,
                 work)));
         if (Double.isInfinite(result.epsilon()) || Double.isNaN(result.epsilon())) {
             throw ApiException.unprocessable("no-finite-guarantee",
@@ -62,7 +63,7 @@ public class AccountantService {
             throw ApiException.badRequest("too-many-mechanisms",
                     "At most " + (limits.maxMechanisms() - 1) + " mechanisms alongside the searched one");
         }
-        RdpAccountant.Noise noise = limited(() -> pool.compute(work -> RdpAccountant.noiseMultiplier(targetEpsilon, delta, q, steps,
+        RdpAccountant.Noise noise = limited(() -> pool.compute(CallerContext.tenant(), work -> RdpAccountant.noiseMultiplier(targetEpsilon, delta, q, steps,
                         tolerance, RdpAccountant.DEFAULT_ORDERS, alongside, work)))
                 .orElseThrow(() -> ApiException.unprocessable("budget-too-low",
                         "No noise multiplier up to 10^6 brings ε down to " + targetEpsilon + " for these steps and sampling rate"));

@@ -14,6 +14,7 @@ import dev.braid.common.internalapi.BudgetLedgerApi.OpenReservation;
 import dev.braid.common.internalapi.DataKeysApi;
 import dev.braid.common.problem.ApiException;
 import dev.braid.common.problem.ServiceUnavailable;
+import dev.braid.common.problem.TooManyRequests;
 
 /** The privacy service: a dataset's budget ledger, the accountant and, through {@link #keys()}, its data key. Called as the job's tenant. */
 @Component
@@ -80,6 +81,11 @@ public class PrivacyClient {
             catch (HttpClientErrorException.UnprocessableContent ex) {
                 throw ApiException.unprocessable("target-epsilon-unreachable", detailOf(ex,
                         "No noise multiplier brings the job's ε down to " + targetEpsilon));
+            }
+            catch (HttpClientErrorException.TooManyRequests ex) {
+                // the accountant's places are taken (by this tenant's own requests, or all of them): the
+                // submit is refused the same way, and nothing was reserved
+                throw new TooManyRequests("accountant-busy", detailOf(ex, "The privacy accountant is busy; try again shortly"), 1);
             }
         }).noiseMultiplier();
     }
