@@ -64,6 +64,69 @@ class GatewayEdgeTests extends PlatformTest {
     }
 
     @Test
+    void shouldKeepTheOperatorKeyOutOfEveryTenantAdminsReach() {
+        // the operator key belongs to tenant default; an admin of default thinks like an attacker
+        String defaultAdmin = createKey("default", "admin");
+        JsonNode seen = gateway.get("/api/v1/admin/api-keys?size=500", defaultAdmin).json();
+        assertThat(seen.path("items").findValuesAsString("role")).isNotEmpty().doesNotContain("operator");
+        assertThat(seen.path("total").asLong()).as("counted as listed").isEqualTo(seen.path("items").size());
+        String operatorId = null;
+        for (JsonNode key : gateway.get("/api/v1/admin/api-keys?tenant=default&size=500", ADMIN_KEY).json().path("items")) {
+            if ("operator".equals(key.path("role").stringValue()) && key.path("revokedAt").isMissingNode()) {
+                operatorId = key.path("id").stringValue();
+            }
+        }
+        assertThat(operatorId).as("the operator sees its own key").isNotNull();
+
+        Http.Response throttle = gateway.patchJson("/api/v1/admin/api-keys/" + operatorId, defaultAdmin,
+                Map.of("rateLimit", Map.of("requestsPerSecond", 1, "burst", 1)));
+        assertThat(throttle.status()).as(throttle.body()).isEqualTo(404);
+        Http.Response revoke = gateway.delete("/api/v1/admin/api-keys/" + operatorId, defaultAdmin);
+        assertThat(revoke.status()).as(revoke.body()).isEqualTo(404);
+
+        JsonNode operator = gateway.get("/api/v1/admin/api-keys?tenant=default&size=500", ADMIN_KEY).json();
+        for (JsonNode key : operator.path("items")) {
+            if (key.path("id").stringValue().equals(operatorId)) {
+                assertThat(key.has("revokedAt")).isFalse();
+                assertThat(key.has("rateLimit")).isFalse();
+            }
+        }
+        assertThat(gateway.get("/api/v1/admin/api-keys?tenant=globex", ADMIN_KEY).status()).as("still the operator").isEqualTo(200);
+    }
+
+    @Test
+    void shouldRestoreTheOperatorKeyOfBraidAdminKeyWhenTheGatewayRestarts() throws Exception {
+        // a key revoked and throttled before only an operator could touch it (or by hand in the database)
+        try (var db = java.sql.DriverManager.getConnection(dev.braid.testing.EmbeddedPostgresExtension.jdbcUrl(), "postgres",
+                "postgres"); var update = db.createStatement()) {
+            assertThat(update.executeUpdate("update gateway.api_key set revoked_at = now(), role = 'ADMIN',"
+                    + " rate_limit_per_second = 1, rate_limit_burst = 1 where name = 'bootstrap (BRAID_ADMIN_KEY)'")).isEqualTo(1);
+        }
+        Process old = platform.process("gateway-service");
+        old.destroyForcibly().waitFor();
+        long deadline = System.nanoTime() + E2ePlatform.START_WAIT.toNanos();
+        Http.Response operatorOnly = null;
+        while (System.nanoTime() < deadline && (operatorOnly == null || operatorOnly.status() != 200)) {
+            Thread.sleep(500);
+            if (platform.process("gateway-service") != old) {
+                try {
+                    operatorOnly = gateway.get("/api/v1/admin/api-keys?tenant=globex", ADMIN_KEY);
+                }
+                catch (RuntimeException ex) {
+                    // the new gateway is not listening yet
+                }
+            }
+        }
+        assertThat(operatorOnly).as("the gateway came back").isNotNull();
+        assertThat(operatorOnly.status()).as("another tenant's keys: the operator again").isEqualTo(200);
+        for (int i = 0; i < 5; i++) {
+            assertThat(gateway.get("/api/v1/datasets", ADMIN_KEY).status()).as("no limit of 1/s left on it").isEqualTo(200);
+        }
+        String log = Files.readString(platform.home().resolve("logs").resolve("gateway-service.log"));
+        assertThat(log).contains("is the active, unlimited operator key of tenant 'default' again");
+    }
+
+    @Test
     void shouldRefusePathsThatCouldResolveToInternalEndpoints() {
         for (String path : List.of("/api/v1/privacy/%2e%2e/%2e%2e/%2e%2e/internal/keys", "/api/v1/privacy/..;/..;/..;/internal/keys",
                 "/api/v1/privacy/../../../internal/keys", "/api/v1/datasets/..%2f..%2f..%2finternal%2fdatasets",

@@ -47,6 +47,11 @@ final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    Response patchJson(String path, String key, Object body) {
+        return send(builder(path, key).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    }
+
     Response options(String path, String... headers) {
         return send(builder(path, null, headers).method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
     }

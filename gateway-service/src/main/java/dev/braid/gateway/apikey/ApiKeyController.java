@@ -115,7 +115,7 @@ class ApiKeyController {
         ApiKeyPrincipal caller = admin(exchange);
         String of = tenant == null || tenant.isBlank() ? caller.tenant() : tenant;
         return Mono.fromCallable(() -> new ApiKeyPage(keys.list(caller, of, page, size).stream().map(ApiKeyResponse::of).toList(),
-                        page, size, keys.count(of)))
+                        page, size, keys.count(caller, of)))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 

@@ -52,6 +52,24 @@ class ApiKeyRepository {
                 .param(hash).update() == 1;
     }
 
+    /**
+     * Makes the key with this hash an active operator of the tenant with no limit of its own, whatever
+     * was done to it; false when no such key exists or it already was one.
+     */
+    boolean restoreOperator(byte[] hash, String tenant) {
+        return jdbc.sql("""
+                update gateway.api_key set role = 'OPERATOR', revoked_at = null, rate_limit_per_second = null,
+                    rate_limit_burst = null
+                where key_hash = ? and tenant_id = ? and (role <> 'OPERATOR' or revoked_at is not null
+                    or rate_limit_per_second is not null or rate_limit_burst is not null)""")
+                .params(hash, tenant).update() == 1;
+    }
+
+    /** The tenant of the key with this hash, if there is one. */
+    Optional<String> tenantOf(byte[] hash) {
+        return jdbc.sql("select tenant_id from gateway.api_key where key_hash = ?").param(hash).query(String.class).optional();
+    }
+
     /** Sets the key's own rate limit, or back to the default with {@code null}; false when the key is not active. */
     boolean updateRateLimit(UUID id, ApiKeyPrincipal.RateLimit limit) {
         return jdbc.sql("update gateway.api_key set rate_limit_per_second = ?, rate_limit_burst = ? where id = ? and revoked_at is null")
@@ -68,15 +86,17 @@ class ApiKeyRepository {
                 .query(Boolean.class).single();
     }
 
-    List<StoredKey> findByTenant(String tenant, int page, int size) {
-        return jdbc.sql("select * from gateway.api_key where tenant_id = ? order by created_at, id limit ? offset ?")
-                .params(tenant, size, (long) page * size)
+    List<StoredKey> findByTenant(String tenant, boolean withOperators, int page, int size) {
+        return jdbc.sql("select * from gateway.api_key where tenant_id = ? and (? or role <> 'OPERATOR') "
+                        + "order by created_at, id limit ? offset ?")
+                .params(tenant, withOperators, size, (long) page * size)
                 .query(ApiKeyRepository::map)
                 .list();
     }
 
-    long countByTenant(String tenant) {
-        return jdbc.sql("select count(*) from gateway.api_key where tenant_id = ?").param(tenant).query(Long.class).single();
+    long countByTenant(String tenant, boolean withOperators) {
+        return jdbc.sql("select count(*) from gateway.api_key where tenant_id = ? and (? or role <> 'OPERATOR')")
+                .params(tenant, withOperators).query(Long.class).single();
     }
 
     boolean revoke(UUID id) {

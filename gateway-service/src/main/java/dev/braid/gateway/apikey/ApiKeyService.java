@@ -73,13 +73,14 @@ public class ApiKeyService {
         return new CreatedKey(id, tenant, role, name, key, stored.createdAt(), stored.rateLimit());
     }
 
+    /** The tenant's keys; operator keys only to the operator (the bootstrap key lives in tenant {@code default}). */
     List<ApiKeyRepository.StoredKey> list(ApiKeyPrincipal caller, String tenant, int page, int size) {
         requireAdministers(caller, tenant);
-        return repository.findByTenant(tenant, page, size);
+        return repository.findByTenant(tenant, seesOperators(caller), page, size);
     }
 
-    long count(String tenant) {
-        return repository.countByTenant(tenant);
+    long count(ApiKeyPrincipal caller, String tenant) {
+        return repository.countByTenant(tenant, seesOperators(caller));
     }
 
     void revoke(ApiKeyPrincipal caller, UUID id) {
@@ -100,10 +101,19 @@ public class ApiKeyService {
         return repository.findById(id).orElseThrow();
     }
 
-    /** The key, when the caller administers its tenant; another tenant's key is reported as not existing at all. */
+    /**
+     * The key, when the caller administers it: its tenant's, and an operator key only for the
+     * operator, so no tenant admin can revoke or throttle the platform's way in. Any other key is
+     * reported as not existing at all.
+     */
     private ApiKeyRepository.StoredKey administered(ApiKeyPrincipal caller, UUID id) {
-        return repository.findById(id).filter(k -> caller.mayAdminister(k.tenant()))
+        return repository.findById(id)
+                .filter(k -> caller.mayAdminister(k.tenant()) && (k.role() != Role.OPERATOR || seesOperators(caller)))
                 .orElseThrow(() -> ApiException.notFound("API key", id));
+    }
+
+    private static boolean seesOperators(ApiKeyPrincipal caller) {
+        return caller.role() == Role.OPERATOR;
     }
 
     private static void requireAdministers(ApiKeyPrincipal caller, String tenant) {

@@ -49,14 +49,7 @@ class BootstrapAdminKey implements SmartInitializingSingleton {
     public void afterSingletonsInstantiated() {
         String configured = gateway.adminKey();
         if (configured != null && !configured.isBlank()) {
-            byte[] hash = ApiKeys.hash(configured.strip());
-            if (repository.insert(UUID.randomUUID(), gateway.bootstrapTenant(), Role.OPERATOR, "bootstrap (BRAID_ADMIN_KEY)", hash,
-                    null)) {
-                log.info("Registered the operator key from BRAID_ADMIN_KEY for tenant '{}'", gateway.bootstrapTenant());
-            }
-            else {
-                repository.promoteToOperator(hash); // registered as a plain admin before the operator role existed
-            }
+            restoreConfiguredKey(ApiKeys.hash(configured.strip()));
             return;
         }
         String created = transactions.execute(status -> {
@@ -80,6 +73,33 @@ class BootstrapAdminKey implements SmartInitializingSingleton {
                 System.console().printf("%nBraid bootstrap operator key (shown once): %s%n%n", created);
             }
         }
+    }
+
+    /**
+     * The key in {@code BRAID_ADMIN_KEY} is the operator's, whatever happened to it since: registered
+     * when new; otherwise made an active operator again with no limit of its own (it may have been
+     * registered as a plain admin before the operator role existed, or revoked or throttled, by
+     * anyone, before only operators could). A key of that hash in another tenant is a configuration
+     * this gateway will not guess about: it refuses to start.
+     */
+    private void restoreConfiguredKey(byte[] hash) {
+        String tenant = gateway.bootstrapTenant();
+        transactions.executeWithoutResult(status -> {
+            repository.lockBootstrap();
+            if (repository.insert(UUID.randomUUID(), tenant, Role.OPERATOR, "bootstrap (BRAID_ADMIN_KEY)", hash, null)) {
+                log.info("Registered the operator key from BRAID_ADMIN_KEY for tenant '{}'", tenant);
+                return;
+            }
+            String owner = repository.tenantOf(hash).orElseThrow();
+            if (!owner.equals(tenant)) {
+                throw new IllegalStateException("BRAID_ADMIN_KEY is registered as a key of tenant '" + owner
+                        + "', not of the bootstrap tenant '" + tenant + "': refusing to start rather than guess which is meant");
+            }
+            if (repository.restoreOperator(hash, tenant)) {
+                log.warn("The operator key from BRAID_ADMIN_KEY had been revoked, demoted or given a rate limit; it is the "
+                        + "active, unlimited operator key of tenant '{}' again", tenant);
+            }
+        });
     }
 
     /** The key a previous start wrote, if its file is there. */

@@ -117,6 +117,25 @@ class BootstrapAndKeysTests {
     }
 
     @Test
+    void shouldLetOnlyTheOperatorSeeChangeOrRevokeAnOperatorKey() throws Exception {
+        String operator = Files.readString(home.resolve("admin.key")).strip();
+        String operatorId = jdbc.sql("select id::text from gateway.api_key where name = 'bootstrap'").query(String.class).single();
+        String defaultAdmin = JSON.readTree(send("POST", "/api/v1/admin/api-keys", operator,
+                "{\"tenant\":\"default\",\"role\":\"admin\"}").body()).path("key").stringValue();
+
+        JsonNode listed = JSON.readTree(send("GET", "/api/v1/admin/api-keys?size=500", defaultAdmin, null).body());
+        assertThat(listed.path("items").findValuesAsString("id")).isNotEmpty().doesNotContain(operatorId);
+        assertThat(listed.path("total").asLong()).isEqualTo(listed.path("items").size());
+        assertThat(send("PATCH", "/api/v1/admin/api-keys/" + operatorId, defaultAdmin,
+                "{\"rateLimit\":{\"requestsPerSecond\":1,\"burst\":1}}").statusCode()).isEqualTo(404);
+        assertThat(send("DELETE", "/api/v1/admin/api-keys/" + operatorId, defaultAdmin, null).statusCode()).isEqualTo(404);
+        assertThat(jdbc.sql("select revoked_at is null and rate_limit_per_second is null from gateway.api_key where id = ?::uuid")
+                .param(operatorId).query(Boolean.class).single()).as("untouched").isTrue();
+        assertThat(JSON.readTree(send("GET", "/api/v1/admin/api-keys?tenant=default&size=500", operator, null).body())
+                .path("items").findValuesAsString("id")).as("the operator sees it").contains(operatorId);
+    }
+
+    @Test
     void shouldThrottleAKeyByTheLimitItsAdminSetAndLiftItAgain() throws Exception {
         String operator = Files.readString(home.resolve("admin.key")).strip();
         JsonNode created = JSON.readTree(send("POST", "/api/v1/admin/api-keys", operator,
