@@ -44,11 +44,19 @@ public record DatasetProperties(
      * @param maxUncompressed total bytes an archive may expand to
      * @param maxRatio how many times larger than its compressed size an archive may expand (checked once past 1 MB)
      * @param maxEntries entries an archive (or parts a multipart body) may hold
-     * @param maxWaiting what manifest records waiting for an image that comes later in the archive may
-     *        hold in memory together (their texts and paths)
+     * @param maxWaiting what one upload may hold in memory between entries: manifest records waiting for an
+     *        image that comes later in the archive, and the paths it has seen (413 past it)
+     * @param maxHeldTotal what all uploads together may hold so (503 with Retry-After past it): with the
+     *        512 MB heap {@code ./braid up} gives the service, a third of it
+     * @param maxImageWriteRatio how many times the image bytes it carries an upload may write: each record
+     *        stores its own sealed copy of its image, so an image named by many records is written many times
+     * @param imageWriteAllowance image bytes an upload may always write beyond that ratio (a small dataset
+     *        whose records share one picture)
      */
     public record Archive(@DefaultValue("8GB") DataSize maxUncompressed, @DefaultValue("100") @Min(1) int maxRatio,
-            @DefaultValue("1000000") @Min(1) int maxEntries, @DefaultValue("256MB") DataSize maxWaiting) {
+            @DefaultValue("1000000") @Min(1) int maxEntries, @DefaultValue("64MB") DataSize maxWaiting,
+            @DefaultValue("160MB") DataSize maxHeldTotal, @DefaultValue("8") @Min(1) int maxImageWriteRatio,
+            @DefaultValue("64MB") DataSize imageWriteAllowance) {
     }
 
     /**

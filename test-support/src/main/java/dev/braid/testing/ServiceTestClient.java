@@ -73,6 +73,21 @@ public final class ServiceTestClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
+    /**
+     * A POST whose body the caller writes, chunk by chunk, as slowly as it likes: each flush of the
+     * connection's output stream sends what was written. (The JDK client reads a streamed body on the
+     * thread that would send it, so a body that pauses would not be sent at all.)
+     */
+    public java.net.HttpURLConnection openPost(String path, String tenant, String contentType) throws IOException {
+        java.net.HttpURLConnection connection = (java.net.HttpURLConnection) URI.create(baseUrl + path).toURL().openConnection();
+        connection.setRequestMethod("POST");
+        connection.setDoOutput(true);
+        connection.setChunkedStreamingMode(8192);
+        connection.setRequestProperty("Content-Type", contentType);
+        connection.setRequestProperty(InternalTokenCodec.HEADER, codec.issue(tenant, Role.MEMBER, "test-key", "test-request"));
+        return connection;
+    }
+
     /** A request without any internal token, as if someone called the service port directly. */
     public Response getWithoutToken(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());

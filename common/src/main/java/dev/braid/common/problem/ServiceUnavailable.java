@@ -13,6 +13,11 @@ public final class ServiceUnavailable extends ApiException {
         return new ServiceUnavailable("The " + service + " is not available; try again shortly");
     }
 
+    /** This service has no room for the request now (its detail says which); the client should retry shortly. */
+    public static ServiceUnavailable busy(String detail) {
+        return new ServiceUnavailable(detail);
+    }
+
     /** Runs a call to another service; a connection that cannot be made becomes this 503. */
     public static <T> T whenUnreachable(String service, java.util.function.Supplier<T> call) {
         try {

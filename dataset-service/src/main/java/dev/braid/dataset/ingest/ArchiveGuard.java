@@ -73,6 +73,11 @@ final class ArchiveGuard {
         return new ArchiveTooLarge(detail + "; it looks like a zip bomb, and nothing from it was kept");
     }
 
+    /** 413 for an archive whose shape, not its expansion, asks too much: what it holds, or what it would write. */
+    static ApiException tooDemanding(String detail) {
+        return new ArchiveTooLarge(detail + "; nothing from it was kept");
+    }
+
     /** 413: the archive was refused as a whole for its size. */
     static final class ArchiveTooLarge extends ApiException {
 

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,25 +28,31 @@ final class ArchiveUpload {
     private final RecordValidator validator;
     private final StagedImages staged;
     private final DatasetProperties properties;
-    // paths are remembered by a 128-bit digest, so a million long names cost tens of MB, not a GB
-    private final Set<PathDigest> seen = new HashSet<>();
+    private final UploadMemory.Lease memory;
+    // paths are remembered by a 64-bit digest, so a million long names cost 16 MB, not a GB
+    private final PathSet seen = new PathSet();
     private final FirstEntries duplicates;
     private final FirstEntries refused;
     private final Map<String, List<RecordValidator.ManifestRecord>> waiting = new HashMap<>();
-    private long waitingBytes;
-    private final Set<PathDigest> stagedPaths = new HashSet<>();
-    private final Set<PathDigest> used = new HashSet<>();
+    private final PathSet stagedPaths = new PathSet();
+    private final PathSet used = new PathSet();
+    private long pathSetBytes;
+    private long stagedCount;
+    private long usedStaged;
     private String manifest;
     private long entries;
     private long unreferenced;
+    private long imageBytesRead;
+    private long imageBytesWritten;
 
     ArchiveUpload(IngestSession session, NdjsonIngester jsonLines, RecordValidator validator, StagedImages staged,
-            DatasetProperties properties) {
+            DatasetProperties properties, UploadMemory.Lease memory) {
         this.session = session;
         this.jsonLines = jsonLines;
         this.validator = validator;
         this.staged = staged;
         this.properties = properties;
+        this.memory = memory;
         this.duplicates = new FirstEntries(properties.maxReportedRejections());
         this.refused = new FirstEntries(properties.maxReportedRejections());
     }
@@ -65,7 +70,9 @@ final class ArchiveUpload {
             return;
         }
         String path = ArchivePaths.normalize(name);
-        if (!seen.add(PathDigest.of(path))) {
+        boolean first = seen.add(PathSet.digest(path));
+        countPathSets();
+        if (!first) {
             duplicates.add(path);
             content.transferTo(OutputStream.nullOutputStream());
         }
@@ -85,9 +92,8 @@ final class ArchiveUpload {
         }
         waiting.values().forEach(records -> records.forEach(r -> session.reject(r.line(), r.id(),
                 "image '" + RecordValidator.abbreviate(r.imagePath()) + "' is missing from the archive")));
-        long unusedStaged = stagedPaths.stream().filter(p -> !used.contains(p)).count();
         return session.finish(new IngestReport.Archive(duplicates.first(), duplicates.count(), refused.first(), refused.count(),
-                unreferenced + unusedStaged));
+                unreferenced + stagedCount - usedStaged));
     }
 
     private void readManifest(String name, InputStream content) throws IOException {
@@ -127,24 +133,51 @@ final class ArchiveUpload {
             session.accept(record.withImage(record.inlineImage()));
             return;
         }
-        PathDigest digest = PathDigest.of(record.imagePath());
+        long digest = PathSet.digest(record.imagePath());
         if (stagedPaths.contains(digest)) {
-            used.add(digest);
+            if (used.add(digest)) {
+                usedStaged++;
+            }
+            countPathSets();
             StagedImages.Staged image = staged.find(session, record.imagePath());
             if (image.reason() != null) {
                 session.reject(record.line(), record.id(), image.reason());
             }
             else {
-                session.accept(record.withImage(image.image()));
+                accept(record, image.image());
             }
             return;
         }
-        waitingBytes += weight(record);
-        if (waitingBytes > properties.archive().maxWaiting().toBytes()) {
-            throw ArchiveGuard.tooLarge("the manifest names more than " + properties.archive().maxWaiting().toMegabytes()
-                    + " MB of records whose images come after it in the upload; put the images before the manifest, or split it");
-        }
+        memory.grow(weight(record), "manifest records whose images come after the manifest in the upload (put the images "
+                + "before the manifest, or split the upload)");
         waiting.computeIfAbsent(record.imagePath(), p -> new ArrayList<>()).add(record);
+    }
+
+    /**
+     * Stores the record with an image of the archive. Each record gets its own sealed copy of the image, so
+     * an image named by many records is written many times: what an upload writes of its images is bounded
+     * by what it carried of them ({@code maxImageWriteRatio} times, plus {@code imageWriteAllowance}), or one
+     * 10 MB image named by a million short lines would ask for terabytes of writes.
+     */
+    private void accept(RecordValidator.ManifestRecord record, byte[] image) {
+        DatasetProperties.Archive limits = properties.archive();
+        long allowance = limits.imageWriteAllowance().toBytes();
+        if (imageBytesWritten + image.length > (long) limits.maxImageWriteRatio() * imageBytesRead + allowance) {
+            throw ArchiveGuard.tooDemanding("the manifest names its images so many times that the upload would write more "
+                    + "than " + limits.maxImageWriteRatio() + " times the " + imageBytesRead / 1024 + " KB of images it carries"
+                    + " (plus " + allowance / 1024 + " KB): each record stores its own copy of its image");
+        }
+        imageBytesWritten += image.length;
+        session.accept(record.withImage(image));
+    }
+
+    /** Charges the memory lease for what the path tables grew by. */
+    private void countPathSets() {
+        long now = seen.bytes() + stagedPaths.bytes() + used.bytes();
+        if (now > pathSetBytes) {
+            memory.grow(now - pathSetBytes, "archive paths");
+            pathSetBytes = now;
+        }
     }
 
     /** An image file: paired with the records waiting for it, or staged until the manifest arrives. */
@@ -166,42 +199,45 @@ final class ArchiveUpload {
                 reason = ex.getMessage();
             }
         }
+        if (reason == null) {
+            imageBytesRead += bytes.length;
+        }
         if (manifest == null) {
             staged.stage(session, path, reason == null ? bytes : null, reason);
-            stagedPaths.add(PathDigest.of(path));
+            if (stagedPaths.add(PathSet.digest(path))) {
+                stagedCount++;
+            }
+            countPathSets();
             return;
         }
         List<RecordValidator.ManifestRecord> records = waiting.remove(path);
-        if (records != null) {
-            waitingBytes -= records.stream().mapToLong(ArchiveUpload::weight).sum();
-        }
         if (records == null) {
             unreferenced++;
             return;
         }
         for (RecordValidator.ManifestRecord record : records) {
+            memory.shrink(weight(record));
             if (reason != null) {
                 session.reject(record.line(), record.id(), reason);
             }
             else {
-                session.accept(record.withImage(bytes));
+                accept(record, bytes);
             }
         }
     }
 
-    /** About what a waiting record holds in memory: its strings as UTF-16, plus object overhead. */
-    private static long weight(RecordValidator.ManifestRecord record) {
-        return 64 + 2L * (record.imagePath().length() + (record.text() == null ? 0 : record.text().length())
-                + (record.id() == null ? 0 : record.id().length()));
+    /**
+     * What a waiting record holds in memory, counted as the JVM lays it out (compressed references):
+     * the record (40 bytes), each string (24 for the object, 16 for its array, and 2 bytes a character
+     * at most), its share of the path's list (24 + 56, counted for every record: an over-count only
+     * for a path named twice) and of the map's entry and table (48).
+     */
+    static long weight(RecordValidator.ManifestRecord record) {
+        return 40 + 80 + 48 + string(record.id()) + string(record.label()) + string(record.text()) + string(record.imagePath());
     }
 
-    /** A path as remembered: the first 128 bits of its SHA-256. */
-    private record PathDigest(long high, long low) {
-
-        static PathDigest of(String path) {
-            java.nio.ByteBuffer digest = java.nio.ByteBuffer.wrap(ArchivePaths.digest(path));
-            return new PathDigest(digest.getLong(), digest.getLong());
-        }
+    private static long string(String s) {
+        return s == null ? 0 : 40 + ((2L * s.length() + 7) & ~7L);
     }
 
     /** The first entries of a kind, for the report, and how many there were in all. */

@@ -28,29 +28,36 @@ class ArchiveUploads {
     private final RecordValidator validator;
     private final StagedImages staged;
     private final DatasetProperties properties;
+    private final UploadMemory memory;
 
     ArchiveUploads(IngestSessions sessions, NdjsonIngester jsonLines, RecordValidator validator, StagedImages staged,
-            DatasetProperties properties) {
+            DatasetProperties properties, UploadMemory memory) {
         this.sessions = sessions;
         this.jsonLines = jsonLines;
         this.validator = validator;
         this.staged = staged;
         this.properties = properties;
+        this.memory = memory;
     }
 
     IngestReport ingest(Dataset dataset, String kind, Source source) throws IOException {
         return sessions.run(dataset, session -> {
-            ArchiveUpload upload = new ArchiveUpload(session, jsonLines, validator, staged, properties);
-            try {
-                source.read(upload);
-                return upload.finish();
-            }
-            catch (ZipException | EOFException | MalformedUpload ex) {
-                throw ApiException.badRequest("corrupt-upload", "The " + kind + " is corrupt or cut short"
-                        + (upload.entries() == 0 ? "" : " after " + upload.entries() + " files")
-                        + (ex instanceof MalformedUpload ? " (" + ex.getMessage() + ")" : "") + "; nothing from it was kept");
+            try (UploadMemory.Lease lease = memory.lease()) {
+                return ingest(kind, source, new ArchiveUpload(session, jsonLines, validator, staged, properties, lease));
             }
         });
+    }
+
+    private static IngestReport ingest(String kind, Source source, ArchiveUpload upload) throws IOException {
+        try {
+            source.read(upload);
+            return upload.finish();
+        }
+        catch (ZipException | EOFException | MalformedUpload ex) {
+            throw ApiException.badRequest("corrupt-upload", "The " + kind + " is corrupt or cut short"
+                    + (upload.entries() == 0 ? "" : " after " + upload.entries() + " files")
+                    + (ex instanceof MalformedUpload ? " (" + ex.getMessage() + ")" : "") + "; nothing from it was kept");
+        }
     }
 
     /** The body does not follow its format. */
