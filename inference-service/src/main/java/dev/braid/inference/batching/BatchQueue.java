@@ -20,8 +20,12 @@ import org.slf4j.LoggerFactory;
  * input, gathers more until the batch holds {@code maxBatch} or the oldest has waited
  * {@code maxDelay}, runs the batch function once for all of them and completes each caller's
  * future. It only waits when there is company to wait for: if the last batch held one input and
- * nothing else is queued, the input runs at once, so a lone client pays no batching delay. A full queue refuses at once ({@link Full}), so overload turns into fast 429s rather
- * than growing latency. Records queue time, batch size and end-to-end latency.
+ * nothing else is queued, the input runs at once, so a lone client pays no batching delay. A full
+ * queue refuses at once ({@link Full}), so overload turns into fast 429s rather than growing
+ * latency. Records queue time, batch size and end-to-end latency, and removes those meters once the
+ * queue is closed and drained, so a model no longer served leaves the scrape. Nothing a batch
+ * throws, an {@link Error} included, ends the worker: the batch's callers get the failure, and the
+ * worker goes on with the next.
  *
  * @param <I> an input
  * @param <O> its output; the batch function returns one per input, in order
@@ -50,6 +54,7 @@ public final class BatchQueue<I, O> implements AutoCloseable {
     private final Timer queueTime;
     private final Timer latency;
     private final DistributionSummary batchSize;
+    private final MeterRegistry meters;
     private final Object admission = new Object();
     private volatile boolean closed;
 
@@ -69,6 +74,7 @@ public final class BatchQueue<I, O> implements AutoCloseable {
                 .tag("model", name).publishPercentileHistogram().register(meters);
         this.batchSize = DistributionSummary.builder("braid.inference.batch.size").description("inputs per batch run")
                 .tag("model", name).register(meters);
+        this.meters = meters;
         this.worker = new Thread(this::work, "batch-" + name);
         worker.setDaemon(true);
         worker.start();
@@ -95,6 +101,17 @@ public final class BatchQueue<I, O> implements AutoCloseable {
     }
 
     private void work() {
+        try {
+            serve();
+        }
+        finally {
+            meters.remove(queueTime);
+            meters.remove(latency);
+            meters.remove(batchSize);
+        }
+    }
+
+    private void serve() {
         List<Pending<I, O>> batch = new ArrayList<>(maxBatch);
         int lastSize = 0;
         while (!closed || !queue.isEmpty()) {
@@ -132,13 +149,14 @@ public final class BatchQueue<I, O> implements AutoCloseable {
         }
     }
 
+    /** Runs one batch; whatever it throws, from the model or the meters, goes to its callers, never past here. */
     private void run(List<Pending<I, O>> batch) {
-        long start = System.nanoTime();
-        for (Pending<I, O> p : batch) {
-            queueTime.record(start - p.enqueuedAt(), TimeUnit.NANOSECONDS);
-        }
-        batchSize.record(batch.size());
         try {
+            long start = System.nanoTime();
+            for (Pending<I, O> p : batch) {
+                queueTime.record(start - p.enqueuedAt(), TimeUnit.NANOSECONDS);
+            }
+            batchSize.record(batch.size());
             List<O> outputs = batchFunction.apply(batch.stream().map(Pending::input).toList());
             long end = System.nanoTime();
             for (int i = 0; i < batch.size(); i++) {
@@ -146,9 +164,10 @@ public final class BatchQueue<I, O> implements AutoCloseable {
                 latency.record(end - batch.get(i).enqueuedAt(), TimeUnit.NANOSECONDS);
             }
         }
-        catch (RuntimeException | Error ex) {
-            log.warn("A batch of {} failed: {}", batch.size(), ex.toString());
+        catch (Throwable ex) {
+            // an OutOfMemoryError too: what the batch held is garbage now, and this model's only worker must live on
             batch.forEach(p -> p.result().completeExceptionally(ex));
+            log.warn("A batch of {} failed: {}", batch.size(), ex.toString());
         }
     }
 

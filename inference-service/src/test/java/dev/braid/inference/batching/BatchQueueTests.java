@@ -145,4 +145,60 @@ class BatchQueueTests {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void shouldKeepServingAfterItsMetersOrABatchThrowAnOutOfMemoryError() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger timerFailures = new java.util.concurrent.atomic.AtomicInteger(1);
+        SimpleMeterRegistry failing = new SimpleMeterRegistry() {
+            @Override
+            protected io.micrometer.core.instrument.Timer newTimer(io.micrometer.core.instrument.Meter.Id id,
+                    io.micrometer.core.instrument.distribution.DistributionStatisticConfig config,
+                    io.micrometer.core.instrument.distribution.pause.PauseDetector pauseDetector) {
+                io.micrometer.core.instrument.Timer real = super.newTimer(id, config, pauseDetector);
+                return (io.micrometer.core.instrument.Timer) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {io.micrometer.core.instrument.Timer.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("record") && args != null && args.length == 2
+                                    && timerFailures.getAndDecrement() > 0) {
+                                throw new OutOfMemoryError("injected: the queue-time record of the first batch");
+                            }
+                            try {
+                                return method.invoke(real, args);
+                            }
+                            catch (java.lang.reflect.InvocationTargetException ex) {
+                                throw ex.getCause();
+                            }
+                        });
+            }
+        };
+        java.util.concurrent.atomic.AtomicBoolean modelFails = new java.util.concurrent.atomic.AtomicBoolean();
+        BatchQueue<Integer, Integer> queue = new BatchQueue<>("errors", batch -> {
+            if (modelFails.getAndSet(false)) {
+                throw new OutOfMemoryError("injected: the model ran out of memory");
+            }
+            return batch;
+        }, 4, Duration.ZERO, 100, failing);
+
+        CompletableFuture<Integer> first = queue.submitAll(List.of(1)).get(0);
+        assertThatThrownBy(() -> first.get(PATIENCE_SECONDS, TimeUnit.SECONDS)).hasCauseInstanceOf(OutOfMemoryError.class)
+                .hasMessageContaining("queue-time");
+        modelFails.set(true);
+        CompletableFuture<Integer> second = queue.submitAll(List.of(2)).get(0);
+        assertThatThrownBy(() -> second.get(PATIENCE_SECONDS, TimeUnit.SECONDS)).hasCauseInstanceOf(OutOfMemoryError.class)
+                .hasMessageContaining("model ran out");
+        assertThat(queue.submitAll(List.of(3)).get(0).get(PATIENCE_SECONDS, TimeUnit.SECONDS))
+                .as("the worker lived through both").isEqualTo(3);
+        queue.close();
+    }
+
+    @Test
+    void shouldRemoveItsMetersOnceClosedAndDrained() throws Exception {
+        BatchQueue<Integer, Integer> queue = new BatchQueue<>("unloaded", batch -> batch, 4, Duration.ZERO, 100, meters);
+        assertThat(queue.submitAll(List.of(7)).get(0).get(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo(7);
+        assertThat(meters.find("braid.inference.latency").tag("model", "unloaded").timer()).isNotNull();
+        queue.close();
+        assertThat(queue.awaitDrained(Duration.ofSeconds(PATIENCE_SECONDS))).isTrue();
+        for (String name : List.of("braid.inference.latency", "braid.inference.queue.time", "braid.inference.batch.size")) {
+            assertThat(meters.find(name).tag("model", "unloaded").meters()).as(name).isEmpty();
+        }
+    }
 }
