@@ -18,6 +18,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxImagePixels the largest width × height an image may declare
  * @param maxRequestPixels the most pixels the images of one request may declare together (checked on their
  *        headers before any is decoded), so a batch of large images cannot take the heap
+ * @param maxPixelsInFlight the most pixels all requests may hold decoded at once (a decoded pixel takes up to
+ *        8 bytes: 48 M pixels are at most 384 MB); a request that finds no room within a second gets 503
+ * @param maxTextLength the longest text a prediction may carry, in characters, as at ingestion (413 above)
  * @param maxBatchInputs the most inputs one batch request may carry
  * @param privacyUrl the privacy service, which unwraps the data keys model artifacts are sealed with
  * @param batching how predictions are gathered into batches per model
@@ -32,6 +35,8 @@ public record InferenceProperties(
         @DefaultValue("10MB") DataSize maxImageSize,
         @DefaultValue("16777216") @Min(1) long maxImagePixels,
         @DefaultValue("33554432") @Min(1) long maxRequestPixels,
+        @DefaultValue("50331648") @Min(1) long maxPixelsInFlight,
+        @DefaultValue("20000") @Min(1) int maxTextLength,
         @DefaultValue("256") @Min(1) int maxBatchInputs,
         @DefaultValue("http://localhost:8084") @jakarta.validation.constraints.NotBlank String privacyUrl,
         @DefaultValue @jakarta.validation.Valid Batching batching,

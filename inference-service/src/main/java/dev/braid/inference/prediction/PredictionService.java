@@ -36,11 +36,14 @@ class PredictionService {
     private final ModelRegistry registry;
     private final LoadedModels loadedModels;
     private final InferenceProperties properties;
+    private final DecodedPixels decodedPixels;
 
-    PredictionService(ModelRegistry registry, LoadedModels loadedModels, InferenceProperties properties) {
+    PredictionService(ModelRegistry registry, LoadedModels loadedModels, InferenceProperties properties,
+            DecodedPixels decodedPixels) {
         this.registry = registry;
         this.loadedModels = loadedModels;
         this.properties = properties;
+        this.decodedPixels = decodedPixels;
     }
 
     /** One input: text, and an image as base64 (JSON) or as bytes (a form's binary part), or neither. */
@@ -58,16 +61,33 @@ class PredictionService {
     record Result(UUID modelId, List<Prediction> predictions) {
     }
 
+    /**
+     * The model is found first, so a request naming none costs no decoding; then every input is checked on what it
+     * declares (text length, image size and pixels), and only then are its images decoded, within the pixels this
+     * service lets all requests hold at once.
+     */
     Result predict(UUID modelId, UUID datasetId, List<Input> inputs) {
         if ((modelId == null) == (datasetId == null)) {
             throw ApiException.unprocessable("model-or-dataset", "Give exactly one of modelId and datasetId");
         }
+        ModelVersion model = modelId != null ? registry.servingModel(modelId) : registry.servingModelFor(datasetId);
+        ModelServer server = loadedModels.get(model.id(), model.datasetId(), model.artifactKey());
+        List<String> texts = new ArrayList<>(inputs.size());
         List<byte[]> images = new ArrayList<>(inputs.size());
         long pixels = 0;
         for (int i = 0; i < inputs.size(); i++) {
-            Input input = inputs.get(i);
-            byte[] image = imageBytes(input, where(i, inputs.size()));
-            pixels += image == null ? 0 : pixels(image, where(i, inputs.size()));
+            String where = where(i, inputs.size());
+            String text = text(inputs.get(i).text(), where);
+            byte[] image = imageBytes(inputs.get(i), where);
+            if (text == null && image == null) {
+                throw ApiException.unprocessable("no-input", where + "give text, imageBase64 or both");
+            }
+            if (!(text != null && server.hasText() || image != null && server.hasImage())) {
+                throw ApiException.unprocessable("modality-unavailable", where
+                        + "this model was trained without the modality the input carries");
+            }
+            pixels += image == null ? 0 : pixels(image, where);
+            texts.add(text);
             images.add(image);
         }
         if (pixels > properties.maxRequestPixels()) {
@@ -75,20 +95,17 @@ class PredictionService {
             throw new ImageTooLarge("The request's images have " + pixels + " pixels together, over the limit of "
                     + properties.maxRequestPixels() + " per request; send fewer or smaller images per batch");
         }
-        List<FusedClassifier.Input> decoded = new ArrayList<>(inputs.size());
-        for (int i = 0; i < inputs.size(); i++) {
-            decoded.add(decode(inputs.get(i).text(), images.get(i), where(i, inputs.size())));
-        }
-        ModelVersion model = modelId != null ? registry.servingModel(modelId) : registry.servingModelFor(datasetId);
-        ModelServer server = loadedModels.get(model.id(), model.datasetId(), model.artifactKey());
-        for (int i = 0; i < decoded.size(); i++) {
-            FusedClassifier.Input input = decoded.get(i);
-            boolean usable = (input.text() != null && server.hasText()) || (input.image() != null && server.hasImage());
-            if (!usable) {
-                throw ApiException.unprocessable("modality-unavailable", where(i, decoded.size())
-                        + "this model was trained without the modality the input carries");
+        try (DecodedPixels.Lease room = decodedPixels.take(pixels)) {
+            List<FusedClassifier.Input> decoded = new ArrayList<>(inputs.size());
+            for (int i = 0; i < inputs.size(); i++) {
+                byte[] image = images.get(i);
+                decoded.add(new FusedClassifier.Input(texts.get(i), image == null ? null : image(image, where(i, inputs.size()))));
             }
+            return new Result(model.id(), await(model, server, decoded));
         }
+    }
+
+    private List<Prediction> await(ModelVersion model, ModelServer server, List<FusedClassifier.Input> decoded) {
         List<CompletableFuture<Prediction>> pending;
         try {
             pending = server.submit(decoded);
@@ -113,21 +130,24 @@ class PredictionService {
         catch (ExecutionException | TimeoutException ex) {
             throw new IllegalStateException("prediction failed", ex instanceof ExecutionException ? ex.getCause() : ex);
         }
-        return new Result(model.id(), predictions);
+        return predictions;
+    }
+
+    /** The input's text, or null when it has none; longer than ingestion accepts is refused before any of it is read. */
+    private String text(String text, String where) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        if (text.length() > properties.maxTextLength()) {
+            throw new TextTooLong(where + "text has " + text.length() + " characters, over the limit of "
+                    + properties.maxTextLength() + " (the same as a record's at ingestion)");
+        }
+        return text;
     }
 
     /** How a problem names the input it is about: nothing for a lone input, its index in a batch. */
     private static String where(int index, int inputs) {
         return inputs == 1 ? "" : "inputs[" + index + "]: ";
-    }
-
-    private FusedClassifier.Input decode(String rawText, byte[] imageBytes, String where) {
-        String text = rawText == null || rawText.isBlank() ? null : rawText;
-        BufferedImage image = imageBytes == null ? null : image(imageBytes, where);
-        if (text == null && image == null) {
-            throw ApiException.unprocessable("no-input", where + "give text, imageBase64 or both");
-        }
-        return new FusedClassifier.Input(text, image);
     }
 
     /** The input's image bytes, sent as bytes or as base64, within the size limit either way. */
@@ -172,6 +192,14 @@ class PredictionService {
     private static ApiException invalid(ImageProbe.InvalidImage ex, String where) {
         return ex.tooLarge() ? new ImageTooLarge(where + ex.getMessage())
                 : ApiException.badRequest("invalid-image", where + ex.getMessage());
+    }
+
+    /** 413: the text is longer than a prediction may carry. */
+    static final class TextTooLong extends ApiException {
+
+        TextTooLong(String detail) {
+            super(HttpStatus.CONTENT_TOO_LARGE, "text-too-long", detail);
+        }
     }
 
     /** 413: the image is over the size or pixel limit. */

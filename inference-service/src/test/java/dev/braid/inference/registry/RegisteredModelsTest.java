@@ -36,15 +36,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(EmbeddedPostgresExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {ServiceTestClient.SECRET_PROPERTY,
         "braid.inference.batching.queue-capacity=8", "braid.inference.batching.max-delay=2ms"})
-abstract class RegisteredModelsTest {
+public abstract class RegisteredModelsTest {
 
     @TempDir
     static Path blobs;
 
-    static byte[] artifact;
+    protected static byte[] artifact;
 
     @LocalServerPort
-    int port;
+    protected int port;
 
     @Autowired
     BlobStore store;
@@ -64,7 +64,7 @@ abstract class RegisteredModelsTest {
     }
 
     /** Seals and stores the artifact as training does, registers it for the dataset; returns the model id. */
-    String register(ServiceTestClient client, String tenant, UUID dataset, byte[] bytes) throws Exception {
+    protected String register(ServiceTestClient client, String tenant, UUID dataset, byte[] bytes) throws Exception {
         UUID id = UUID.randomUUID();
         String key = artifactKey(tenant, id);
         // sealed the way training seals it: the dataset's data key, associated data naming the model
