@@ -6,11 +6,29 @@ export async function trainFromBrowser(base: string, apiKey: string): Promise<st
     const config = new Configuration({ basePath: base, accessToken: apiKey });
     const dataset = await new DatasetsApi(config).createDataset({ createDatasetRequest: { name: "tickets", labels: ["bug", "billing"] } });
     const job = await new TrainingJobsApi(config).submitTrainingJob({ submitTrainingJobRequest: { datasetId: dataset.id! } });
-
-    // EventSource cannot send Authorization: a job-scoped stream token goes in the URL instead of the key
-    const stream = await new TrainingJobsApi(config).createTrainingJobEventToken({ id: job.id! });
-    const events = new EventSource(base + stream.url!);
-    events.addEventListener("epoch", (e: MessageEvent<string>) => console.log(JSON.parse(e.data)));
-    events.addEventListener("succeeded", () => events.close());
+    follow(base, config, job.id!, null);
     return job.status!;
+}
+
+/**
+ * EventSource cannot send Authorization: a job-scoped stream token goes in the URL instead of the key. A token
+ * expires (10 minutes); EventSource's own reconnect is then refused and closes the source, and a new token is asked
+ * for, resuming after the last event seen.
+ */
+export async function follow(base: string, config: Configuration, jobId: string, lastId: string | null): Promise<void> {
+    const stream = await new TrainingJobsApi(config).createTrainingJobEventToken({ id: jobId });
+    const events = new EventSource(base + stream.url! + (lastId ? `&lastEventId=${lastId}` : ""));
+    let last = lastId;
+    events.addEventListener("epoch", (e: MessageEvent<string>) => {
+        last = e.lastEventId;
+        console.log(JSON.parse(e.data));
+    });
+    for (const end of ["succeeded", "failed", "cancelled"]) {
+        events.addEventListener(end, () => events.close());
+    }
+    events.onerror = () => {
+        if (events.readyState === EventSource.CLOSED) {
+            setTimeout(() => follow(base, config, jobId, last), 1000);
+        }
+    };
 }

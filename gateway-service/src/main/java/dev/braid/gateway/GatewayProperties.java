@@ -27,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param cors origins allowed to call the API from a browser
  * @param openapi the combined OpenAPI document
  * @param streamTokenTtl how long a job's event-stream token opens (and reopens) its stream
+ * @param maxStreamsPerKey event streams one API key may hold open through this gateway at once (429 above); a
+ *        revoked key's open streams are closed, here at once and on other replicas within {@code keyCacheTtl}
  */
 @Validated
 @ConfigurationProperties("braid.gateway")
@@ -40,7 +42,8 @@ public record GatewayProperties(
         @DefaultValue("4GB") DataSize maxUploadSize,
         @Valid @DefaultValue Cors cors,
         @Valid @DefaultValue OpenApi openapi,
-        @DefaultValue("10m") Duration streamTokenTtl) {
+        @DefaultValue("10m") Duration streamTokenTtl,
+        @DefaultValue("8") @Min(1) int maxStreamsPerKey) {
 
     /**
      * Each service's URL, or its instances' URLs separated by commas (the gateway balances among the healthy ones).

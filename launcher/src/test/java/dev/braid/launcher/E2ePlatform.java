@@ -103,6 +103,11 @@ final class E2ePlatform implements BeforeAllCallback {
             env.put("BRAID_DATASET_ABANDONEDUPLOADAFTER", "12s");
             env.put("BRAID_DATASET_SWEEPINTERVAL", "PT1S");
             env.put("BRAID_DATASET_BATCHSIZE", "4");
+            // a browser's long follow of a job, compressed: streams end every 4 s and tokens expire after 6 s, so a job of
+            // a quarter of a minute sees both the reconnect with Last-Event-ID and the token renewal a 30-minute follow would
+            env.put("BRAID_TRAINING_EVENTS_MAXDURATION", "4s");
+            env.put("BRAID_TRAINING_EVENTS_HEARTBEAT", "1s");
+            env.put("BRAID_GATEWAY_STREAMTOKENTTL", "6s");
             for (String module : PlatformConfig.MODULES) {
                 String key = PlatformConfig.key(module);
                 env.put("BRAID_" + key + "_PORT", Integer.toString(freePort()));

@@ -88,6 +88,14 @@ public final class ServiceTestClient {
         return connection;
     }
 
+    /** A GET whose response the caller reads as it comes (an event stream), and may drop at any point. */
+    public java.net.HttpURLConnection openGet(String path, String tenant) throws IOException {
+        java.net.HttpURLConnection connection = (java.net.HttpURLConnection) URI.create(baseUrl + path).toURL().openConnection();
+        connection.setRequestProperty(InternalTokenCodec.HEADER, codec.issue(tenant, Role.MEMBER, "test-key", "test-request"));
+        connection.setReadTimeout(60_000);
+        return connection;
+    }
+
     /** A request without any internal token, as if someone called the service port directly. */
     public Response getWithoutToken(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());

@@ -18,11 +18,23 @@ import org.springframework.validation.annotation.Validated;
  * @param worker whether this instance runs jobs, and how it holds them
  * @param reconcile how the privacy ledger is kept in step with the jobs
  * @param jobs what a job gets for each setting it leaves out
+ * @param events how jobs' event streams are served
  */
 @Validated
 @ConfigurationProperties("braid.training")
 public record TrainingProperties(@Valid @NotNull Services services, @Valid @DefaultValue Worker worker,
-        @Valid @DefaultValue Reconcile reconcile, @Valid @DefaultValue Jobs jobs) {
+        @Valid @DefaultValue Reconcile reconcile, @Valid @DefaultValue Jobs jobs, @Valid @DefaultValue Events events) {
+
+    /**
+     * @param poll how often an open stream looks for new events
+     * @param heartbeat the longest a stream stays silent: an SSE comment is sent after this much quiet, so a proxy's
+     *        idle timeout never ends a live stream and a client that went away is noticed at the next write
+     * @param maxDuration how long one stream stays open; the client reconnects with Last-Event-ID and misses nothing
+     * @param maxStreams streams this instance serves at once (each is polled); more are refused with 503
+     */
+    public record Events(@DefaultValue("500ms") Duration poll, @DefaultValue("15s") Duration heartbeat,
+            @DefaultValue("2h") Duration maxDuration, @DefaultValue("1000") @Min(1) int maxStreams) {
+    }
 
     public record Services(@NotBlank String dataset, @NotBlank String inference, @NotBlank String privacy) {
     }

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -37,7 +36,6 @@ class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
 
     /** The query parameter a job's stream token comes in, for clients that cannot set headers. */
     static final String ACCESS_TOKEN = "access_token";
-    private static final Pattern EVENTS = Pattern.compile("/api/v1/training-jobs/([0-9a-fA-F-]{36})/events");
 
     private final ApiKeyService keys;
     private final StreamTokens streamTokens;
@@ -91,7 +89,7 @@ class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
      * token is taken off the request before it goes on, so no service or service log sees it.
      */
     private Mono<Void> streamOpenedByToken(ServerWebExchange exchange, WebFilterChain chain, String path, String token) {
-        Matcher events = EVENTS.matcher(path);
+        Matcher events = OpenEventStreams.EVENTS.matcher(path);
         Optional<StreamTokens.Grant> grant = exchange.getRequest().getMethod() == HttpMethod.GET && events.matches()
                 ? streamTokens.verify(token).filter(g -> g.jobId().toString().equalsIgnoreCase(events.group(1)))
                 : Optional.empty();

@@ -77,6 +77,12 @@ class ApiKeyRepository {
                 .update() == 1;
     }
 
+    /** Those of the keys that exist and are not revoked. */
+    java.util.Set<UUID> activeAmong(List<UUID> ids) {
+        return new java.util.HashSet<>(jdbc.sql("select id from gateway.api_key where id = any(?) and revoked_at is null")
+                .param(ids.toArray(UUID[]::new)).query(UUID.class).list());
+    }
+
     Optional<StoredKey> findById(UUID id) {
         return jdbc.sql("select * from gateway.api_key where id = ?").param(id).query(ApiKeyRepository::map).optional();
     }

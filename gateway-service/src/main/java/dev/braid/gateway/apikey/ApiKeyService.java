@@ -22,10 +22,12 @@ import dev.braid.gateway.GatewayProperties;
 public class ApiKeyService {
 
     private final ApiKeyRepository repository;
+    private final OpenEventStreams streams;
     private final Cache<String, Optional<ApiKeyPrincipal>> cache;
 
-    ApiKeyService(ApiKeyRepository repository, GatewayProperties properties) {
+    ApiKeyService(ApiKeyRepository repository, OpenEventStreams streams, GatewayProperties properties) {
         this.repository = repository;
+        this.streams = streams;
         this.cache = Caffeine.newBuilder()
                 .expireAfterWrite(properties.keyCacheTtl())
                 .maximumSize(100_000)
@@ -89,6 +91,7 @@ public class ApiKeyService {
             throw ApiException.notFound("API key", id);
         }
         forget(id);
+        streams.closeStreamsOf(id);
     }
 
     /** Sets the key's own rate limit ({@code null}: the gateway's default); bites at once here, elsewhere within the key cache's time. */

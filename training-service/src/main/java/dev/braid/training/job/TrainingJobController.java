@@ -156,21 +156,28 @@ class TrainingJobController {
         return JobResponse.of(jobs.get(id));
     }
 
-    /** Progress and metric events as {@code text/event-stream}; resumes after {@code Last-Event-ID}. */
+    /**
+     * Progress and metric events as {@code text/event-stream}; resumes after {@code Last-Event-ID}, or after the
+     * {@code lastEventId} parameter, which a browser opening a new stream with a renewed token can set where it cannot
+     * set the header.
+     */
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @Operation(operationId = "streamTrainingJobEvents", summary = "The job's events as a server-sent event stream",
             description = "Events such as `started`, `resumed`, `epoch` (data: epoch, loss, validationAccuracy, ...), "
                     + "`retrying`, `succeeded`, `failed` and `cancelled`, each with an id; a stream reopened with Last-Event-ID "
-                    + "resumes after it. The stream ends when the job does. A browser's EventSource cannot send a key: it "
-                    + "gets a stream token first (createTrainingJobEventToken) and passes it as access_token.",
+                    + "(or lastEventId) resumes after it. The stream ends when the job does; a quiet stream carries a comment "
+                    + "every 15 seconds. A browser's EventSource cannot send a key: it gets a stream token first "
+                    + "(createTrainingJobEventToken) and passes it as access_token, and a new token to reconnect after it expires.",
             responses = @ApiResponse(responseCode = "200", description = "The event stream",
                     content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string"))))
     @Parameter(name = "access_token", in = ParameterIn.QUERY, description = "A stream token for this job, instead of the "
             + "Authorization header (read by the gateway, never passed on)", schema = @Schema(type = "string"))
     @Problems(404)
     SseEmitter events(@PathVariable UUID id,
-            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-        return events.open(jobs.get(id), parseEventId(lastEventId));
+            @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+            @Parameter(description = "Resume after this event id, as Last-Event-ID; the header wins when both are given")
+            @RequestParam(name = "lastEventId", required = false) String lastEventIdParameter) {
+        return events.open(jobs.get(id), parseEventId(lastEventId != null ? lastEventId : lastEventIdParameter));
     }
 
     private static long parseEventId(String value) {
