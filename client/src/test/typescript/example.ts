@@ -17,7 +17,7 @@ export async function trainFromBrowser(base: string, apiKey: string): Promise<st
  */
 export async function follow(base: string, config: Configuration, jobId: string, lastId: string | null): Promise<void> {
     const stream = await new TrainingJobsApi(config).createTrainingJobEventToken({ id: jobId });
-    const events = new EventSource(base + stream.url! + (lastId ? `&lastEventId=${lastId}` : ""));
+    const events = new EventSource(base + stream.url! + (lastId ? `&after=${lastId}` : ""));
     let last = lastId;
     events.addEventListener("epoch", (e: MessageEvent<string>) => {
         last = e.lastEventId;

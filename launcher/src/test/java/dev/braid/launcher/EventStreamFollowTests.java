@@ -46,7 +46,7 @@ class EventStreamFollowTests extends PlatformTest {
         long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
         while (seen.isEmpty() || !FINAL.contains(seen.get(seen.size() - 1).type())) {
             assertThat(System.nanoTime()).as("the job ends while followed; seen " + seen).isLessThan(deadline);
-            HttpURLConnection stream = get(url + (seen.isEmpty() ? "" : "&lastEventId=" + seen.get(seen.size() - 1).id()));
+            HttpURLConnection stream = get(url + (seen.isEmpty() ? "" : "&after=" + seen.get(seen.size() - 1).id()));
             if (stream.getResponseCode() == 401) {
                 url = token(jobId); // the token expired between two streams: a new one, as the README tells a page to
                 renewals++;

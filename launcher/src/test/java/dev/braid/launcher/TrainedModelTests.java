@@ -106,12 +106,12 @@ class TrainedModelTests extends PlatformTest {
         modelId = job.getModelId().toString();
         assertThat(gateway.get("/api/v1/training-jobs/" + jobId, globexKey).status()).isEqualTo(404);
 
-        String events = acme.jobs().streamTrainingJobEvents(job.getId(), null, null);
+        String events = acme.jobs().streamTrainingJobEvents(job.getId(), null, null, null);
         List<String> types = events.lines().filter(l -> l.startsWith("event:")).map(l -> l.substring(6).strip()).toList();
         assertThat(types).startsWith("started").endsWith("succeeded");
         assertThat(types.stream().filter("epoch"::equals).count()).isEqualTo(epochs);
         String fifthId = events.lines().filter(l -> l.startsWith("id:")).skip(4).findFirst().orElseThrow().substring(3).strip();
-        String resumed = acme.jobs().streamTrainingJobEvents(job.getId(), fifthId, null);
+        String resumed = acme.jobs().streamTrainingJobEvents(job.getId(), fifthId, null, null);
         assertThat(resumed.lines().filter(l -> l.startsWith("event:")).count()).isEqualTo(types.size() - 5);
 
         Model model = acme.models().getModel(job.getModelId());

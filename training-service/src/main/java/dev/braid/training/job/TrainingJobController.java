@@ -158,14 +158,14 @@ class TrainingJobController {
 
     /**
      * Progress and metric events as {@code text/event-stream}; resumes after {@code Last-Event-ID}, or after the
-     * {@code lastEventId} parameter, which a browser opening a new stream with a renewed token can set where it cannot
-     * set the header.
+     * {@code after} parameter, which a browser opening a new stream with a renewed token can set where it cannot set
+     * the header.
      */
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @Operation(operationId = "streamTrainingJobEvents", summary = "The job's events as a server-sent event stream",
             description = "Events such as `started`, `resumed`, `epoch` (data: epoch, loss, validationAccuracy, ...), "
                     + "`retrying`, `succeeded`, `failed` and `cancelled`, each with an id; a stream reopened with Last-Event-ID "
-                    + "(or lastEventId) resumes after it. The stream ends when the job does; a quiet stream carries a comment "
+                    + "(or ?after=) resumes after it. The stream ends when the job does; a quiet stream carries a comment "
                     + "every 15 seconds. A browser's EventSource cannot send a key: it gets a stream token first "
                     + "(createTrainingJobEventToken) and passes it as access_token, and a new token to reconnect after it expires.",
             responses = @ApiResponse(responseCode = "200", description = "The event stream",
@@ -175,9 +175,9 @@ class TrainingJobController {
     @Problems(404)
     SseEmitter events(@PathVariable UUID id,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-            @Parameter(description = "Resume after this event id, as Last-Event-ID; the header wins when both are given")
-            @RequestParam(name = "lastEventId", required = false) String lastEventIdParameter) {
-        return events.open(jobs.get(id), parseEventId(lastEventId != null ? lastEventId : lastEventIdParameter));
+            @Parameter(description = "Resume after this event id, as Last-Event-ID does; the header wins when both are given")
+            @RequestParam(name = "after", required = false) String after) {
+        return events.open(jobs.get(id), parseEventId(lastEventId != null ? lastEventId : after));
     }
 
     private static long parseEventId(String value) {

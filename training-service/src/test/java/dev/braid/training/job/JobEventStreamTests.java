@@ -64,7 +64,7 @@ class JobEventStreamTests {
         jobs.event(job, "epoch", Map.of("epoch", 2));
         long first = jobs.events(job, 0).get(0).id();
         ServiceTestClient client = new ServiceTestClient(port);
-        HttpURLConnection resumed = client.openGet("/api/v1/training-jobs/" + job + "/events?lastEventId=" + first, "acme");
+        HttpURLConnection resumed = client.openGet("/api/v1/training-jobs/" + job + "/events?after=" + first, "acme");
         BufferedReader stream = new BufferedReader(new InputStreamReader(resumed.getInputStream(), StandardCharsets.UTF_8));
         assertThat(readUntil(stream, line -> line.startsWith("data:"))).anyMatch(line -> line.matches("data:\\{\"epoch\": ?2}"))
                 .noneMatch(line -> line.contains("1}"));
