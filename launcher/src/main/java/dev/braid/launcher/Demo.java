@@ -262,6 +262,10 @@ final class Demo {
         if (metric == null || metric.getExamples() == null || metric.getExamples() == 0) {
             return String.format(Locale.ROOT, "%" + width + "s %8s", "-", "-");
         }
+        if (metric.getMacroF1() == null) {
+            // a private job's noisy release: its accuracy, with no macro-F1 (see README, "What a private job releases")
+            return String.format(Locale.ROOT, "%" + width + ".3f %8s", metric.getAccuracy(), "(noisy)");
+        }
         return String.format(Locale.ROOT, "%" + width + ".3f %8.3f", metric.getAccuracy(), metric.getMacroF1());
     }
 

@@ -47,9 +47,16 @@ class PrivateTrainingTests extends PlatformTest {
                 records(200));
         assertThat(ingested.json().path("accepted").asLong()).isEqualTo(200);
         long train = 0;
-        for (JsonNode count : gateway.get("/api/v1/datasets/" + privateId, acmeKey).json().path("splits").path("train")) {
+        long validation = 0;
+        JsonNode splits = gateway.get("/api/v1/datasets/" + privateId, acmeKey).json().path("splits");
+        for (JsonNode count : splits.path("train")) {
             train += count.asLong();
         }
+        for (JsonNode count : splits.path("validation")) {
+            validation += count.asLong();
+        }
+        // the test metrics' release every private job makes by default: Gaussian, noise multiplier 5, one step
+        Map<String, Object> metricsRelease = Map.of("sampleRate", 1.0, "noiseMultiplier", 5.0, "steps", 1);
 
         // a job that would overspend is refused and spends nothing
         Http.Response greedy = gateway.postJson("/api/v1/training-jobs", acmeKey, Map.of("datasetId", privateId, "epochs", 200,
@@ -67,18 +74,21 @@ class PrivateTrainingTests extends PlatformTest {
         JsonNode job = awaitJob(submitted.json().path("id").stringValue(), Duration.ofMinutes(5));
         assertThat(job.path("status").stringValue()).as(job.toString()).isEqualTo("SUCCEEDED");
         JsonNode privacy = job.path("privacy");
-        double q = 32.0 / train;
+        // α given: the validation split is looked at for nothing, so the job samples from train and validation together
+        double q = 32.0 / (train + validation);
         long steps = 3L * (long) Math.ceil(1 / q);
         assertThat(privacy.path("sampleRate").asDouble()).isEqualTo(q);
         assertThat(privacy.path("steps").asLong()).isEqualTo(steps);
         assertThat(privacy.path("alpha").stringValue()).isEqualTo("given in the request");
         double accountant = gateway.postJson("/api/v1/privacy/accountant", acmeKey, Map.of("delta", 1e-5, "mechanisms",
-                List.of(Map.of("sampleRate", q, "noiseMultiplier", 1.1, "steps", steps)))).json().path("epsilon").asDouble();
+                List.of(Map.of("sampleRate", q, "noiseMultiplier", 1.1, "steps", steps), metricsRelease))).json().path("epsilon").asDouble();
         assertThat(privacy.path("epsilon").asDouble()).isCloseTo(accountant, org.assertj.core.data.Percentage.withPercentage(1e-6));
         JsonNode spent = gateway.get("/api/v1/privacy/budgets/" + privateId, acmeKey).json();
         assertThat(spent.path("epsilonSpent").asDouble()).isCloseTo(accountant, org.assertj.core.data.Percentage.withPercentage(1e-6));
         assertThat(spent.path("epsilonReserved").asDouble()).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(job.path("metrics").path("alpha").asDouble()).isEqualTo(0.5);
+        assertThat(privacy.path("metricsNoiseMultiplier").asDouble()).isEqualTo(5.0);
+        assertReleasesNothingUnnoised(job);
 
         // the same job and ledger through the generated client: the typed privacy report, the budget, the accountant
         BraidApi acme = BraidApi.of(platform.gatewayUrl(), acmeKey);
@@ -95,7 +105,8 @@ class PrivateTrainingTests extends PlatformTest {
             assertThat(entry.getState()).isEqualTo("COMMITTED");
         });
         assertThat(acme.privacy().computeEpsilon(new EpsilonRequest().delta(1e-5).mechanisms(List.of(new Mechanism().sampleRate(q)
-                .noiseMultiplier(1.1).steps(steps)))).getEpsilon()).isEqualTo(accountant);
+                .noiseMultiplier(1.1).steps(steps), new Mechanism().sampleRate(1.0).noiseMultiplier(5.0).steps(1L)))).getEpsilon())
+                .isEqualTo(accountant);
 
         assertThat(gateway.postJson("/api/v1/privacy/keys/rotate", acmeKey, "{}").status()).isEqualTo(403);
         Http.Response rotated = gateway.postJson("/api/v1/privacy/keys/rotate", ADMIN_KEY, "{}");
@@ -110,9 +121,21 @@ class PrivateTrainingTests extends PlatformTest {
         assertThat(plan.path("targetEpsilon").asDouble()).isEqualTo(0.8);
         assertThat(plan.path("epsilon").asDouble()).isLessThanOrEqualTo(0.8).isGreaterThan(0.79);
         double sigmaFound = plan.path("noiseMultiplier").asDouble();
-        double check = gateway.postJson("/api/v1/privacy/accountant", acmeKey, Map.of("delta", 1e-5, "mechanisms", List.of(
-                Map.of("sampleRate", q, "noiseMultiplier", sigmaFound, "steps", 2L * (long) Math.ceil(1 / q)),
-                Map.of("sampleRate", 1.0, "noiseMultiplier", 5.0, "steps", 1)))).json().path("epsilon").asDouble();
+        // α chosen on validation: it samples from train alone; its two releases after training (α, test metrics) are
+        // one Gaussian mechanism on the ledger, 1/σ² = 1/5² + 1/5²
+        double qTrain = 32.0 / train;
+        assertThat(plan.path("sampleRate").asDouble()).isEqualTo(qTrain);
+        List<Map<String, Object>> planned = new java.util.ArrayList<>(List.of(
+                Map.of("sampleRate", qTrain, "noiseMultiplier", sigmaFound, "steps", 2L * (long) Math.ceil(1 / qTrain)),
+                Map.of("sampleRate", 1.0, "noiseMultiplier", 5.0, "steps", 1)));
+        // at so small a target the default release (5) would cost the model more noise than a tenth: a coarser one, or none
+        double metricsNoise = plan.path("metricsNoiseMultiplier").asDouble(0);
+        assertThat(metricsNoise).isIn(0.0, 10.0, 20.0, 40.0, 80.0);
+        if (metricsNoise > 0) {
+            planned.add(Map.of("sampleRate", 1.0, "noiseMultiplier", metricsNoise, "steps", 1));
+        }
+        double check = gateway.postJson("/api/v1/privacy/accountant", acmeKey, Map.of("delta", 1e-5, "mechanisms", planned)).json()
+                .path("epsilon").asDouble();
         assertThat(check).isCloseTo(plan.path("epsilon").asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-6));
         assertThat(gateway.postJson("/api/v1/training-jobs/" + targeted.json().path("id").stringValue() + "/cancel", acmeKey, "{}")
                 .status()).isEqualTo(202);
@@ -136,9 +159,13 @@ class PrivateTrainingTests extends PlatformTest {
         assertThat(textOnly.json().path("modalities")).hasSize(1);
         assertThat(textOnly.json().path("modalities").get(0).stringValue()).isEqualTo("text");
         JsonNode textPlan = textOnly.json().path("privacy");
-        double alone = gateway.postJson("/api/v1/privacy/accountant", acmeKey, Map.of("delta", 1e-5, "mechanisms", List.of(
-                Map.of("sampleRate", q, "noiseMultiplier", textPlan.path("noiseMultiplier").asDouble(),
-                        "steps", 2L * (long) Math.ceil(1 / q))))).json().path("epsilon").asDouble();
+        List<Map<String, Object>> textPlanned = new java.util.ArrayList<>(List.of(Map.of("sampleRate", q, "noiseMultiplier",
+                textPlan.path("noiseMultiplier").asDouble(), "steps", 2L * (long) Math.ceil(1 / q))));
+        if (textPlan.path("metricsNoiseMultiplier").asDouble(0) > 0) {
+            textPlanned.add(Map.of("sampleRate", 1.0, "noiseMultiplier", textPlan.path("metricsNoiseMultiplier").asDouble(), "steps", 1));
+        }
+        double alone = gateway.postJson("/api/v1/privacy/accountant", acmeKey, Map.of("delta", 1e-5, "mechanisms", textPlanned))
+                .json().path("epsilon").asDouble();
         assertThat(alone).isCloseTo(textPlan.path("epsilon").asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-6));
         JsonNode textJob = awaitJob(textOnly.json().path("id").stringValue(), Duration.ofMinutes(5));
         assertThat(textJob.path("status").stringValue()).as(textJob.toString()).isEqualTo("SUCCEEDED");
@@ -149,6 +176,7 @@ class PrivateTrainingTests extends PlatformTest {
                 .isFalse();
         assertThat(textJob.path("privacy").path("alpha").stringValue()).contains("one branch");
         assertThat(textJob.path("privacy").path("textStart").stringValue()).as("a choice from public facts, said so").contains("label names");
+        assertReleasesNothingUnnoised(textJob);
 
         // the reconciler: a reservation whose submit died before queuing its job is released, and a job that
         // ended while the privacy service was down is charged for the steps it had run
@@ -189,5 +217,57 @@ class PrivateTrainingTests extends PlatformTest {
         JsonNode settled = gateway.get("/api/v1/training-jobs/" + unsettled, acmeKey).json();
         assertThat(settled.path("privacy").path("epsilon").asDouble()).isCloseTo(oneStep,
                 org.assertj.core.data.Percentage.withPercentage(1e-6));
+    }
+
+    /**
+     * A private job's releases, on its event stream and in its JSON: epochs that say which epoch ended and nothing
+     * measured on the records, no validation curve, and test metrics only as the noisy release it paid for.
+     */
+    private static void assertReleasesNothingUnnoised(JsonNode job) {
+        List<String> lines = gateway.get("/api/v1/training-jobs/" + job.path("id").stringValue() + "/events", acmeKey).body()
+                .lines().toList();
+        List<JsonNode> epochs = events(lines, "epoch");
+        assertThat(epochs).as("one event per epoch").hasSize(job.path("progress").path("epochs").asInt());
+        for (JsonNode epoch : epochs) {
+            assertThat(epoch.propertyNames()).as("an epoch's end only: no loss, no validation loss or accuracy")
+                    .containsExactlyInAnyOrder("epoch", "epochs", "step", "steps");
+        }
+        JsonNode metrics = job.path("metrics");
+        assertThat(metrics.path("training").path("curve")).as("no validation curve").isEmpty();
+        if (!job.path("privacy").has("metricsNoiseMultiplier")) {
+            assertThat(metrics.has("text") || metrics.has("image") || metrics.has("fused")).as("none paid for, none released").isFalse();
+            return;
+        }
+        for (String branch : List.of("text", "image", "fused")) {
+            JsonNode m = metrics.path(branch);
+            if (m.path("examples").asLong() == 0) {
+                continue; // a branch the model does not have
+            }
+            assertThat(m.path("countNoise").asDouble()).as(branch + ": a noisy release").isPositive();
+            assertThat(m.has("macroF1")).as(branch).isFalse();
+            assertThat(m.path("perClass")).as(branch).isEmpty();
+            assertThat(m.path("confusion")).as(branch).isEmpty();
+        }
+        assertThat(metrics.path("fused").path("countNoise").asDouble()).isPositive();
+        assertThat(events(lines, "succeeded")).singleElement().satisfies(succeeded -> assertThat(succeeded.path("metrics"))
+                .as("the succeeded event carries the same release, nothing more").isEqualTo(metrics));
+    }
+
+    /** The data of every event of this type in a stream's lines. */
+    private static List<JsonNode> events(List<String> lines, String type) {
+        List<JsonNode> found = new java.util.ArrayList<>();
+        String current = null;
+        for (String line : lines) {
+            if (line.startsWith("event:")) {
+                current = line.substring(6).strip();
+            }
+            else if (line.startsWith("data:") && type.equals(current)) {
+                found.add(Http.JSON.readTree(line.substring(5)));
+            }
+            else if (line.isEmpty()) {
+                current = null;
+            }
+        }
+        return found;
     }
 }

@@ -1,12 +1,22 @@
 package dev.braid.model;
 
+import java.util.random.RandomGenerator;
+
 /**
  * How predictions did against true labels: accuracy, macro-averaged F1 and the confusion matrix
  * they come from ({@code confusion[truth][predicted]}), from which per-class precision and recall
  * and a 95 % interval for the accuracy follow. All 0 on no examples. Test splits are small (150
  * records give about ±7 points), so the interval belongs next to every accuracy reported.
+ *
+ * <p>A private run's metrics are a {@linkplain #released noisy release} instead: the accuracy and
+ * the number of examples only, from counts with Gaussian noise of standard deviation
+ * {@code countNoise} added (0 for exact metrics); macro-F1 is NaN and the confusion matrix empty.
  */
-public record Metrics(double accuracy, double macroF1, int examples, int[][] confusion) {
+public record Metrics(double accuracy, double macroF1, int examples, int[][] confusion, double countNoise) {
+
+    public Metrics(double accuracy, double macroF1, int examples, int[][] confusion) {
+        this(accuracy, macroF1, examples, confusion, 0);
+    }
 
     /** z for a two-sided 95 % interval. */
     private static final double Z95 = 1.959963984540054;
@@ -72,11 +82,41 @@ public record Metrics(double accuracy, double macroF1, int examples, int[][] con
         return support == 0 ? 0 : (double) confusion[c][c] / support;
     }
 
+    /** Whether these metrics are a noisy release rather than exact. */
+    public boolean noisy() {
+        return countNoise > 0;
+    }
+
+    /**
+     * These metrics as a private run may release them: the number of correct predictions and the
+     * number of examples, each with Gaussian noise of standard deviation {@code countNoise} from
+     * {@code random} (the Gaussian mechanism: a record added or removed moves each count by at most
+     * one), and what follows from them by post-processing alone: the examples rounded to at least 1,
+     * the accuracy clamped to [0, 1]. Nothing else of the exact metrics is kept.
+     */
+    Metrics released(double countNoise, RandomGenerator random) {
+        if (!(countNoise > 0)) {
+            throw new IllegalArgumentException("a noisy release needs noise above 0");
+        }
+        double correct = Math.round(accuracy * examples) + countNoise * random.nextGaussian();
+        double n = examples + countNoise * random.nextGaussian();
+        int shown = (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(n)));
+        return new Metrics(Math.min(1, Math.max(0, correct / shown)), Double.NaN, shown, new int[0][0], countNoise);
+    }
+
     /**
      * The Wilson score interval for the accuracy at 95 %: unlike the normal approximation it stays
      * within [0, 1] and is honest at small n and at accuracies near 0 or 1. [0, 1] on no examples.
+     * For a noisy release, a normal interval whose variance adds the noise's to the sampling's (the
+     * delta method for the ratio of the two noisy counts), clipped to [0, 1].
      */
     public double[] accuracyInterval95() {
+        if (noisy()) {
+            double n = examples;
+            double variance = accuracy * (1 - accuracy) / n + countNoise * countNoise * (1 + accuracy * accuracy) / (n * n);
+            double half = Z95 * Math.sqrt(variance);
+            return new double[] {Math.max(0, accuracy - half), Math.min(1, accuracy + half)};
+        }
         if (examples == 0) {
             return new double[] {0, 1};
         }

@@ -72,15 +72,21 @@ public final class MultimodalTrainer {
                     + (options.text() ? options.image() ? "text, image" : "text" : "image") + ")");
         }
         TrainingOptions.Privacy privacy = options.privacy();
-        if (privacy != null && text && image && privacy.alpha() == null && !(privacy.selectionNoiseMultiplier() > 0)) {
+        boolean choosesAlpha = privacy != null && text && image && privacy.alpha() == null;
+        if (choosesAlpha && !(privacy.selectionNoiseMultiplier() > 0)) {
             throw new IllegalArgumentException("choosing alpha privately needs a selection noise multiplier above 0");
+        }
+        if (choosesAlpha && privacy.trainsOnValidation()) {
+            throw new IllegalArgumentException("a run that chooses alpha on the validation split cannot also train on it");
         }
         if (text && options.fineTuning() != null) {
             options = options.withTextLayers(fineTunedLayers(options.fineTuning(), examples, resume));
         }
         // features only for the branches the model will have: no text encoding for an image model, no pixels for a text one
         List<TrainingItem> items = TrainingItem.all(examples, text, image, text ? options.textLayers() : 0);
-        List<TrainingItem> train = TrainingItem.split(items, Example.Split.TRAIN);
+        List<TrainingItem> train = privacy != null && privacy.trainsOnValidation()
+                ? items.stream().filter(i -> i.example().split() != Example.Split.TEST).toList()
+                : TrainingItem.split(items, Example.Split.TRAIN);
         int classes = labels.size();
         int stepsPerEpoch = privacy != null ? privacy.stepsPerEpoch() : (train.size() + options.batchSize() - 1) / options.batchSize();
         long steps = (long) stepsPerEpoch * options.epochs();
@@ -91,7 +97,8 @@ public final class MultimodalTrainer {
                             text && startsFromLabels(options) ? MiniLm.shared().encode(labels) : null)
                     : TrainingState.restore(manager, resume, labels, text, image, options);
             TrainingRun run = new TrainingRun(manager, state, options, classes, train);
-            List<TrainingItem> validation = TrainingItem.split(items, Example.Split.VALIDATION);
+            // a private run looks at validation only to choose α, once, at its end
+            List<TrainingItem> validation = privacy != null ? List.of() : TrainingItem.split(items, Example.Split.VALIDATION);
             for (int epoch = state.epoch + 1; epoch <= options.epochs() && run.training(); epoch++) {
                 double lossSum = 0;
                 int batches = 0;
@@ -109,8 +116,10 @@ public final class MultimodalTrainer {
                 }
                 EpochSummary summary = run.endEpoch(epoch, validation, batches == 0 ? 0 : lossSum / batches);
                 state.epoch = epoch;
-                listener.onEpoch(summary, options.epochs(), state.step, steps);
+                // the checkpoint first: it holds the private steps run, what a failed job is charged for, so an
+                // epoch is reported only once what it spent is on record
                 listener.onCheckpoint(state.checkpoint(labels));
+                listener.onEpoch(summary, options.epochs(), state.step, steps);
             }
             return run.finish(items, labels, listener);
         }

@@ -22,7 +22,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class StepRandom {
 
-    enum Purpose { INITIALISE, SAMPLE, AUGMENT, NOISE, SELECT }
+    /** What a draw is for; new purposes go last, since a purpose's ordinal is part of its nonce. */
+    enum Purpose { INITIALISE, SAMPLE, AUGMENT, NOISE, SELECT, RELEASE }
 
     private StepRandom() {
     }

@@ -7,13 +7,17 @@ public interface TrainingListener {
     default void onStep(int epoch, long step, long steps) {
     }
 
-    /** After each epoch, with its summary (losses and validation accuracy), of at most {@code epochs}. */
+    /**
+     * After each epoch's {@link #onCheckpoint}, with its summary (losses and validation accuracy;
+     * a private run's, the epoch alone), of at most {@code epochs}.
+     */
     default void onEpoch(EpochSummary summary, int epochs, long step, long steps) {
     }
 
     /**
-     * After each epoch's {@link #onEpoch}: everything needed to carry on from here. The run
-     * continues once this returns, so a listener that stores it has stored it.
+     * At the end of each epoch, before its {@link #onEpoch}: everything needed to carry on from
+     * here, the private steps run included. The run continues once this returns, so a listener
+     * that stores it has stored it, and one that reports epochs reports only those it stored.
      */
     default void onCheckpoint(Checkpoint checkpoint) {
     }

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * What a finished run produced: the artifact to store, its test-split metrics per modality and
- * fused, the fitted α and, for a private run, what was spent and how α was chosen.
+ * fused (a private run's: a noisy release, or null when it released none), the fitted α and, for a
+ * private run, what was spent and how α was chosen.
  */
 public record TrainingResult(ModelArtifact artifact, Metrics text, Metrics image, Metrics fused, double alpha,
         PrivacySpent privacy, Schedule schedule) {
@@ -41,8 +42,10 @@ public record TrainingResult(ModelArtifact artifact, Metrics text, Metrics image
      * with {@code selectionNoiseMultiplier} (null when α was given). Temperatures are not fitted
      * under DP (they would be one more unaccounted statistic), so both are 1. {@code textStart}:
      * where the text head started and why that choice costs no ε (null: the model has no text branch).
+     * {@code metricsNoiseMultiplier}: the Gaussian mechanism that released the test metrics (null: none
+     * were released).
      */
     public record PrivacySpent(long steps, double sampleRate, double noiseMultiplier, Double selectionNoiseMultiplier,
-            String alphaMethod, String textStart) {
+            String alphaMethod, String textStart, Double metricsNoiseMultiplier) {
     }
 }

@@ -80,9 +80,13 @@ final class TrainingRun {
     /**
      * The summary of {@code epoch}, just trained (the state still at the one before), on the
      * validation split; under early stopping, a branch that trained in it and did better than
-     * ever has its weights kept as its best.
+     * ever has its weights kept as its best. A private run measures nothing here: it stops no
+     * branch early, and a loss or accuracy of its records would be a release its ε does not cover.
      */
     EpochSummary endEpoch(int epoch, List<TrainingItem> validation, double trainLoss) {
+        if (options.isPrivate()) {
+            return EpochSummary.onlyEpoch(epoch);
+        }
         boolean text = trainsText();
         boolean image = trainsImage();
         Scores logits = score(validation);
@@ -412,7 +416,9 @@ final class TrainingRun {
 
     /**
      * Temperatures (not under DP), α, the frozen text head fit again on train and validation
-     * ({@link #refitsText}), the artifact and the test-split metrics.
+     * ({@link #refitsText}), the artifact and the test-split metrics: exact for a run that is not
+     * private; for a private one, looked at only where it is charged (validation only to choose α
+     * noisily, test only for the noisy release of {@link TrainingOptions.Privacy#metricsNoiseMultiplier}).
      */
     TrainingResult finish(List<TrainingItem> items, List<String> labels, TrainingListener listener) {
         if (state.textBest != null) {
@@ -421,29 +427,29 @@ final class TrainingRun {
         if (state.imageBest != null) {
             state.imageParams = state.imageBestParams;
         }
-        Scores validationLogits = score(TrainingItem.split(items, Example.Split.VALIDATION));
         TrainingOptions.Privacy privacy = options.privacy();
-        double textTemperature = privacy == null ? validationLogits.temperature(validationLogits.text()) : 1;
-        double imageTemperature = privacy == null ? validationLogits.temperature(validationLogits.image()) : 1;
-        Scores validation = validationLogits.calibrated(textTemperature, imageTemperature);
         boolean both = state.textParams != null && state.imageParams != null;
+        double textTemperature = 1;
+        double imageTemperature = 1;
         double alpha;
         TrainingResult.PrivacySpent spent = null;
         if (privacy == null) {
+            Scores validationLogits = score(TrainingItem.split(items, Example.Split.VALIDATION));
+            textTemperature = validationLogits.temperature(validationLogits.text());
+            imageTemperature = validationLogits.temperature(validationLogits.image());
+            Scores validation = validationLogits.calibrated(textTemperature, imageTemperature);
             alpha = both ? Fusion.fit(validation.textBoth(), validation.imageBoth(), validation.labelsBoth()) : 0.5;
         }
         else if (privacy.alpha() != null || !both) {
             alpha = privacy.alpha() != null ? privacy.alpha() : 0.5;
-            spent = new TrainingResult.PrivacySpent(state.privateSteps, privacy.sampleRate(), privacy.noiseMultiplier(), null,
-                    privacy.alpha() != null ? "given in the request" : "fixed at 0.5: the model has one branch", textStart());
+            spent = spent(privacy, null, privacy.alpha() != null ? "given in the request" : "fixed at 0.5: the model has one branch");
         }
         else {
+            Scores validation = score(TrainingItem.split(items, Example.Split.VALIDATION)).calibrated(1, 1);
             alpha = Fusion.chooseNoisily(validation.textBoth(), validation.imageBoth(), validation.labelsBoth(),
                     privacy.selectionNoiseMultiplier(), random(0, StepRandom.Purpose.SELECT));
-            spent = new TrainingResult.PrivacySpent(state.privateSteps, privacy.sampleRate(), privacy.noiseMultiplier(),
-                    privacy.selectionNoiseMultiplier(),
-                    "report-noisy-max over α = 0, 0.1, …, 1 on the validation split, Gaussian noise σ = "
-                            + privacy.selectionNoiseMultiplier() + " × √11", textStart());
+            spent = spent(privacy, privacy.selectionNoiseMultiplier(), "report-noisy-max over α = 0, 0.1, …, 1 on the validation "
+                    + "split, Gaussian noise σ = " + privacy.selectionNoiseMultiplier() + " × √11");
         }
         TrainingResult.Refit textRefit = null;
         if (refitsText(items)) {
@@ -454,15 +460,37 @@ final class TrainingRun {
         ModelArtifact artifact = new ModelArtifact(List.copyOf(labels), alpha, textTemperature, imageTemperature,
                 state.textParams == null ? null : state.textParams.encode(),
                 state.imageParams == null ? null : state.imageParams.encode(), MiniLm.NAME);
-        Scores test = score(TrainingItem.split(items, Example.Split.TEST)).calibrated(textTemperature, imageTemperature);
         TrainingResult.Schedule schedule = new TrainingResult.Schedule(state.epoch, options.batchSize(),
                 state.textParams == null ? null : options.textLearningRate(), state.imageParams == null ? null : options.imageLearningRate(),
-                keptEpoch(state.textParams, state.textBest), keptEpoch(state.imageParams, state.imageBest), List.copyOf(state.curve),
+                keptEpoch(state.textParams, state.textBest), keptEpoch(state.imageParams, state.imageBest),
+                privacy == null ? List.copyOf(state.curve) : List.of(),
                 state.textParams == null || options.fineTuning() == null ? null
                         : new TrainingResult.FineTuned(options.textLayers(), Adapters.RANK, options.fineTuning().learningRate()),
                 classWeights == null ? null : java.util.Arrays.stream(classWeights).boxed().toList(), textRefit);
-        return new TrainingResult(artifact, test.metrics(test.text(), classes), test.metrics(test.image(), classes),
-                Metrics.of(test.labels(), test.fusedPredictions(alpha), classes), alpha, spent, schedule);
+        if (privacy != null && !(privacy.metricsNoiseMultiplier() > 0)) {
+            // nothing released of the test split, so nothing computed on it
+            return new TrainingResult(artifact, null, null, null, alpha, spent, schedule);
+        }
+        Scores test = score(TrainingItem.split(items, Example.Split.TEST)).calibrated(textTemperature, imageTemperature);
+        Metrics text = test.metrics(test.text(), classes);
+        Metrics image = test.metrics(test.image(), classes);
+        Metrics fused = Metrics.of(test.labels(), test.fusedPredictions(alpha), classes);
+        if (privacy != null) {
+            RandomGenerator release = random(0, StepRandom.Purpose.RELEASE);
+            double noise = privacy.countNoise(both ? 3 : 1);
+            // one branch: the fused predictions are that branch's, released once and shown as both
+            text = state.textParams == null ? text : text.released(noise, release);
+            image = state.imageParams == null ? image : image.released(noise, release);
+            fused = both ? fused.released(noise, release) : state.textParams != null ? text : image;
+        }
+        return new TrainingResult(artifact, text, image, fused, alpha, spent, schedule);
+    }
+
+    /** What a private run spent: its DP-SGD steps, the noisy choice of α if one ran, and its test metrics' release. */
+    private TrainingResult.PrivacySpent spent(TrainingOptions.Privacy privacy, Double selectionNoiseMultiplier, String alphaMethod) {
+        return new TrainingResult.PrivacySpent(state.privateSteps, privacy.sampleRate(), privacy.noiseMultiplier(),
+                selectionNoiseMultiplier, alphaMethod, textStart(),
+                privacy.metricsNoiseMultiplier() > 0 ? privacy.metricsNoiseMultiplier() : null);
     }
 
     /**

@@ -37,15 +37,25 @@ class CheckpointResumeTests {
         TrainingOptions options = kind.options;
 
         List<Checkpoint> checkpoints = new ArrayList<>();
+        List<String> calls = new ArrayList<>();
         TrainingResult straight = new MultimodalTrainer().train(examples, LABELS, options, new TrainingListener() {
             @Override
             public void onCheckpoint(Checkpoint checkpoint) {
                 checkpoints.add(checkpoint);
+                calls.add("checkpoint " + checkpoint.epoch());
+            }
+
+            @Override
+            public void onEpoch(EpochSummary summary, int epochs, long step, long steps) {
+                calls.add("epoch " + summary.epoch());
             }
         });
         int ran = straight.schedule().epochs();
         assertThat(checkpoints).extracting(Checkpoint::epoch).containsExactlyElementsOf(
                 java.util.stream.IntStream.rangeClosed(1, ran).boxed().toList());
+        // an epoch is reported once what it spent is on record: the checkpoint comes first
+        assertThat(calls).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, ran).boxed()
+                .flatMap(e -> java.util.stream.Stream.of("checkpoint " + e, "epoch " + e)).toList());
 
         // as if the worker died during the next epoch: a fresh trainer carries on from the stored bytes of the second-last one
         int from = kind == Kind.EARLY_STOPPING || kind == Kind.BALANCED_CLASSES ? ran - 1 : 1;

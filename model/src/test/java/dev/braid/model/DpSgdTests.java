@@ -29,10 +29,81 @@ class DpSgdTests {
         assertThat(result.privacy().selectionNoiseMultiplier()).isEqualTo(2.0);
         assertThat(result.privacy().alphaMethod()).contains("report-noisy-max");
         assertThat(result.artifact().textTemperature()).as("no unaccounted calibration").isEqualTo(1.0);
-        // each branch can be right on at most about half (it sees half of the label); guessing gets a quarter
-        assertThat(result.text().accuracy()).as("text learned alpha/beta through the noise").isGreaterThan(0.37);
-        assertThat(result.image().accuracy()).as("image learned red/blue through the noise").isGreaterThan(0.37);
-        assertThat(result.fused().accuracy()).isGreaterThan(0.37);
+        assertThat(result.text()).as("no test metrics released: none were asked to be").isNull();
+        assertThat(result.schedule().curve()).as("no validation curve released").isEmpty();
+        // measured here, as the model's owner may: each branch can be right on at most about half (it sees half of the
+        // label); guessing gets a quarter
+        Evaluation.Result measured = Evaluation.of(result.artifact(), test(examples));
+        assertThat(measured.text().accuracy()).as("text learned alpha/beta through the noise").isGreaterThan(0.37);
+        assertThat(measured.image().accuracy()).as("image learned red/blue through the noise").isGreaterThan(0.37);
+        assertThat(measured.fused().accuracy()).isGreaterThan(0.37);
+    }
+
+    @Test
+    void shouldReleaseNothingOfItsRecordsButWhatItCharges() {
+        List<Example> examples = SyntheticData.examples(200, 23);
+        List<EpochSummary> epochs = new java.util.ArrayList<>();
+        TrainingOptions.Privacy privacy = new TrainingOptions.Privacy(1.0, 1.0, 16.0 / 160, 10, null, 2.0, 4.0, false);
+        TrainingResult result = new MultimodalTrainer(new java.util.Random(8)).train(examples, LABELS,
+                new TrainingOptions(2, 16, 0.05, 3, privacy), new TrainingListener() {
+                    @Override
+                    public void onEpoch(EpochSummary summary, int total, long step, long steps) {
+                        epochs.add(summary);
+                    }
+                });
+
+        assertThat(epochs).as("an epoch's end, and nothing measured on the records")
+                .containsExactly(EpochSummary.onlyEpoch(1), EpochSummary.onlyEpoch(2));
+        assertThat(result.schedule().curve()).isEmpty();
+        assertThat(result.privacy().metricsNoiseMultiplier()).isEqualTo(4.0);
+        Evaluation.Result exact = Evaluation.of(result.artifact(), test(examples));
+        for (Metrics released : List.of(result.text(), result.image(), result.fused())) {
+            // two branches and the fused model: six counts, each moved by one record at most, so sensitivity √6
+            assertThat(released.countNoise()).isCloseTo(4.0 * Math.sqrt(6), org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(released.macroF1()).as("only accuracy and examples are released").isNaN();
+            assertThat(released.confusion()).isEmpty();
+            assertThat(released.accuracy()).isBetween(0.0, 1.0);
+            double[] interval = released.accuracyInterval95();
+            assertThat(interval[1] - interval[0]).as("the interval counts the noise").isGreaterThan(0.1);
+        }
+        assertThat(result.text().examples()).as("a noisy count, near the " + exact.text().examples() + " scored")
+                .isBetween(exact.text().examples() - 60, exact.text().examples() + 60).isNotEqualTo(result.fused().examples());
+    }
+
+    @Test
+    void shouldTrainOnTheValidationSplitTooWhenItChoosesNothingThere() {
+        // the train split says only "foo" (label x), the validation split only "bar" (label y): a head trained on train
+        // alone has never seen a y
+        List<Example> examples = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            examples.add(new Example("foo " + i, null, 0, Example.Split.TRAIN));
+            examples.add(new Example("bar " + i, null, 1, Example.Split.VALIDATION));
+        }
+        for (int i = 0; i < 10; i++) {
+            examples.add(new Example("foo " + (100 + i), null, 0, Example.Split.TEST));
+            examples.add(new Example("bar " + (100 + i), null, 1, Example.Split.TEST));
+        }
+        List<String> labels = List.of("x", "y");
+        for (boolean onValidation : List.of(false, true)) {
+            TrainingOptions.Privacy privacy = new TrainingOptions.Privacy(0.3, 1.0, 1.0, 1, null, 0, 0, onValidation);
+            TrainingResult result = new MultimodalTrainer(new java.util.Random(4)).train(examples, labels,
+                    new TrainingOptions(30, 16, 0.2, 1e-3, 0, 3, privacy, true, false), TrainingListener.NONE);
+            Metrics measured = Evaluation.of(result.artifact(), test(examples)).text();
+            if (onValidation) {
+                assertThat(measured.recall(1)).as("y learned from the validation split").isGreaterThan(0.8);
+            }
+            else {
+                assertThat(measured.recall(1)).as("no y in the records trained on").isLessThan(0.2);
+            }
+        }
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new MultimodalTrainer().train(SyntheticData.examples(40, 2),
+                LABELS, new TrainingOptions(1, 16, 0.05, 3, new TrainingOptions.Privacy(1.0, 1.0, 0.5, 2, null, 2.0, 0, true)),
+                TrainingListener.NONE))).as("α is chosen on validation: it cannot be trained on")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot also train on it");
+    }
+
+    private static List<Example> test(List<Example> examples) {
+        return examples.stream().filter(e -> e.split() == Example.Split.TEST).toList();
     }
 
     @Test
@@ -44,7 +115,7 @@ class DpSgdTests {
 
         assertThat(result.artifact().imageParameters()).as("no image branch").isNull();
         assertThat(result.artifact().textParameters()).isNotNull();
-        assertThat(result.image().examples()).isZero();
+        assertThat(result.image()).as("no test metrics released").isNull();
         assertThat(result.schedule().imageLearningRate()).isNull();
         assertThat(result.privacy().selectionNoiseMultiplier()).as("nothing spent on α").isNull();
         assertThat(result.privacy().alphaMethod()).contains("one branch");

@@ -3,6 +3,7 @@ package dev.braid.model;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class MetricsTests {
@@ -67,5 +68,38 @@ class MetricsTests {
             predicted[i] = 1;
         }
         return Metrics.of(truth, predicted, 2);
+    }
+
+    @Test
+    void shouldReleaseNoisyCountsWhoseIntervalCoversTheTruthNineteenTimesInTwenty() {
+        // exact: 60 of 100 right; released 20,000 times with noise of standard deviation 7 on each count
+        int[] truth = new int[100];
+        int[] predicted = new int[100];
+        for (int i = 0; i < 100; i++) {
+            truth[i] = i % 3;
+            predicted[i] = i < 60 ? truth[i] : (truth[i] + 1) % 3;
+        }
+        Metrics exact = Metrics.of(truth, predicted, 3);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        int draws = 20_000;
+        int covered = 0;
+        double sum = 0;
+        double sumOfSquares = 0;
+        for (int d = 0; d < draws; d++) {
+            Metrics released = exact.released(7, random);
+            sum += released.examples();
+            sumOfSquares += (double) released.examples() * released.examples();
+            double[] interval = released.accuracyInterval95();
+            covered += interval[0] <= 0.6 && 0.6 <= interval[1] ? 1 : 0;
+            assertThat(released.accuracy()).isBetween(0.0, 1.0);
+            assertThat(released.noisy()).isTrue();
+        }
+        double mean = sum / draws;
+        double sd = Math.sqrt(sumOfSquares / draws - mean * mean);
+        assertThat(mean).as("the count is unbiased").isCloseTo(100, org.assertj.core.data.Offset.offset(0.3));
+        assertThat(sd).as("with the noise asked for").isCloseTo(7, org.assertj.core.data.Offset.offset(0.15));
+        // the interval adds the noise's variance to the sampling's; without it coverage of 0.6 would be far lower
+        assertThat(covered / (double) draws).as("coverage of the interval").isBetween(0.93, 0.99);
+        assertThatThrownBy(() -> exact.released(0, random)).isInstanceOf(IllegalArgumentException.class);
     }
 }

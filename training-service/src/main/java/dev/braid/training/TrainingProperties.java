@@ -67,7 +67,8 @@ public record TrainingProperties(@Valid @NotNull Services services, @Valid @Defa
      * @param epochs the most epochs of a non-private job
      * @param privateEpochs the epochs of a private job
      * @param batchSize a non-private job's batch
-     * @param privateBatchSize a private job's expected batch (its sampling rate is this over the train split)
+     * @param privateBatchSize a private job's expected batch (its sampling rate is this over the records it trains on:
+     *        the train split, and the validation split too when it chooses no α there)
      * @param textLearningRate the text branch's rate without DP
      * @param privateTextLearningRate the text head's rate under DP-SGD (it starts from its labels' names)
      * @param imageLearningRate the image branch's rate
@@ -75,12 +76,13 @@ public record TrainingProperties(@Valid @NotNull Services services, @Valid @Defa
      * @param noiseMultiplier a private job's noise σ when it gives neither σ nor a target ε
      * @param maxGradNorm a private job's per-example clipping bound
      * @param alphaNoiseMultiplier the noise of a private job's report-noisy-max choice of α
+     * @param metricsNoiseMultiplier the noise of a private job's released test metrics (over their counts' sensitivity)
      */
     public record Jobs(@DefaultValue("60") @Min(1) int epochs, @DefaultValue("30") @Min(1) int privateEpochs,
             @DefaultValue("32") @Min(1) int batchSize, @DefaultValue("256") @Min(1) int privateBatchSize,
             @DefaultValue("1e-2") @Positive double textLearningRate, @DefaultValue("3e-2") @Positive double privateTextLearningRate,
             @DefaultValue("1e-3") @Positive double imageLearningRate, @DefaultValue("8") @Min(0) int patience,
             @DefaultValue("1.0") @Positive double noiseMultiplier, @DefaultValue("1.0") @Positive double maxGradNorm,
-            @DefaultValue("5.0") @Positive double alphaNoiseMultiplier) {
+            @DefaultValue("5.0") @Positive double alphaNoiseMultiplier, @DefaultValue("5.0") @Positive double metricsNoiseMultiplier) {
     }
 }

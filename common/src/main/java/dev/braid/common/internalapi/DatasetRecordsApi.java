@@ -21,7 +21,7 @@ public interface DatasetRecordsApi {
     DatasetSummary dataset(@PathVariable UUID datasetId);
 
     /** A dataset as training needs it: its labels, whether it has a privacy budget, how many records train on. */
-    record DatasetSummary(UUID id, List<String> labels, boolean requiresPrivacy, long trainRecords) {
+    record DatasetSummary(UUID id, List<String> labels, boolean requiresPrivacy, long trainRecords, long validationRecords) {
     }
 
     /**

@@ -17,9 +17,11 @@ public record PrivacyReport(@Schema(description = "ε reserved (RESERVED) or cha
         @Schema(description = "DP-SGD steps planned (RESERVED) or run") Long steps,
         @Schema(description = "How the fusion weight was chosen") String alpha, Double alphaNoiseMultiplier,
         @Schema(description = "Where the text head started, and why that costs no ε") String textStart,
-        String accounting) {
+        String accounting,
+        @Schema(description = "The Gaussian mechanism that released the job's test metrics: noise of this multiplier times "
+                + "the counts' sensitivity (absent: none released)") Double metricsNoiseMultiplier) {
 
     public static PrivacyReport released(double delta) {
-        return new PrivacyReport(0.0, delta, "RELEASED", null, null, null, null, null, 0L, null, null, null, null);
+        return new PrivacyReport(0.0, delta, "RELEASED", null, null, null, null, null, 0L, null, null, null, null, null);
     }
 }

@@ -42,8 +42,13 @@ class InternalRecordsController implements DatasetRecordsApi {
     @Override
     public DatasetSummary dataset(@PathVariable UUID datasetId) {
         Dataset dataset = datasets.get(datasetId);
-        long train = datasets.splitCounts(datasetId).getOrDefault("train", Map.of()).values().stream().mapToLong(Long::longValue).sum();
-        return new DatasetSummary(datasetId, dataset.labels(), dataset.privacy() != null, train);
+        Map<String, Map<String, Long>> splits = datasets.splitCounts(datasetId);
+        return new DatasetSummary(datasetId, dataset.labels(), dataset.privacy() != null, records(splits, "train"),
+                records(splits, "validation"));
+    }
+
+    private static long records(Map<String, Map<String, Long>> splits, String split) {
+        return splits.getOrDefault(split, Map.of()).values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** The records as {@link DatasetRecordsApi.ExportedRecord} lines, streamed from a cursor (see {@link DatasetRecordsApi#RECORDS}). */

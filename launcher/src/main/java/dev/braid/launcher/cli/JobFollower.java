@@ -111,7 +111,8 @@ final class JobFollower {
             int epoch = payload.path("epoch").asInt();
             fraction = (double) epoch / epochs;
             count = "epoch " + epoch + "/" + epochs;
-            bar.show(fraction, count, String.format(Locale.ROOT, "loss %.4f  val acc %.3f",
+            // a private job's epochs carry no loss or accuracy: they are statistics of its records
+            bar.show(fraction, count, !payload.has("loss") ? "" : String.format(Locale.ROOT, "loss %.4f  val acc %.3f",
                     payload.path("loss").asDouble(), payload.path("validationAccuracy").asDouble()));
         }
         else if (ENDINGS.contains(event)) {

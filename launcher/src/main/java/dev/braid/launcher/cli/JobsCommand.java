@@ -121,6 +121,7 @@ final class JobsCommand {
         List<Double> interval = m.getAccuracyInterval95();
         rows.add(List.of(name, Output.number(m.getAccuracy(), 3),
                 interval == null ? "-" : Output.number(interval.get(0), 3) + "-" + Output.number(interval.get(1), 3),
-                Output.number(m.getMacroF1(), 3), String.valueOf(m.getExamples())));
+                Output.number(m.getMacroF1(), 3), m.getExamples() + (m.getCountNoise() == null ? ""
+                        : String.format(java.util.Locale.ROOT, " (noisy: counts ±%.1f)", m.getCountNoise()))));
     }
 }

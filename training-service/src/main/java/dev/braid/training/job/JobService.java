@@ -38,7 +38,7 @@ public class JobService {
      * choose it privately with {@code selectionNoiseMultiplier}. Null settings take {@link TrainingProperties.Jobs}'.
      */
     record PrivacyRequest(Double noiseMultiplier, Double targetEpsilon, Double maxGradNorm, Double alpha,
-            Double selectionNoiseMultiplier) {
+            Double selectionNoiseMultiplier, Double metricsNoiseMultiplier) {
     }
 
     /**
@@ -82,20 +82,24 @@ public class JobService {
             if (dataset.trainRecords() == 0) {
                 throw ApiException.unprocessable("no-records", "Dataset " + datasetId + " has no records in its train split yet");
             }
-            double q = Math.min(1.0, (double) batchSize / dataset.trainRecords());
-            int stepsPerEpoch = (int) Math.ceil(1 / q);
-            long steps = (long) stepsPerEpoch * epochs;
-            // α is chosen (and charged) only when the model can have two branches
+            // α is chosen (and charged) on the validation split only when the model can have two branches; a job that
+            // chooses none looks at validation for nothing else, so it trains on it too: more records at no ε cost
             Double selection = dp.alpha() == null && trainText && trainImage
                     ? (dp.selectionNoiseMultiplier() != null ? dp.selectionNoiseMultiplier() : defaults.alphaNoiseMultiplier()) : null;
+            boolean trainsOnValidation = selection == null;
+            long records = dataset.trainRecords() + (trainsOnValidation ? dataset.validationRecords() : 0);
+            double q = Math.min(1.0, (double) batchSize / records);
+            int stepsPerEpoch = (int) Math.ceil(1 / q);
+            long steps = (long) stepsPerEpoch * epochs;
             double delta = privacy.delta(datasetId);
-            double sigma = dp.noiseMultiplier() != null ? dp.noiseMultiplier()
-                    : dp.targetEpsilon() == null ? defaults.noiseMultiplier()
-                    : privacy.noiseFor(delta, dp.targetEpsilon(), q, steps, selection);
+            Noise noise = noise(dp, delta, q, steps, selection);
+            double metricsNoise = noise.metrics();
+            Double releases = JobPrivacy.releases(selection, metricsNoise);
+            double sigma = noise.sigma();
             double maxGradNorm = dp.maxGradNorm() != null ? dp.maxGradNorm() : defaults.maxGradNorm();
-            double planned = privacy.reserve(datasetId, id, q, sigma, steps, selection);
+            double planned = privacy.reserve(datasetId, id, q, sigma, steps, releases);
             jobPrivacy = new JobPrivacy(sigma, maxGradNorm, q, stepsPerEpoch, steps, dp.alpha(), selection,
-                    planned, delta, dp.targetEpsilon());
+                    planned, delta, dp.targetEpsilon(), metricsNoise > 0 ? metricsNoise : null, trainsOnValidation);
         }
         try {
             repository.insert(id, CallerContext.tenant(), datasetId, epochs, batchSize, learningRate, seed,
@@ -112,6 +116,51 @@ public class JobService {
         TrainingJob queued = get(id);
         wakeups.notifyQueued(id);
         return queued;
+    }
+
+    /** A private job's DP-SGD noise σ and its test metrics' release noise (0: none). */
+    private record Noise(double sigma, double metrics) {
+    }
+
+    /** How much more DP-SGD noise a target-ε job accepts for its default metrics release. */
+    private static final double METRICS_RELEASE_MAX_NOISE_INCREASE = 1.1;
+    /** The metrics release's noise multipliers tried for a target-ε job: the default, then coarser, then none. */
+    private static final int METRICS_RELEASE_DOUBLINGS = 4;
+
+    /**
+     * σ and the metrics release's noise. Given explicitly, they are what was given (the metrics' default otherwise,
+     * and σ's default when neither σ nor a target is given). For a target ε, σ is found for the whole plan; left to
+     * the trainer, the metrics release is the least noisy of the default, 2×, 4×, 8× and 16× it that raises the σ the
+     * target needs by at most a tenth over releasing no metrics, and none when even the coarsest costs more: a small
+     * ε is spent on the model, not on describing it.
+     */
+    private Noise noise(PrivacyRequest dp, double delta, double q, long steps, Double selection) {
+        TrainingProperties.Jobs defaults = properties.jobs();
+        if (dp.targetEpsilon() == null) {
+            return new Noise(dp.noiseMultiplier() != null ? dp.noiseMultiplier() : defaults.noiseMultiplier(),
+                    dp.metricsNoiseMultiplier() != null ? dp.metricsNoiseMultiplier() : defaults.metricsNoiseMultiplier());
+        }
+        if (dp.metricsNoiseMultiplier() != null) {
+            return new Noise(privacy.noiseFor(delta, dp.targetEpsilon(), q, steps,
+                    JobPrivacy.releases(selection, dp.metricsNoiseMultiplier())), dp.metricsNoiseMultiplier());
+        }
+        double without = privacy.noiseFor(delta, dp.targetEpsilon(), q, steps, selection);
+        double metrics = defaults.metricsNoiseMultiplier();
+        for (int i = 0; i <= METRICS_RELEASE_DOUBLINGS; i++, metrics *= 2) {
+            try {
+                double with = privacy.noiseFor(delta, dp.targetEpsilon(), q, steps, JobPrivacy.releases(selection, metrics));
+                if (with <= METRICS_RELEASE_MAX_NOISE_INCREASE * without) {
+                    return new Noise(with, metrics);
+                }
+            }
+            catch (ApiException ex) {
+                if (!ex.type().equals("target-epsilon-unreachable")) {
+                    throw ex;
+                }
+                // this release alone costs more than the target: a coarser one may not
+            }
+        }
+        return new Noise(without, 0);
     }
 
     TrainingJob get(UUID id) {

@@ -28,8 +28,8 @@ class PrivacySettlement {
      * published, so no model is released unpaid.
      */
     PrivacyReport settleSucceeded(TrainingJob job, TrainingResult.PrivacySpent spent) {
-        PrivacyReport report = commit(job, spent.steps(), spent.selectionNoiseMultiplier() != null, spent.alphaMethod(),
-                spent.textStart());
+        boolean released = spent.selectionNoiseMultiplier() != null || spent.metricsNoiseMultiplier() != null;
+        PrivacyReport report = commit(job, spent.steps(), released, spent.alphaMethod(), spent.textStart(), spent);
         jobs.privacyReport(job.id(), report);
         return report;
     }
@@ -54,7 +54,7 @@ class PrivacySettlement {
                 jobs.privacyReport(job.id(), PrivacyReport.released(job.privacy().delta()));
             }
             else {
-                jobs.privacyReport(job.id(), commit(job, Math.min(steps, job.privacy().steps()), false, null, null));
+                jobs.privacyReport(job.id(), commit(job, Math.min(steps, job.privacy().steps()), false, null, null, null));
             }
         }
         catch (RuntimeException ex) {
@@ -66,14 +66,18 @@ class PrivacySettlement {
     /**
      * Commits what the job ran to its dataset's ledger; returns its privacy report: what was charged, how α was
      * chosen and where the text head started ({@code alphaMethod}, {@code textStart}; null: not reported).
+     * {@code released}: whether its releases after training ran (the noisy α and the noisy test metrics, one
+     * mechanism on the ledger, see {@link JobPrivacy#releases()}); {@code spent}: what they were, null when none ran.
      */
-    private PrivacyReport commit(TrainingJob job, long steps, boolean selectionRun, String alphaMethod, String textStart) {
+    private PrivacyReport commit(TrainingJob job, long steps, boolean released, String alphaMethod, String textStart,
+            TrainingResult.PrivacySpent spent) {
         JobPrivacy p = job.privacy();
-        double epsilon = privacy.commit(job.datasetId(), job.id(), steps, selectionRun);
+        double epsilon = privacy.commit(job.datasetId(), job.id(), steps, released);
         // δ is the budget's, fixed when it was opened; the job took it down at submit
         return new PrivacyReport(epsilon, p.delta(), "COMMITTED", p.plannedEpsilon(), p.sampleRate(),
                 p.noiseMultiplier(), p.targetEpsilon(), p.maxGradNorm(), steps, alphaMethod,
-                selectionRun ? p.selectionNoiseMultiplier() : null, textStart,
-                "RDP of the Poisson-subsampled Gaussian, composed over the job's mechanisms, at the budget's δ");
+                spent == null ? null : spent.selectionNoiseMultiplier(), textStart,
+                "RDP of the Poisson-subsampled Gaussian, composed over the job's mechanisms, at the budget's δ",
+                spent == null ? null : spent.metricsNoiseMultiplier());
     }
 }

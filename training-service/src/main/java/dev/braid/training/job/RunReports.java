@@ -45,12 +45,12 @@ final class RunReports {
                         e.textValidationLoss(), e.imageValidationLoss())).toList());
     }
 
-    /** An epoch's summary as its event shows it. */
+    /** An epoch's summary as its event shows it: a private job's, the epoch alone (it measures nothing on its records). */
     static Map<String, Object> summary(EpochSummary e) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("epoch", e.epoch());
-        summary.put("loss", e.trainLoss());
-        summary.put("validationAccuracy", e.validationAccuracy());
+        putIfPresent(summary, "loss", e.trainLoss());
+        putIfPresent(summary, "validationAccuracy", e.validationAccuracy());
         putIfPresent(summary, "textValidationLoss", e.textValidationLoss());
         putIfPresent(summary, "imageValidationLoss", e.imageValidationLoss());
         return summary;
@@ -65,9 +65,18 @@ final class RunReports {
     /**
      * One branch's test metrics: accuracy with its 95 % (Wilson) interval, macro-F1, per-class
      * precision, recall and support, and the confusion matrix as its non-zero cells (actual label,
-     * predicted label, count), so its size is bounded by the test split, not by labels².
+     * predicted label, count), so its size is bounded by the test split, not by labels². A private
+     * job's noisy release: its accuracy, interval and examples, with the noise; none: null.
      */
     private static BranchMetrics metric(Metrics m, List<String> labels) {
+        if (m == null) {
+            return null;
+        }
+        if (m.noisy()) {
+            double[] interval = m.accuracyInterval95();
+            return new BranchMetrics(m.accuracy(), List.of(interval[0], interval[1]), null, m.examples(), Map.of(), List.of(),
+                    m.countNoise());
+        }
         Map<String, BranchMetrics.ClassMetrics> perClass = new LinkedHashMap<>();
         for (int c = 0; c < labels.size(); c++) {
             perClass.put(labels.get(c), new BranchMetrics.ClassMetrics(m.precision(c), m.recall(c), m.support(c)));

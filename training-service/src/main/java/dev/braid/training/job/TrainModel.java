@@ -42,7 +42,8 @@ class TrainModel {
     static TrainingOptions options(TrainingJob job, TrainingProperties.Jobs defaults) {
         JobPrivacy p = job.privacy();
         TrainingOptions.Privacy privacy = p == null ? null : new TrainingOptions.Privacy(p.noiseMultiplier(), p.maxGradNorm(),
-                p.sampleRate(), p.stepsPerEpoch(), p.alpha(), p.selectionNoiseMultiplier() == null ? 0 : p.selectionNoiseMultiplier());
+                p.sampleRate(), p.stepsPerEpoch(), p.alpha(), p.selectionNoiseMultiplier() == null ? 0 : p.selectionNoiseMultiplier(),
+                p.metricsNoiseMultiplier() == null ? 0 : p.metricsNoiseMultiplier(), Boolean.TRUE.equals(p.trainsOnValidation()));
         double text = job.learningRate() != null ? job.learningRate()
                 : privacy != null ? defaults.privateTextLearningRate() : defaults.textLearningRate();
         double image = job.learningRate() != null ? job.learningRate() : defaults.imageLearningRate();
@@ -52,10 +53,11 @@ class TrainModel {
                 Boolean.TRUE.equals(job.balanceClasses()));
     }
 
-    private TrainingListener progress(Attempt attempt) {
+    TrainingListener progress(Attempt attempt) {
         TrainingJob job = attempt.job();
         return new TrainingListener() {
             private long lastWrite;
+            private boolean checkpointed;
 
             @Override
             public void onStep(int epoch, long step, long steps) {
@@ -70,6 +72,9 @@ class TrainModel {
 
             @Override
             public void onEpoch(EpochSummary summary, int epochs, long step, long steps) {
+                if (!checkpointed) {
+                    return; // its checkpoint (the private steps it ran) is not on record: report nothing of it
+                }
                 jobs.progress(job.id(), attempt.worker(), summary.epoch(), (int) step, (int) steps);
                 Map<String, Object> event = RunReports.summary(summary);
                 event.put("epochs", epochs);
@@ -80,7 +85,8 @@ class TrainModel {
 
             @Override
             public void onCheckpoint(Checkpoint checkpoint) {
-                if (!checkpoints.save(attempt, checkpoint)) {
+                checkpointed = checkpoints.save(attempt, checkpoint);
+                if (!checkpointed) {
                     attempt.stop(false);
                 }
             }

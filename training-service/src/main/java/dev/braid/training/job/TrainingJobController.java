@@ -57,21 +57,27 @@ class TrainingJobController {
      * spending, its noisy choice of α included, within it); clipping bound C (default 1.0); and the
      * fusion weight: {@code alpha} to fix it (costs no ε), or left out to have it chosen on the
      * validation split by Gaussian report-noisy-max with {@code alphaNoiseMultiplier} (default 5),
-     * charged too.
+     * charged too. The job's test metrics are released noisily, charged as well: each branch's
+     * correct and total counts with Gaussian noise of {@code metricsNoiseMultiplier} (default 5)
+     * times their sensitivity; 0 releases none.
      */
     @Schema(name = "JobPrivacyRequest")
     record PrivacyRequest(@DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double noiseMultiplier,
             @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double targetEpsilon,
             @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double maxGradNorm,
             @DecimalMin("0") @DecimalMax("1") Double alpha,
-            @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double alphaNoiseMultiplier) {
+            @DecimalMin(value = "0", inclusive = false) @DecimalMax("1000") Double alphaNoiseMultiplier,
+            @Schema(description = "Noise of the test metrics' release, over their counts' sensitivity (default 5; 0: no test "
+                    + "metrics are released)")
+            @DecimalMin("0") @DecimalMax("1000") Double metricsNoiseMultiplier) {
 
         JobService.PrivacyRequest toService() {
             if (noiseMultiplier != null && targetEpsilon != null) {
                 throw dev.braid.common.problem.ApiException.unprocessable("noise-or-target",
                         "Give privacy.noiseMultiplier or privacy.targetEpsilon, not both");
             }
-            return new JobService.PrivacyRequest(noiseMultiplier, targetEpsilon, maxGradNorm, alpha, alphaNoiseMultiplier);
+            return new JobService.PrivacyRequest(noiseMultiplier, targetEpsilon, maxGradNorm, alpha, alphaNoiseMultiplier,
+                    metricsNoiseMultiplier);
         }
     }
 
@@ -123,7 +129,8 @@ class TrainingJobController {
         }
         JobPrivacy p = j.privacy();
         return new PrivacyReport(p.plannedEpsilon(), p.delta(), "RESERVED", null, p.sampleRate(), p.noiseMultiplier(),
-                p.targetEpsilon(), p.maxGradNorm(), p.steps(), null, null, null, null);
+                p.targetEpsilon(), p.maxGradNorm(), p.steps(), null, p.selectionNoiseMultiplier(), null, null,
+                p.metricsNoiseMultiplier());
     }
 
     @Schema(name = "TrainingJobPage")

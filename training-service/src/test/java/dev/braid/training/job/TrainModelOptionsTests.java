@@ -23,7 +23,7 @@ class TrainModelOptionsTests {
 
     private static final TrainingProperties.Jobs DEFAULTS = bind(Map.of()).jobs();
 
-    private static final JobPrivacy PRIVATE = new JobPrivacy(1.2, 1.0, 0.2, 5, 150, null, null, 3.0, 1e-5, 3.0);
+    private static final JobPrivacy PRIVATE = new JobPrivacy(1.2, 1.0, 0.2, 5, 150, null, null, 3.0, 1e-5, 3.0, 5.0, true);
 
     private static TrainingJob job(JobPrivacy privacy, boolean text, boolean image, Boolean fineTuneText) {
         return job(privacy, text, image, fineTuneText, null);
@@ -68,6 +68,27 @@ class TrainModelOptionsTests {
         assertThat(options.fineTuning()).isEqualTo(new TrainingOptions.FineTuning(MiniLm.LAYERS,
                 TrainingOptions.DEFAULT_PRIVATE_FINE_TUNING_LEARNING_RATE, 0));
         assertThat(options.privacy().noiseMultiplier()).isEqualTo(1.2);
+        assertThat(options.privacy().metricsNoiseMultiplier()).isEqualTo(5.0);
+        assertThat(options.privacy().trainsOnValidation()).isTrue();
+    }
+
+    @Test
+    void shouldReleaseNoMetricsAndKeepValidationOutForAPrivateJobSubmittedBeforeEither() {
+        // a job stored before its metrics were released noisily and before it could train on validation
+        JobPrivacy earlier = new JobPrivacy(1.2, 1.0, 0.2, 5, 150, null, null, 3.0, 1e-5, 3.0, null, null);
+        TrainingOptions.Privacy privacy = options(job(earlier, true, false, null)).privacy();
+        assertThat(privacy.metricsNoiseMultiplier()).as("its ε paid for no release of test metrics").isZero();
+        assertThat(privacy.trainsOnValidation()).isFalse();
+    }
+
+    @Test
+    void shouldComposeAJobsReleasesAfterTrainingIntoOneGaussianMechanism() {
+        // RDP of a Gaussian mechanism is α / 2σ²: two compose as one with 1/σ² = 1/σ₁² + 1/σ₂²
+        assertThat(JobPrivacy.releases(3.0, 4.0)).isCloseTo(12.0 / 5, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(JobPrivacy.releases(null, 5.0)).isEqualTo(5.0);
+        assertThat(JobPrivacy.releases(5.0, null)).isEqualTo(5.0);
+        assertThat(JobPrivacy.releases(null, null)).isNull();
+        assertThat(JobPrivacy.releases(null, 0.0)).as("0: no release").isNull();
     }
 
     @Test
@@ -83,6 +104,7 @@ class TrainModelOptionsTests {
         assertThat(DEFAULTS.noiseMultiplier()).isEqualTo(1.0);
         assertThat(DEFAULTS.maxGradNorm()).isEqualTo(1.0);
         assertThat(DEFAULTS.alphaNoiseMultiplier()).isEqualTo(5.0);
+        assertThat(DEFAULTS.metricsNoiseMultiplier()).isEqualTo(5.0);
     }
 
     @Test
