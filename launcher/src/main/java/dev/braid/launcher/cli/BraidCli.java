@@ -99,16 +99,16 @@ public final class BraidCli {
         if (ex instanceof RestClientResponseException response) {
             JsonNode problem = Output.problem(response.getResponseBodyAsString());
             String detail = problem.path("detail").asString("");
-            err.println("error: " + (detail.isEmpty() ? response.getStatusText() : detail));
+            err.println("error: " + Output.safe(detail.isEmpty() ? response.getStatusText() : detail));
             err.println("  (HTTP " + response.getStatusCode().value()
-                    + (problem.has("type") ? ", " + problem.path("type").asString() : "") + ")");
+                    + (problem.has("type") ? ", " + Output.safe(problem.path("type").asString()) : "") + ")");
             return API_ERROR;
         }
         if (ex instanceof ResourceAccessException) {
             err.println("error: cannot reach the gateway at " + gateway + " (is Braid up? ./braid up -d)");
             return UNREACHABLE;
         }
-        err.println("error: " + ex.getMessage());
+        err.println("error: " + Output.safe(ex.getMessage()));
         return API_ERROR;
     }
 }

@@ -41,8 +41,8 @@ final class DatasetsCommand {
         Dataset created = new DatasetsApi(root.client()).createDataset(request);
         Output out = root.output();
         if (!out.asJson(created)) {
-            out.out.println("Created dataset " + created.getId() + " (" + created.getName() + ", labels " + String.join(", ",
-                    created.getLabels()) + ")");
+            out.out.println("Created dataset " + created.getId() + " (" + Output.safe(created.getName()) + ", labels "
+                    + Output.safe(String.join(", ", created.getLabels())) + ")");
         }
     }
 
@@ -64,7 +64,7 @@ final class DatasetsCommand {
         Dataset dataset = new DatasetsApi(root.client()).getDataset(id);
         Output out = root.output();
         if (!out.asJson(dataset)) {
-            out.out.println(dataset.getName() + " (" + dataset.getId() + "): " + dataset.getRecordCount() + " records");
+            out.out.println(Output.safe(dataset.getName()) + " (" + dataset.getId() + "): " + dataset.getRecordCount() + " records");
             out.table(List.of("LABEL", "TRAIN", "VALIDATION", "TEST"), dataset.getLabels().stream()
                     .map(label -> List.of(label, count(dataset, "train", label), count(dataset, "validation", label),
                             count(dataset, "test", label)))
@@ -98,8 +98,8 @@ final class DatasetsCommand {
         if (!out.asJson(report)) {
             out.out.println("accepted " + report.getAccepted() + ", duplicates " + report.getDuplicates() + ", rejected "
                     + report.getRejectedCount());
-            report.getRejected().forEach(r -> out.out.println("  line " + r.getLine() + (r.getId() == null ? "" : " (" + r.getId() + ")")
-                    + ": " + r.getReason()));
+            report.getRejected().forEach(r -> out.out.println("  line " + r.getLine()
+                    + (r.getId() == null ? "" : " (" + Output.safe(r.getId()) + ")") + ": " + Output.safe(r.getReason())));
         }
     }
 

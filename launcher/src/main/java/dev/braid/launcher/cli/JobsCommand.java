@@ -96,7 +96,7 @@ final class JobsCommand {
     /** The job's state and, once it has metrics, the table of its branches on the test split. */
     static void print(Output out, TrainingJob job) {
         out.out.println("Job " + job.getId() + ": " + job.getStatus().getValue() + (job.getModelId() == null ? ""
-                : ", model " + job.getModelId()) + (job.getError() == null ? "" : " (" + job.getError() + ")"));
+                : ", model " + job.getModelId()) + (job.getError() == null ? "" : " (" + Output.safe(job.getError()) + ")"));
         JobMetrics metrics = job.getMetrics();
         if (metrics == null) {
             return;

@@ -54,7 +54,7 @@ final class PredictCommand implements java.util.concurrent.Callable<Integer> {
         if (out.asJson(prediction)) {
             return 0;
         }
-        out.out.println(prediction.getLabel() + "  (" + Output.number(prediction.getProbabilities().get(prediction.getLabel()), 3)
+        out.out.println(Output.safe(prediction.getLabel()) + "  (" + Output.number(prediction.getProbabilities().get(prediction.getLabel()), 3)
                 + ", model " + prediction.getModelId() + ")");
         List<String> labels = prediction.getProbabilities().entrySet().stream()
                 .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder())).map(Map.Entry::getKey).toList();
