@@ -84,18 +84,24 @@ public class BudgetLedger {
 
     /**
      * Charges what the job really ran (at most what it reserved: the steps, and the selection if it
-     * ran); the rest of its reservation is freed. Idempotent.
+     * ran); the rest of its reservation is freed. Idempotent: a commit of an entry already committed
+     * for at least these steps (and the selection, if this one ran it) answers that entry, so a
+     * settlement retried after its answer was lost (a crash between the commit and the job's report)
+     * settles, whatever steps the retry counts. Only a commit that would charge more than the final
+     * entry holds is a conflict: a final entry is never opened again.
      */
     @Transactional
     public LedgerEntry commit(UUID datasetId, UUID jobId, long stepsRun, boolean selectionRun) {
         LedgerRepository.Budget budget = lock(datasetId);
         LedgerEntry entry = entry(datasetId, jobId);
-        if (entry.state() == LedgerEntry.State.COMMITTED && entry.spentSteps() == stepsRun
-                && Boolean.valueOf(selectionRun).equals(entry.selectionRun())) {
+        if (entry.state() == LedgerEntry.State.COMMITTED && stepsRun <= entry.spentSteps()
+                && (!selectionRun || Boolean.TRUE.equals(entry.selectionRun()))) {
             return entry;
         }
         if (entry.state() != LedgerEntry.State.RESERVED) {
-            throw ApiException.conflict("entry-final", "Job " + jobId + "'s ledger entry is already " + entry.state());
+            throw ApiException.conflict("entry-final", "Job " + jobId + "'s ledger entry is already " + entry.state()
+                    + (entry.state() == LedgerEntry.State.COMMITTED ? " for " + entry.spentSteps() + " steps; it cannot be charged "
+                            + stepsRun + (selectionRun ? " and its releases" : "") : ""));
         }
         if (stepsRun < 0 || stepsRun > entry.plannedSteps()) {
             throw ApiException.unprocessable("steps-out-of-range",

@@ -108,6 +108,15 @@ class BudgetLedgerTests {
 
         assertThat(commit(client, dataset, early, 400).status()).isEqualTo(200);
         assertThat(commit(client, dataset, early, 400).status()).as("a repeated commit changes nothing").isEqualTo(200);
+        // a settlement retried after its answer was lost counts the steps of its last checkpoint, fewer than it charged:
+        // the entry is settled, and stays as charged
+        ServiceTestClient.Response retried = commit(client, dataset, early, 350);
+        assertThat(retried.status()).as(retried.body()).isEqualTo(200);
+        assertThat(retried.json().path("epsilon").asDouble()).isEqualTo(commit(client, dataset, early, 400).json().path("epsilon")
+                .asDouble());
+        ServiceTestClient.Response more = commit(client, dataset, early, 401);
+        assertThat(more.status()).as("a final entry is never charged again").isEqualTo(409);
+        assertThat(more.json().path("detail").stringValue()).contains("400 steps");
         assertThat(commit(client, dataset, full, 500).status()).isEqualTo(200);
         assertThat(client.postJson("/internal/budgets/" + dataset + "/reservations/" + full + "/release", "acme", "{}").status())
                 .isEqualTo(409);

@@ -78,13 +78,27 @@ class JobRepository {
 
     /**
      * Private jobs that ended without a model and without a settled ledger entry (their settlement
-     * failed), of every tenant. A job that succeeded was charged before its model was released.
+     * failed), of every tenant, up to {@code limit}: those the reconciler has tried least recently
+     * first (never tried, then oldest try), so one it cannot settle does not keep newer ones waiting.
+     * A job that succeeded was charged before its model was released.
      */
-    List<TrainingJob> unsettled() {
+    List<TrainingJob> unsettled(int limit) {
         return jdbc.sql("""
                 select * from training.job where privacy is not null and privacy_report is null
-                and status in ('FAILED', 'CANCELLED') order by finished_at limit 100""")
-                .query(JobRepository::map).list();
+                and status in ('FAILED', 'CANCELLED') order by settle_attempted_at nulls first, finished_at limit ?""")
+                .param(limit).query(JobRepository::map).list();
+    }
+
+    /** How many private jobs wait for their ledger entry to be settled. */
+    long unsettledCount() {
+        return jdbc.sql("""
+                select count(*) from training.job where privacy is not null and privacy_report is null
+                and status in ('FAILED', 'CANCELLED')""").query(Long.class).single();
+    }
+
+    /** Notes that the reconciler tried to settle the job now. */
+    void settleAttempted(UUID id) {
+        jdbc.sql("update training.job set settle_attempted_at = now() where id = ?").param(id).update();
     }
 
     /** Whether a job with this id exists, of any tenant. */

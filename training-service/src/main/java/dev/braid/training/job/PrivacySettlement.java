@@ -38,11 +38,11 @@ class PrivacySettlement {
      * Settles a private job that ends without a model: it pays for the steps it ran, {@code stepsRun} when the run
      * knows them, else those of its last checkpoint (steps after it died with the worker, unreleased). Nothing run:
      * the reservation is released. Records the job's privacy report. A settlement that fails is retried by
-     * {@link LedgerReconciler}; a job that is not private has nothing to settle.
+     * {@link LedgerReconciler}; a job that is not private has nothing to settle. True when it is settled.
      */
-    void settleUnfinished(TrainingJob job, Long stepsRun) {
+    boolean settleUnfinished(TrainingJob job, Long stepsRun) {
         if (!job.isPrivate()) {
-            return;
+            return true;
         }
         if (stepsRun != null) {
             jobs.recordPrivateSteps(job.id(), stepsRun); // so a retried settlement charges them too
@@ -56,10 +56,12 @@ class PrivacySettlement {
             else {
                 jobs.privacyReport(job.id(), commit(job, Math.min(steps, job.privacy().steps()), false, null, null, null));
             }
+            return true;
         }
         catch (RuntimeException ex) {
             log.error("Could not settle the privacy ledger of job {}: its reservation stays held until the reconciler settles it",
                     job.id(), ex);
+            return false;
         }
     }
 
