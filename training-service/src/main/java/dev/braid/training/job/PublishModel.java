@@ -10,6 +10,7 @@ import dev.braid.common.blob.BlobStore;
 import dev.braid.common.internalapi.ModelArtifacts;
 import dev.braid.common.report.JobMetrics;
 import dev.braid.model.TrainingResult;
+import dev.braid.training.remote.DatasetDeleted;
 import dev.braid.training.remote.InferenceClient;
 import dev.braid.training.remote.PrivacyClient;
 
@@ -31,11 +32,21 @@ class PublishModel {
         this.inference = inference;
     }
 
-    /** Returns the registered model's id. */
+    /**
+     * Returns the registered model's id. A dataset deleted while the job ran refuses the registration
+     * ({@link DatasetDeleted}): the artifact just stored is deleted again before the job fails, so nothing of the
+     * dataset outlives it in the blob store.
+     */
     UUID publish(TrainingJob job, LoadExamples.Loaded data, TrainingResult result, JobMetrics metrics) throws IOException {
         UUID modelId = UUID.nameUUIDFromBytes(("braid-model:" + job.id()).getBytes(StandardCharsets.UTF_8));
         String key = ModelArtifacts.key(job.tenant(), modelId);
         blobs.put(key, privacy.keys().seal(job.datasetId(), ModelArtifacts.sealingContext(modelId), result.artifact().toBytes()));
-        return inference.registerModel(modelId, job.datasetId(), job.id(), data.dataset().labels(), metrics, key);
+        try {
+            return inference.registerModel(modelId, job.datasetId(), job.id(), data.dataset().labels(), metrics, key);
+        }
+        catch (DatasetDeleted ex) {
+            blobs.delete(key);
+            throw ex;
+        }
     }
 }
