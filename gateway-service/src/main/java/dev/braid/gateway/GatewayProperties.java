@@ -99,11 +99,13 @@ public record GatewayProperties(
      * @param publicUrl the URL clients reach the gateway at: the document's server, so Swagger UI and
      *        generated clients call the gateway, never a service
      * @param cacheTtl how long a merged document is served before the services are asked again
+     * @param failureTtl how long a failure to build it (a service down) is answered before they are asked again: an
+     *        unauthenticated request may ask for the document, and without this each would fetch five
      * @param fetchTimeout how long one service may take to hand over its document (a service builds it at start-up,
      *        which on a loaded machine can take a while)
      */
     public record OpenApi(@DefaultValue("http://localhost:8080") @NotBlank String publicUrl, @DefaultValue("5m") Duration cacheTtl,
-            @DefaultValue("30s") Duration fetchTimeout) {
+            @DefaultValue("30s") Duration fetchTimeout, @DefaultValue("5s") Duration failureTtl) {
     }
 
     public record Cors(@DefaultValue List<String> allowedOrigins, @DefaultValue("1h") Duration maxAge) {

@@ -25,7 +25,9 @@ import dev.braid.gateway.upstream.ServiceEndpoints;
 /**
  * Fetches the gateway's and each service's document, merges them and keeps the result for
  * {@code braid.gateway.openapi.cache-ttl}. A service that does not answer makes the document a
- * 503 rather than a partial one: a client generated from half the API is worse than none.
+ * 503 rather than a partial one: a client generated from half the API is worse than none. The 503
+ * is kept too, for {@code failure-ttl}, so requests for the document while a service is down cost
+ * one round of fetches per period, not five fetches each.
  */
 @Component
 public class PublicApiDocument {
@@ -51,7 +53,8 @@ public class PublicApiDocument {
         this.properties = properties;
         this.environment = environment;
         Duration ttl = properties.openapi().cacheTtl();
-        this.cached = Mono.defer(this::build).cache(document -> ttl, error -> Duration.ZERO, () -> Duration.ZERO);
+        Duration failureTtl = properties.openapi().failureTtl();
+        this.cached = Mono.defer(this::build).cache(document -> ttl, error -> failureTtl, () -> Duration.ZERO);
     }
 
     /** The merged document's JSON. */
