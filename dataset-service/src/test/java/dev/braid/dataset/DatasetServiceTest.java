@@ -10,6 +10,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.braid.testing.BlobFiles;
 import dev.braid.testing.EmbeddedPostgresExtension;
 import dev.braid.testing.FakePrivacyService;
 import dev.braid.testing.ServiceTestClient;
@@ -40,15 +41,13 @@ public abstract class DatasetServiceTest {
         registry.add("braid.platform.blob-root", BLOB_ROOT::toString);
     }
 
-    /** The blobs stored for a dataset, relative to the store's root, sorted. */
-    protected static List<String> blobsOf(String datasetId) throws java.io.IOException {
-        java.nio.file.Path prefix = BLOB_ROOT.resolve("records").resolve(datasetId);
-        if (!java.nio.file.Files.exists(prefix)) {
-            return List.of();
-        }
-        try (var files = java.nio.file.Files.walk(prefix)) {
-            return files.filter(java.nio.file.Files::isRegularFile).map(f -> BLOB_ROOT.relativize(f).toString()).sorted().toList();
-        }
+    /**
+     * The files stored for a dataset, relative to the store's root, sorted, temporary ones included (one left behind
+     * is a leak). Listed with {@link BlobFiles}, so a listing taken while writers still rename never fails; a test
+     * that must see a settled directory waits for the condition that settles it first.
+     */
+    protected static List<String> blobsOf(String datasetId) {
+        return BlobFiles.under(BLOB_ROOT, BLOB_ROOT.resolve("records").resolve(datasetId));
     }
 
     private static java.nio.file.Path blobRoot() {

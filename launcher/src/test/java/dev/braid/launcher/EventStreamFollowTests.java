@@ -42,13 +42,21 @@ class EventStreamFollowTests extends PlatformTest {
         int streams = 0;
         int renewals = 0;
         int heartbeats = 0;
-        String url = token(jobId);
+        Http.Response token = token(jobId);
+        String url = token.json().path("url").stringValue();
+        java.time.Instant firstExpiry = java.time.Instant.parse(token.json().path("expiresAt").stringValue());
         long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
         while (seen.isEmpty() || !FINAL.contains(seen.get(seen.size() - 1).type())) {
             assertThat(System.nanoTime()).as("the job ends while followed; seen " + seen).isLessThan(deadline);
+            if (streams == 1 && renewals == 0) {
+                // the page comes back after its token expired, whatever the machine's speed: the reconnect is refused
+                while (java.time.Instant.now().isBefore(firstExpiry.plusSeconds(1))) {
+                    Thread.sleep(100);
+                }
+            }
             HttpURLConnection stream = get(url + (seen.isEmpty() ? "" : "&after=" + seen.get(seen.size() - 1).id()));
             if (stream.getResponseCode() == 401) {
-                url = token(jobId); // the token expired between two streams: a new one, as the README tells a page to
+                url = token(jobId).json().path("url").stringValue(); // a new token, as the README tells a page to
                 renewals++;
                 continue;
             }
@@ -57,8 +65,8 @@ class EventStreamFollowTests extends PlatformTest {
             heartbeats += read(stream, seen);
         }
 
-        assertThat(streams).as("the follow outlived several streams").isGreaterThanOrEqualTo(3);
-        assertThat(renewals).as("and at least one token").isGreaterThanOrEqualTo(1);
+        assertThat(streams).as("the follow outlived a stream").isGreaterThanOrEqualTo(2);
+        assertThat(renewals).as("and its first token").isGreaterThanOrEqualTo(1);
         assertThat(heartbeats).as("quiet stretches carried comments").isPositive();
         List<Event> all = new ArrayList<>();
         read(get("/api/v1/training-jobs/" + jobId + "/events", acmeKey), all);
@@ -102,11 +110,11 @@ class EventStreamFollowTests extends PlatformTest {
         }
     }
 
-    /** A new stream token's URL for the job, as a page asks for it with its key. */
-    private static String token(String jobId) {
+    /** A new stream token for the job (its url and expiresAt), as a page asks for it with its key. */
+    private static Http.Response token(String jobId) {
         Http.Response token = gateway.postJson("/api/v1/training-jobs/" + jobId + "/events/token", acmeKey, "{}");
         assertThat(token.status()).as(token.body()).isEqualTo(201);
-        return token.json().path("url").stringValue();
+        return token;
     }
 
     /** A GET through the gateway, as EventSource sends it (no key) or with a key. */

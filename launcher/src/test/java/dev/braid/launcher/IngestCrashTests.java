@@ -22,6 +22,7 @@ import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
 
+import dev.braid.testing.BlobFiles;
 import dev.braid.testing.EmbeddedPostgresExtension;
 
 /**
@@ -105,23 +106,9 @@ class IngestCrashTests extends PlatformTest {
         return bytes.toByteArray();
     }
 
-    /** The blob keys under the dataset's prefix, as its rows name them, sorted (looked at again if the sweep was deleting). */
+    /** The blob keys under the dataset's prefix, as its rows name them, sorted; listed whatever the writers or the sweep do meanwhile. */
     private static List<String> files(Path prefix) {
-        Path root = platform.home().resolve("blobs");
-        for (int attempt = 1;; attempt++) {
-            if (!Files.exists(prefix)) {
-                return List.of();
-            }
-            try (var walk = Files.walk(prefix)) {
-                return walk.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".incoming-"))
-                        .map(f -> root.relativize(f).toString()).sorted().toList();
-            }
-            catch (IOException | java.io.UncheckedIOException ex) {
-                if (attempt == 10) {
-                    throw new IllegalStateException("the blob directory cannot be listed", ex);
-                }
-            }
-        }
+        return BlobFiles.stored(platform.home().resolve("blobs"), prefix);
     }
 
     private static long count(String sql, String datasetId) {

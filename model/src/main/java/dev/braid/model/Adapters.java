@@ -76,14 +76,18 @@ final class Adapters {
 
     private static NDArray lowRank(NDArray x, NDArray down, NDArray up, boolean perExample) {
         // x (B, T, 384); per example, D (B, 384, r) and U (B, r, 384). Shared adapters are
-        // broadcast to the batch too: x·D as one (B·T × 384)·(384 × r) product would take D's
+        // copied to the batch too: x·D as one (B·T × 384)·(384 × r) product would take D's
         // gradient from one product summed over all B·T tokens, which MKL splits across threads
         // and adds up in no fixed order (measured: no two runs alike); per example, each product
-        // sums over its own tokens and the broadcast's backward adds the B results in order.
+        // sums over its own tokens and the copies' backward adds the B results in order. Copies,
+        // not broadcast views: with both factors broadcast (stride 0 on the batch axis), PyTorch
+        // 2.7.1's CPU backward of the two batched products now and then returned garbage for the
+        // adapters' gradients, finite or NaN (the same fine-tuning step computed 1,800 times: 4
+        // times wrong, up to 10³⁶ off; with copies, 6,000 times alike: docs/results.md, "Reproducibility")
         if (!perExample) {
             long batch = x.getShape().get(0);
-            down = down.expandDims(0).broadcast(new Shape(batch, MiniLm.DIMENSIONS, RANK));
-            up = up.expandDims(0).broadcast(new Shape(batch, RANK, MiniLm.DIMENSIONS));
+            down = down.expandDims(0).repeat(0, batch);
+            up = up.expandDims(0).repeat(0, batch);
         }
         return x.batchMatMul(down).batchMatMul(up).mul(SCALE);
     }

@@ -29,16 +29,37 @@ final class TrainingRun {
     private final double[] classWeights;
     private final Fault fault;
 
-    /** A stand-in, for tests, for the kernel fault {@link #ATTEMPTS} guards against: true makes that attempt's text update NaN. */
+    /**
+     * A stand-in, for tests, for the kernel faults {@link #ATTEMPTS} guards against: the factor that attempt's text
+     * update is multiplied by (1: no fault; NaN; or a finite factor, a wrong update that is still finite).
+     */
     interface Fault {
-        boolean poisons(long step, int attempt);
+        float factor(long step, int attempt);
+
+        Fault NONE = (step, attempt) -> 1f;
     }
+
+    /**
+     * Whether every step is computed twice and taken only once two computations agree bit for bit: a debug mode
+     * ({@code -Dbraid.training.verify-steps=true}) that finds a wrong update however plausible it looks, at twice
+     * the cost. Off, only a suspicious update is computed again ({@link #step}).
+     */
+    static final boolean VERIFY_STEPS = Boolean.getBoolean("braid.training.verify-steps");
+
+    /** How many times larger than any update the branch took before an update must be to be computed again. */
+    static final double OUTLIER = 1e3;
+
+    private final boolean verify;
+    /** Per branch, the largest squared norm of an update taken so far; an update far above it is checked. */
+    private double largestText;
+    private double largestImage;
 
     TrainingRun(NDManager manager, TrainingState state, TrainingOptions options, int classes, List<TrainingItem> train) {
-        this(manager, state, options, classes, train, (step, attempt) -> false);
+        this(manager, state, options, classes, train, Fault.NONE, VERIFY_STEPS);
     }
 
-    TrainingRun(NDManager manager, TrainingState state, TrainingOptions options, int classes, List<TrainingItem> train, Fault fault) {
+    TrainingRun(NDManager manager, TrainingState state, TrainingOptions options, int classes, List<TrainingItem> train, Fault fault,
+            boolean verify) {
         this.manager = manager;
         this.state = state;
         this.options = options;
@@ -46,6 +67,7 @@ final class TrainingRun {
         this.train = train;
         this.classWeights = options.balancedClasses() ? balancedWeights(train, classes) : null;
         this.fault = fault;
+        this.verify = verify;
     }
 
     /** n / (k · n_c) for each class c of the train split's n records, k classes present; 0 for a class it lacks. */
@@ -159,11 +181,12 @@ final class TrainingRun {
 
     /**
      * How many times a step is computed before a branch whose gradients are still not finite is
-     * left unchanged for that step. PyTorch's CPU kernels now and then return a backward pass
-     * that is NaN throughout (measured: about one fine-tuning step in 600, at random, the forward
-     * pass and every other step bit-identical); computing the same step again, from the same
-     * inputs and the same (seed, step) draws, gives the finite answer, so the run goes on exactly
-     * as one that never met it. A step that overflows every time is a real overflow.
+     * left unchanged for that step. PyTorch's CPU kernels have returned a backward pass that was
+     * wrong now and then, NaN or finite garbage (measured: about one fine-tuning step in 600, at
+     * random, the forward pass and every other step bit-identical; the cause found and avoided is in
+     * {@link Adapters}); computing the same step again, from the same inputs and the same (seed, step)
+     * draws, gives the right answer, so the run goes on exactly as one that never met it. A step that
+     * overflows every time is a real overflow.
      */
     static final int ATTEMPTS = 3;
 
@@ -175,12 +198,20 @@ final class TrainingRun {
     private record Updates(NDList text, NDList image, double loss, boolean examplesFinite) {
     }
 
-    /** One optimiser step on the batch; the batch's mean loss. */
+    /**
+     * One optimiser step on the batch; the batch's mean loss. An update is taken at once unless it
+     * looks wrong: not finite (NaN, infinite, an example's gradient not finite), or its squared norm
+     * {@link #OUTLIER}² times the largest the branch took so far (garbage from a faulty kernel came
+     * out 10¹⁰ to 10³⁶ off). Such a step is computed again, and taken once two computations agree bit
+     * for bit (a genuine spike repeats exactly; a fault does not) or once it is finite at the last
+     * attempt. With {@link #VERIFY_STEPS} every step is computed twice so.
+     */
     double step(List<TrainingItem> batch) {
         long t = state.step + 1;
         List<TrainingItem> texts = trainsText() ? batch.stream().filter(TrainingItem::hasText).toList() : List.of();
         List<TrainingItem> images = trainsImage() ? batch.stream().filter(TrainingItem::hasImage).toList() : List.of();
         double loss = 0;
+        float[] previous = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try (NDManager scope = manager.newSubManager()) {
                 RandomGenerator augment = random(t, StepRandom.Purpose.AUGMENT);
@@ -189,17 +220,38 @@ final class TrainingRun {
                 Updates updates = options.privacy() == null
                         ? plainStep(scope, batch.size(), texts, textX, images, imageX)
                         : privateStep(scope, batch, texts, textX, images, imageX, t);
-                if (updates.text() != null && fault.poisons(t, attempt)) {
-                    updates.text().get(0).muli(Float.NaN);
+                float factor = fault.factor(t, attempt);
+                if (updates.text() != null && factor != 1f) {
+                    updates.text().get(0).muli(factor);
                 }
-                boolean textFinite = finite(updates.text());
-                boolean imageFinite = finite(updates.image());
-                if ((updates.examplesFinite() && textFinite && imageFinite) || attempt == ATTEMPTS) {
+                double textSquares = squaredNorm(updates.text());
+                double imageSquares = squaredNorm(updates.image());
+                boolean textFinite = Double.isFinite(textSquares);
+                boolean imageFinite = Double.isFinite(imageSquares);
+                boolean finite = updates.examplesFinite() && textFinite && imageFinite;
+                boolean plausible = plausible(textSquares, largestText) && plausible(imageSquares, largestImage);
+                float[] computed = finite && (verify || !plausible) ? flat(updates) : null;
+                boolean confirmed = computed != null && java.util.Arrays.equals(computed, previous);
+                if (attempt == ATTEMPTS || finite && (confirmed || plausible && !verify)) {
                     apply(updates, textFinite, imageFinite, t);
+                    largestText = textFinite ? Math.max(largestText, textSquares) : largestText;
+                    largestImage = imageFinite ? Math.max(largestImage, imageSquares) : largestImage;
                     loss = updates.loss();
                     break;
                 }
-                log.warn("step {}: its update is not finite (attempt {} of {}); computing it again", t, attempt, ATTEMPTS);
+                previous = computed;
+                if (!finite) {
+                    log.warn("step {}: its update is not finite (attempt {} of {}); computing it again", t, attempt, ATTEMPTS);
+                }
+                else if (!plausible) {
+                    log.warn("step {}: its update is {}× larger than any before (attempt {} of {}); computing it again to check", t,
+                            String.format(java.util.Locale.ROOT, "%.1e", Math.sqrt(Math.max(textSquares / Math.max(largestText,
+                                    Double.MIN_NORMAL), imageSquares / Math.max(largestImage, Double.MIN_NORMAL)))), attempt, ATTEMPTS);
+                }
+                else if (previous != null && attempt > 1) {
+                    log.warn("step {}: two computations of its update differ (attempt {} of {}); computing it again", t, attempt,
+                            ATTEMPTS);
+                }
             }
         }
         state.step = t;
@@ -207,6 +259,33 @@ final class TrainingRun {
             state.privateSteps++;
         }
         return loss;
+    }
+
+    /** Whether an update's squared norm is within {@link #OUTLIER}² of the largest the branch took; any is, before the first. */
+    private static boolean plausible(double squares, double largest) {
+        return largest == 0 || squares <= OUTLIER * OUTLIER * largest;
+    }
+
+    /** Both branches' updates as one flat array, to compare two computations of a step bit for bit. */
+    private static float[] flat(Updates updates) {
+        List<float[]> parts = new ArrayList<>();
+        int size = 0;
+        for (NDList branch : java.util.Arrays.asList(updates.text(), updates.image())) {
+            if (branch != null) {
+                for (NDArray a : branch) {
+                    float[] values = a.toFloatArray();
+                    parts.add(values);
+                    size += values.length;
+                }
+            }
+        }
+        float[] all = new float[size];
+        int at = 0;
+        for (float[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
     }
 
     /**
@@ -230,18 +309,18 @@ final class TrainingRun {
     }
 
     /**
-     * Whether the sum of the squares of these arrays is finite (null: nothing to check): false for
-     * any NaN or infinity, and for values so large that their squares overflow.
+     * The sum of the squares of these arrays (0 for none): not finite for any NaN or infinity, and
+     * for values so large that their squares overflow.
      */
-    private static boolean finite(NDList arrays) {
+    private static double squaredNorm(NDList arrays) {
         if (arrays == null) {
-            return true;
+            return 0;
         }
         NDArray squares = null;
         for (NDArray a : arrays) {
             squares = squares == null ? a.square().sum() : squares.add(a.square().sum());
         }
-        return squares == null || Float.isFinite(squares.getFloat());
+        return squares == null ? 0 : squares.getFloat();
     }
 
     private Updates plainStep(NDManager scope, int batchSize, List<TrainingItem> texts, NDList textX, List<TrainingItem> images,
@@ -518,7 +597,7 @@ final class TrainingRun {
         TrainingOptions refit = new TrainingOptions(epochs, options.batchSize(), options.textLearningRate(), options.imageLearningRate(), 0,
                 options.seed(), null, true, false, null, options.balancedClasses());
         TrainingState head = TrainingState.fresh(manager, refit, classes, true, false, null, null);
-        TrainingRun run = new TrainingRun(manager, head, refit, classes, records, fault);
+        TrainingRun run = new TrainingRun(manager, head, refit, classes, records, fault, verify);
         for (int epoch = 1; epoch <= epochs; epoch++) {
             for (List<TrainingItem> batch : run.batches(epoch)) {
                 if (listener.cancelRequested()) {

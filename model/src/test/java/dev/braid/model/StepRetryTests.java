@@ -13,11 +13,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A step whose update comes back not finite is computed again: PyTorch's CPU kernels now and then
- * return a backward pass that is NaN throughout, and the same step computed again is finite. A
- * run that met such a fault ends bit for bit where a run that never met it ends; a step that is
- * never finite leaves its branch as it was and the run goes on. The fault is injected into the
- * text branch's update, plainly, with a fine-tuned encoder and under DP-SGD.
+ * A step whose update comes back wrong is computed again: PyTorch's CPU kernels have returned a
+ * backward pass that was NaN, or finite garbage, now and then, and the same step computed again was
+ * right. A run that met such a fault ends bit for bit where a run that never met it ends; a step that
+ * is never finite leaves its branch as it was and the run goes on; a finite update far larger than
+ * any before is taken only once a second computation confirms it. The fault is injected into the text
+ * branch's update, plainly, with a fine-tuned encoder and under DP-SGD.
  */
 class StepRetryTests {
 
@@ -46,8 +47,9 @@ class StepRetryTests {
     void shouldEndWhereARunThatNeverMetTheFaultEnds(Kind kind) {
         List<Example> examples = SyntheticData.examples(60, 4);
 
-        Trace clean = run(examples, kind.options, (step, attempt) -> false);
-        Trace faulted = run(examples, kind.options, (step, attempt) -> step == FAULTY_STEP && attempt < TrainingRun.ATTEMPTS);
+        Trace clean = run(examples, kind.options, TrainingRun.Fault.NONE, false);
+        Trace faulted = run(examples, kind.options, (step, attempt) -> step == FAULTY_STEP && attempt < TrainingRun.ATTEMPTS
+                ? Float.NaN : 1f, false);
 
         assertThat(clean.text().get((int) FAULTY_STEP - 1)).as("the step changed the text branch").isNotEqualTo(clean.text().get(0));
         for (int s = 0; s < STEPS; s++) {
@@ -62,8 +64,8 @@ class StepRetryTests {
     void shouldLeaveTheBranchAsItWasWhenTheStepIsNeverFinite(Kind kind) {
         List<Example> examples = SyntheticData.examples(60, 4);
 
-        Trace clean = run(examples, kind.options, (step, attempt) -> false);
-        Trace faulted = run(examples, kind.options, (step, attempt) -> step == FAULTY_STEP);
+        Trace clean = run(examples, kind.options, TrainingRun.Fault.NONE, false);
+        Trace faulted = run(examples, kind.options, (step, attempt) -> step == FAULTY_STEP ? Float.NaN : 1f, false);
 
         int at = (int) FAULTY_STEP - 1;
         assertThat(faulted.text().get(at)).as("the text branch skipped the step").isEqualTo(faulted.text().get(at - 1));
@@ -75,8 +77,45 @@ class StepRetryTests {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldComputeAgainAFiniteUpdateFarLargerThanAnyBeforeAndTakeItOnlyWhenConfirmed(Kind kind) {
+        List<Example> examples = SyntheticData.examples(60, 4);
+        Trace clean = run(examples, kind.options, TrainingRun.Fault.NONE, false);
+
+        // garbage that is finite (a faulty kernel returned some 10¹⁰ to 10³⁶ off; 10⁵ here, whose squares do not overflow):
+        // computed again, the step is right
+        Trace garbage = run(examples, kind.options, (step, attempt) -> step == FAULTY_STEP && attempt == 1 ? 1e5f : 1f, false);
+        for (int s = 0; s < STEPS; s++) {
+            assertThat(garbage.text().get(s)).as("text after step %d", s + 1).isEqualTo(clean.text().get(s));
+        }
+        // a spike that every computation agrees on is the data's, not a fault: it is taken
+        Trace spike = run(examples, kind.options, (step, attempt) -> step == FAULTY_STEP ? 1e5f : 1f, false);
+        int at = (int) FAULTY_STEP - 1;
+        assertThat(spike.text().get(at - 1)).isEqualTo(clean.text().get(at - 1));
+        assertThat(spike.text().get(at)).as("the confirmed update was taken").isNotEqualTo(clean.text().get(at))
+                .isNotEqualTo(spike.text().get(at - 1));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldCatchAPlausibleWrongUpdateWhenEveryStepIsVerified(Kind kind) {
+        List<Example> examples = SyntheticData.examples(60, 4);
+        Trace clean = run(examples, kind.options, TrainingRun.Fault.NONE, false);
+        // wrong by half: no size check can tell; two computations that disagree can
+        TrainingRun.Fault plausible = (step, attempt) -> step == FAULTY_STEP && attempt == 1 ? 1.5f : 1f;
+
+        assertThat(run(examples, kind.options, plausible, false).text().get((int) FAULTY_STEP - 1))
+                .as("unverified, the wrong update goes through").isNotEqualTo(clean.text().get((int) FAULTY_STEP - 1));
+        Trace verified = run(examples, kind.options, plausible, true);
+        for (int s = 0; s < STEPS; s++) {
+            assertThat(verified.text().get(s)).as("verified: text after step %d", s + 1).isEqualTo(clean.text().get(s));
+            assertThat(verified.image().get(s)).as("verified: image after step %d", s + 1).isEqualTo(clean.image().get(s));
+        }
+    }
+
     /** {@link #STEPS} steps of a run, as {@link MultimodalTrainer} runs them, with the fault injected. */
-    private static Trace run(List<Example> examples, TrainingOptions options, TrainingRun.Fault fault) {
+    private static Trace run(List<Example> examples, TrainingOptions options, TrainingRun.Fault fault, boolean verify) {
         if (options.fineTuning() != null) {
             options = options.withTextLayers(options.fineTuning().layers());
         }
@@ -87,7 +126,7 @@ class StepRetryTests {
             // the same secret in every run, so a private run draws the same samples and noise
             TrainingState state = TrainingState.fresh(manager, options, LABELS.size(), true, true, new Random(5),
                     MultimodalTrainer.startsFromLabels(options) ? MiniLm.shared().encode(LABELS) : null);
-            TrainingRun run = new TrainingRun(manager, state, options, LABELS.size(), train, fault);
+            TrainingRun run = new TrainingRun(manager, state, options, LABELS.size(), train, fault, verify);
             for (int epoch = 1; trace.text().size() < STEPS; epoch++) {
                 for (List<TrainingItem> batch : run.batches(epoch)) {
                     if (trace.text().size() == STEPS) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -54,8 +55,7 @@ public final class FileSystemBlobStore implements BlobStore {
     private void write(String key, Writer writer) throws IOException {
         Path target = resolve(key);
         Path directory = target.getParent();
-        Files.createDirectories(directory);
-        Path temp = Files.createTempFile(directory, ".incoming-", ".tmp");
+        Path temp = createTemp(directory);
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 writer.write(channel);
@@ -66,6 +66,26 @@ public final class FileSystemBlobStore implements BlobStore {
         }
         finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * A temporary file in the directory, made first if need be. A prefix deleted meanwhile can take the directory
+     * while it is being made or between the two (its delete empties what it listed, then the directory): the
+     * directory is made again, a few times, before the write gives up.
+     */
+    private static Path createTemp(Path directory) throws IOException {
+        for (int attempt = 1;; attempt++) {
+            try {
+                // createDirectories says FileAlreadyExists when the directory it made, or found, is gone when it looks
+                Files.createDirectories(directory);
+                return Files.createTempFile(directory, ".incoming-", ".tmp");
+            }
+            catch (NoSuchFileException | java.nio.file.FileAlreadyExistsException ex) {
+                if (attempt == 5 || !(ex instanceof NoSuchFileException) && Files.exists(directory) && !Files.isDirectory(directory)) {
+                    throw ex;
+                }
+            }
         }
     }
 
@@ -97,6 +117,13 @@ public final class FileSystemBlobStore implements BlobStore {
         return Files.isRegularFile(resolve(key));
     }
 
+    /**
+     * Deletes the object, or everything under the prefix, while writers may still be at work under it: a file gone
+     * before it is reached (a temporary file renamed, another delete) is gone already, and a directory that gained an
+     * entry after it was listed is left with that entry, for a later delete of the prefix to take. Only what was
+     * there when listed is deleted for certain; the sweep that deletes an abandoned upload's prefix does so twice,
+     * one limit apart, for that reason.
+     */
     @Override
     public boolean delete(String key) throws IOException {
         Path target = resolve(key);
@@ -106,13 +133,29 @@ public final class FileSystemBlobStore implements BlobStore {
         Files.walkFileTree(target, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
+                Files.deleteIfExists(file);
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                if (exc instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw exc;
+            }
+
+            @Override
             public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                Files.delete(dir);
+                if (exc != null && !(exc instanceof NoSuchFileException)) {
+                    throw exc;
+                }
+                try {
+                    Files.deleteIfExists(dir);
+                }
+                catch (DirectoryNotEmptyException written) {
+                    // a writer put something here after the listing: it stays until the prefix is deleted again
+                }
                 return FileVisitResult.CONTINUE;
             }
         });
