@@ -2,7 +2,10 @@ package dev.braid.inference.batching;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * nothing else is queued, the input runs at once, so a lone client pays no batching delay. A full
  * queue refuses at once ({@link Full}), so overload turns into fast 429s rather than growing
  * latency. Records queue time, batch size and end-to-end latency, and removes those meters once the
- * queue is closed and drained, so a model no longer served leaves the scrape. Nothing a batch
+ * queue is closed and drained, so a model no longer served leaves the scrape; a model loaded again
+ * while its old queue drains shares the meters with it (Micrometer hands back the meter registered
+ * under the same name and tags), so they go with the last of its queues. Nothing a batch
  * throws, an {@link Error} included, ends the worker: the batch's callers get the failure, and the
  * worker goes on with the next.
  *
@@ -56,6 +61,9 @@ public final class BatchQueue<I, O> implements AutoCloseable {
     private final DistributionSummary batchSize;
     private final MeterRegistry meters;
     private final Object admission = new Object();
+    /** Per registry, how many live queues use each model's meters. */
+    private static final Map<MeterRegistry, Map<String, Integer>> METER_USERS = new WeakHashMap<>();
+    private final String name;
     private volatile boolean closed;
 
     public BatchQueue(String name, Function<List<I>, List<O>> batchFunction, int maxBatch, Duration maxDelay, int capacity,
@@ -68,13 +76,17 @@ public final class BatchQueue<I, O> implements AutoCloseable {
         this.maxDelayNanos = maxDelay.toNanos();
         this.capacity = capacity;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.queueTime = Timer.builder("braid.inference.queue.time").description("time an input waits before its batch runs")
-                .tag("model", name).publishPercentileHistogram().register(meters);
-        this.latency = Timer.builder("braid.inference.latency").description("time from queueing an input to its prediction")
-                .tag("model", name).publishPercentileHistogram().register(meters);
-        this.batchSize = DistributionSummary.builder("braid.inference.batch.size").description("inputs per batch run")
-                .tag("model", name).register(meters);
+        this.name = name;
         this.meters = meters;
+        synchronized (METER_USERS) {
+            METER_USERS.computeIfAbsent(meters, registry -> new HashMap<>()).merge(name, 1, Integer::sum);
+            this.queueTime = Timer.builder("braid.inference.queue.time").description("time an input waits before its batch runs")
+                    .tag("model", name).publishPercentileHistogram().register(meters);
+            this.latency = Timer.builder("braid.inference.latency").description("time from queueing an input to its prediction")
+                    .tag("model", name).publishPercentileHistogram().register(meters);
+            this.batchSize = DistributionSummary.builder("braid.inference.batch.size").description("inputs per batch run")
+                    .tag("model", name).register(meters);
+        }
         this.worker = new Thread(this::work, "batch-" + name);
         worker.setDaemon(true);
         worker.start();
@@ -105,9 +117,15 @@ public final class BatchQueue<I, O> implements AutoCloseable {
             serve();
         }
         finally {
-            meters.remove(queueTime);
-            meters.remove(latency);
-            meters.remove(batchSize);
+            synchronized (METER_USERS) {
+                Map<String, Integer> users = METER_USERS.get(meters);
+                if (users.merge(name, -1, Integer::sum) == 0) {
+                    users.remove(name);
+                    meters.remove(queueTime);
+                    meters.remove(latency);
+                    meters.remove(batchSize);
+                }
+            }
         }
     }
 

@@ -195,8 +195,16 @@ class BatchQueueTests {
         BatchQueue<Integer, Integer> queue = new BatchQueue<>("unloaded", batch -> batch, 4, Duration.ZERO, 100, meters);
         assertThat(queue.submitAll(List.of(7)).get(0).get(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo(7);
         assertThat(meters.find("braid.inference.latency").tag("model", "unloaded").timer()).isNotNull();
+        // the model loaded again while the old queue drains: both use the same meters, which stay for the newer
+        BatchQueue<Integer, Integer> reloaded = new BatchQueue<>("unloaded", batch -> batch, 4, Duration.ZERO, 100, meters);
         queue.close();
         assertThat(queue.awaitDrained(Duration.ofSeconds(PATIENCE_SECONDS))).isTrue();
+        assertThat(meters.find("braid.inference.latency").tag("model", "unloaded").timer()).as("still served").isNotNull();
+        assertThat(reloaded.submitAll(List.of(8)).get(0).get(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo(8);
+        assertThat(meters.get("braid.inference.batch.size").tag("model", "unloaded").summary().count())
+                .as("the reloaded queue records into the registered meters").isEqualTo(2);
+        reloaded.close();
+        assertThat(reloaded.awaitDrained(Duration.ofSeconds(PATIENCE_SECONDS))).isTrue();
         for (String name : List.of("braid.inference.latency", "braid.inference.queue.time", "braid.inference.batch.size")) {
             assertThat(meters.find(name).tag("model", "unloaded").meters()).as(name).isEmpty();
         }
