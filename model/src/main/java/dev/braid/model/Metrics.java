@@ -91,8 +91,9 @@ public record Metrics(double accuracy, double macroF1, int examples, int[][] con
      * These metrics as a private run may release them: the number of correct predictions and the
      * number of examples, each with Gaussian noise of standard deviation {@code countNoise} from
      * {@code random} (the Gaussian mechanism: a record added or removed moves each count by at most
-     * one), and what follows from them by post-processing alone: the examples rounded to at least 1,
-     * the accuracy clamped to [0, 1]. Nothing else of the exact metrics is kept.
+     * one), and what follows from them by post-processing alone: both rounded to whole numbers, the
+     * examples to at least 1 and the correct ones to within [0, examples], and their ratio. Nothing
+     * else of the exact metrics is kept.
      */
     Metrics released(double countNoise, RandomGenerator random) {
         if (!(countNoise > 0)) {
@@ -101,7 +102,10 @@ public record Metrics(double accuracy, double macroF1, int examples, int[][] con
         double correct = Math.round(accuracy * examples) + countNoise * random.nextGaussian();
         double n = examples + countNoise * random.nextGaussian();
         int shown = (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(n)));
-        return new Metrics(Math.min(1, Math.max(0, correct / shown)), Double.NaN, shown, new int[0][0], countNoise);
+        // both counts rounded to whole numbers before the ratio: the low bits of a floating-point Gaussian draw can
+        // tell more than the draw should (Mironov 2012), and a count is a whole number
+        long right = Math.max(0, Math.min(shown, Math.round(correct)));
+        return new Metrics((double) right / shown, Double.NaN, shown, new int[0][0], countNoise);
     }
 
     /**

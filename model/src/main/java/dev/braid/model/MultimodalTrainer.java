@@ -65,8 +65,10 @@ public final class MultimodalTrainer {
         if (trainExamples.isEmpty()) {
             throw new IllegalArgumentException("the dataset has no records in its train split");
         }
-        boolean text = options.text() && trainExamples.stream().anyMatch(Example::hasText);
-        boolean image = options.image() && trainExamples.stream().anyMatch(Example::hasImage);
+        // a private run's branches are the job's, whatever the records hold: that a modality is absent from them would be
+        // one more fact about the records, and the model's shape and the noise on its metrics would release it
+        boolean text = options.text() && (options.isPrivate() || trainExamples.stream().anyMatch(Example::hasText));
+        boolean image = options.image() && (options.isPrivate() || trainExamples.stream().anyMatch(Example::hasImage));
         if (!text && !image) {
             throw new IllegalArgumentException("the train split has no records with the modalities this job trains ("
                     + (options.text() ? options.image() ? "text, image" : "text" : "image") + ")");

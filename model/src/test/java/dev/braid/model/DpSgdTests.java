@@ -102,6 +102,19 @@ class DpSgdTests {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot also train on it");
     }
 
+    @Test
+    void shouldKeepTheBranchesAJobAsksForWhateverItsRecordsHold() {
+        // no record has an image: a run that dropped the image branch would tell so by its shape and by its metrics' noise
+        List<Example> texts = SyntheticData.examples(80, 24).stream()
+                .map(e -> new Example(e.text(), null, e.label(), e.split())).toList();
+        TrainingResult result = new MultimodalTrainer(new java.util.Random(9)).train(texts, LABELS,
+                new TrainingOptions(1, 16, 0.05, 1e-3, 0, 3, new TrainingOptions.Privacy(1.0, 1.0, 0.25, 4, 0.5, 0, 5.0, true),
+                        true, true), TrainingListener.NONE);
+        assertThat(result.artifact().imageParameters()).as("the image branch the job asked for").isNotNull();
+        assertThat(result.fused().countNoise()).as("released as a model of two branches").isCloseTo(5.0 * Math.sqrt(6),
+                org.assertj.core.data.Offset.offset(1e-12));
+    }
+
     private static List<Example> test(List<Example> examples) {
         return examples.stream().filter(e -> e.split() == Example.Split.TEST).toList();
     }

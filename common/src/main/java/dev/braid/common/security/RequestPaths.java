@@ -21,7 +21,9 @@ public final class RequestPaths {
      * Why the raw path is ambiguous, or empty when it is plain: a dot segment (plain or
      * percent-encoded), an encoded slash or backslash, a backslash, a {@code ;} (path parameters,
      * which servers strip before matching), an encoded {@code %} (double encoding), a control
-     * character or a malformed escape.
+     * character, a malformed escape, or an escaped letter, digit, {@code -}, {@code .}, {@code _} or
+     * {@code ~}: those are never escaped (RFC 3986, 2.3), so {@code /%65vents} can only be meant to
+     * pass for {@code /events} past whatever matches the raw path.
      */
     public static Optional<String> ambiguity(String rawPath) {
         if (rawPath.indexOf('\\') >= 0) {
@@ -29,6 +31,13 @@ public final class RequestPaths {
         }
         if (rawPath.indexOf(';') >= 0) {
             return Optional.of("a ';'");
+        }
+        for (int i = rawPath.indexOf('%'); i >= 0 && i + 2 < rawPath.length(); i = rawPath.indexOf('%', i + 1)) {
+            int high = Character.digit(rawPath.charAt(i + 1), 16);
+            int low = Character.digit(rawPath.charAt(i + 2), 16);
+            if (high >= 0 && low >= 0 && isUnreserved((char) (high * 16 + low))) {
+                return Optional.of("an escaped letter, digit or '-._~', which are never escaped");
+            }
         }
         for (String segment : rawPath.split("/", -1)) {
             String decoded;
@@ -52,6 +61,10 @@ public final class RequestPaths {
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean isUnreserved(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~';
     }
 
     /**

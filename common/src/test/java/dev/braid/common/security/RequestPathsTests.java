@@ -28,7 +28,11 @@ class RequestPathsTests {
             "/api/v1/privacy/%252e%252e/internal",
             "/api/v1/privacy/./keys",
             "/api/v1/privacy/%00/keys",
-            "/api/v1/privacy/%zz");
+            "/api/v1/privacy/%zz",
+            // escapes of what is never escaped: another spelling of a path, past whatever matches the raw one
+            "/api/v1/training-jobs/0b6f7a3c-1d2e-4f50-8a9b-0c1d2e3f4a5b/%65vents",
+            "/api/v1/training-jobs/%30b6f7a3c-1d2e-4f50-8a9b-0c1d2e3f4a5b/events",
+            "/api/v1/a%2Db", "/api/v1/a%5Fb", "/api/v1/a%7eb", "/%41pi/v1/datasets");
 
     @Test
     void shouldFindEveryTraversalAmbiguousAndPlainPathsPlain() {

@@ -65,7 +65,7 @@ final class ArchiveUpload {
     void file(String name, InputStream content) throws IOException {
         entries++;
         if (!ArchivePaths.isSafe(name)) {
-            refused.add(name + ": the name points outside the archive");
+            refused.add(RecordValidator.abbreviate(name) + ": the name points outside the archive");
             content.transferTo(OutputStream.nullOutputStream());
             return;
         }

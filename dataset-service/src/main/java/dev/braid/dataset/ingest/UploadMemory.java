@@ -13,7 +13,9 @@ import dev.braid.dataset.DatasetProperties;
  * comes later, and the paths already seen), counted as the objects really cost and bounded twice:
  * per upload ({@code maxWaiting}, 413: the archive itself is too demanding) and for the whole
  * service ({@code maxHeldTotal}, 503 with {@code Retry-After}: other uploads hold it now). So no
- * number of uploads at once, however they are built, can fill the heap.
+ * number of uploads at once, however they are built, can fill the heap with what their manifests
+ * name. What each upload holds besides (the entry being read, at most an image's size, and records
+ * on their way to the writers, {@code ingest.max-in-flight}) is bounded per upload, not here.
  */
 @Component
 class UploadMemory {

@@ -53,21 +53,20 @@ class ApiKeyRepository {
     }
 
     /**
-     * Makes the key with this hash an active operator of the tenant with no limit of its own, whatever
-     * was done to it; false when no such key exists or it already was one.
+     * Makes the active key with this hash the tenant's operator with no limit of its own; false when
+     * there is no such active key or it already was one.
      */
     boolean restoreOperator(byte[] hash, String tenant) {
         return jdbc.sql("""
-                update gateway.api_key set role = 'OPERATOR', revoked_at = null, rate_limit_per_second = null,
-                    rate_limit_burst = null
-                where key_hash = ? and tenant_id = ? and (role <> 'OPERATOR' or revoked_at is not null
+                update gateway.api_key set role = 'OPERATOR', rate_limit_per_second = null, rate_limit_burst = null
+                where key_hash = ? and tenant_id = ? and revoked_at is null and (role <> 'OPERATOR'
                     or rate_limit_per_second is not null or rate_limit_burst is not null)""")
                 .params(hash, tenant).update() == 1;
     }
 
-    /** The tenant of the key with this hash, if there is one. */
-    Optional<String> tenantOf(byte[] hash) {
-        return jdbc.sql("select tenant_id from gateway.api_key where key_hash = ?").param(hash).query(String.class).optional();
+    /** The key with this hash, revoked or not. */
+    Optional<StoredKey> findByHash(byte[] hash) {
+        return jdbc.sql("select * from gateway.api_key where key_hash = ?").param(hash).query(ApiKeyRepository::map).optional();
     }
 
     /** Sets the key's own rate limit, or back to the default with {@code null}; false when the key is not active. */

@@ -76,11 +76,12 @@ class BootstrapAdminKey implements SmartInitializingSingleton {
     }
 
     /**
-     * The key in {@code BRAID_ADMIN_KEY} is the operator's, whatever happened to it since: registered
-     * when new; otherwise made an active operator again with no limit of its own (it may have been
-     * registered as a plain admin before the operator role existed, or revoked or throttled, by
-     * anyone, before only operators could). A key of that hash in another tenant is a configuration
-     * this gateway will not guess about: it refuses to start.
+     * The key in {@code BRAID_ADMIN_KEY} is the operator's: registered when new; otherwise made the
+     * operator again with no limit of its own (it may have been registered as a plain admin before the
+     * operator role existed, or throttled by a tenant admin before only operators could touch it). A
+     * revoked one is not brought back: it was revoked for a reason (leaked, say), so the gateway refuses
+     * to start and says to set a new key, which then becomes the operator; nobody edits the database.
+     * A key of that hash in another tenant is a configuration this gateway will not guess about either.
      */
     private void restoreConfiguredKey(byte[] hash) {
         String tenant = gateway.bootstrapTenant();
@@ -90,14 +91,20 @@ class BootstrapAdminKey implements SmartInitializingSingleton {
                 log.info("Registered the operator key from BRAID_ADMIN_KEY for tenant '{}'", tenant);
                 return;
             }
-            String owner = repository.tenantOf(hash).orElseThrow();
+            ApiKeyRepository.StoredKey stored = repository.findByHash(hash).orElseThrow();
+            String owner = stored.tenant();
+            if (stored.revokedAt() != null) {
+                throw new IllegalStateException("BRAID_ADMIN_KEY names a key that was revoked at " + stored.revokedAt()
+                        + ": refusing to start with it. Set BRAID_ADMIN_KEY to a new value (one that has never been a key); "
+                        + "it becomes the operator key");
+            }
             if (!owner.equals(tenant)) {
                 throw new IllegalStateException("BRAID_ADMIN_KEY is registered as a key of tenant '" + owner
                         + "', not of the bootstrap tenant '" + tenant + "': refusing to start rather than guess which is meant");
             }
             if (repository.restoreOperator(hash, tenant)) {
-                log.warn("The operator key from BRAID_ADMIN_KEY had been revoked, demoted or given a rate limit; it is the "
-                        + "active, unlimited operator key of tenant '{}' again", tenant);
+                log.warn("The operator key from BRAID_ADMIN_KEY had been demoted or given a rate limit; it is the unlimited "
+                        + "operator key of tenant '{}' again", tenant);
             }
         });
     }

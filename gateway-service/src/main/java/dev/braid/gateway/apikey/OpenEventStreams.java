@@ -24,6 +24,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
+import dev.braid.common.security.RequestPaths;
 import dev.braid.gateway.GatewayProperties;
 import dev.braid.gateway.web.FilterOrder;
 import dev.braid.gateway.web.ProblemResponses;
@@ -60,8 +61,10 @@ class OpenEventStreams implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ApiKeyPrincipal principal = exchange.getAttribute(ApiKeyPrincipal.ATTRIBUTE);
-        if (principal == null || exchange.getRequest().getMethod() != HttpMethod.GET
-                || !EVENTS.matcher(exchange.getRequest().getPath().pathWithinApplication().value()).matches()) {
+        HttpMethod method = exchange.getRequest().getMethod();
+        // on the path as a service resolves it, and HEAD too (served by the same handler): no other spelling escapes
+        if (principal == null || method != HttpMethod.GET && method != HttpMethod.HEAD
+                || !EVENTS.matcher(RequestPaths.normalise(exchange.getRequest().getPath().pathWithinApplication().value())).matches()) {
             return chain.filter(exchange);
         }
         UUID key = principal.keyId();

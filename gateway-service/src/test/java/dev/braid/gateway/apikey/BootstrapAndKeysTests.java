@@ -43,6 +43,18 @@ class BootstrapAndKeysTests {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    ApiKeyRepository repository;
+
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate transactions;
+
+    @Autowired
+    dev.braid.gateway.GatewayProperties gateway;
+
+    @Autowired
+    dev.braid.common.PlatformProperties platform;
+
     // HTTP/1.1, as the gateway speaks (no h2c): the JDK client's default would offer an upgrade on every new connection
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(java.time.Duration.ofSeconds(10)).build();
@@ -133,6 +145,38 @@ class BootstrapAndKeysTests {
                 .param(operatorId).query(Boolean.class).single()).as("untouched").isTrue();
         assertThat(JSON.readTree(send("GET", "/api/v1/admin/api-keys?tenant=default&size=500", operator, null).body())
                 .path("items").findValuesAsString("id")).as("the operator sees it").contains(operatorId);
+    }
+
+    @Test
+    void shouldRestoreADemotedBraidAdminKeyAndRefuseToStartWithARevokedOne() {
+        // as a gateway started with BRAID_ADMIN_KEY would, once that key has been demoted and throttled...
+        String configured = "braid_configured-operator-key-" + java.util.UUID.randomUUID();
+        byte[] hash = ApiKeys.hash(configured);
+        repository.insert(java.util.UUID.randomUUID(), "default", dev.braid.common.security.Role.ADMIN, "configured", hash,
+                new ApiKeyPrincipal.RateLimit(1, 1));
+        bootstrap(configured).afterSingletonsInstantiated();
+        assertThat(jdbc.sql("select role = 'OPERATOR' and revoked_at is null and rate_limit_per_second is null "
+                + "from gateway.api_key where key_hash = ?").param(hash).query(Boolean.class).single()).isTrue();
+
+        // ...and once it has been revoked: it stays revoked, and the start fails saying what to do
+        jdbc.sql("update gateway.api_key set revoked_at = now() where key_hash = ?").param(hash).update();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> bootstrap(configured).afterSingletonsInstantiated())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("revoked")
+                .hasMessageContaining("Set BRAID_ADMIN_KEY to a new value");
+        assertThat(jdbc.sql("select revoked_at is not null from gateway.api_key where key_hash = ?").param(hash)
+                .query(Boolean.class).single()).isTrue();
+        // a new value is the way back in
+        String fresh = "braid_new-operator-key-" + java.util.UUID.randomUUID();
+        bootstrap(fresh).afterSingletonsInstantiated();
+        assertThat(jdbc.sql("select role from gateway.api_key where key_hash = ?").param(ApiKeys.hash(fresh)).query(String.class)
+                .single()).isEqualTo("OPERATOR");
+    }
+
+    private BootstrapAdminKey bootstrap(String adminKey) {
+        dev.braid.gateway.GatewayProperties p = gateway;
+        return new BootstrapAdminKey(repository, transactions, new dev.braid.gateway.GatewayProperties(p.services(), adminKey,
+                p.bootstrapTenant(), p.keyCacheTtl(), p.rateLimit(), p.maxBodySize(), p.maxUploadSize(), p.cors(), p.openapi(),
+                p.streamTokenTtl(), p.maxStreamsPerKey()), platform);
     }
 
     @Test

@@ -103,6 +103,11 @@ class EventStreamGatewayTests {
         HttpURLConnection third = open(UUID.randomUUID(), key, "talk-60000");
         assertThat(third.getResponseCode()).isEqualTo(429);
         assertThat(third.getHeaderField("Retry-After")).isNotNull();
+        HttpURLConnection head = open(UUID.randomUUID(), key, "talk-60000");
+        head.setRequestMethod("HEAD");
+        assertThat(head.getResponseCode()).as("a HEAD is served by the stream's handler: counted too").isEqualTo(429);
+        HttpURLConnection spelled = request("GET", "/api/v1/training-jobs/" + UUID.randomUUID() + "/%65vents", key);
+        assertThat(spelled.getResponseCode()).as("another spelling of the path does not pass uncounted").isEqualTo(400);
         assertThat(open(UUID.randomUUID(), memberKey(), "talk-100").getResponseCode()).as("another key's").isEqualTo(200);
         first.disconnect();
         second.disconnect();

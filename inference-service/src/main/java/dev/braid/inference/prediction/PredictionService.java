@@ -95,28 +95,42 @@ class PredictionService {
             throw new ImageTooLarge("The request's images have " + pixels + " pixels together, over the limit of "
                     + properties.maxRequestPixels() + " per request; send fewer or smaller images per batch");
         }
-        try (DecodedPixels.Lease room = decodedPixels.take(pixels)) {
+        DecodedPixels.Lease room = decodedPixels.take(pixels);
+        List<CompletableFuture<Prediction>> pending;
+        try {
             List<FusedClassifier.Input> decoded = new ArrayList<>(inputs.size());
             for (int i = 0; i < inputs.size(); i++) {
                 byte[] image = images.get(i);
                 decoded.add(new FusedClassifier.Input(texts.get(i), image == null ? null : image(image, where(i, inputs.size()))));
             }
-            return new Result(model.id(), await(model, server, decoded));
+            pending = submit(model, server, decoded);
         }
+        catch (RuntimeException | Error ex) {
+            room.close();
+            throw ex;
+        }
+        // the decoded images are held until their batch has run, however long this request waits for it
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).whenComplete((done, failure) -> room.close());
+        return new Result(model.id(), await(pending));
     }
 
-    private List<Prediction> await(ModelVersion model, ModelServer server, List<FusedClassifier.Input> decoded) {
-        List<CompletableFuture<Prediction>> pending;
+    /** Queues the inputs on the model's batching queue: 429 when it is full. */
+    private List<CompletableFuture<Prediction>> submit(ModelVersion model, ModelServer server, List<FusedClassifier.Input> decoded) {
         try {
-            pending = server.submit(decoded);
+            try {
+                return server.submit(decoded);
+            }
+            catch (IllegalStateException ex) {
+                // unloaded between lookup and submit (its grace period ran out): load it again, once
+                return loadedModels.get(model.id(), model.datasetId(), model.artifactKey()).submit(decoded);
+            }
         }
         catch (BatchQueue.Full ex) {
             throw new QueueFull("Model " + model.id() + " has more predictions queued than it takes; retry shortly");
         }
-        catch (IllegalStateException ex) {
-            // unloaded between lookup and submit (its grace period ran out): load it again, once
-            pending = loadedModels.get(model.id(), model.datasetId(), model.artifactKey()).submit(decoded);
-        }
+    }
+
+    private static List<Prediction> await(List<CompletableFuture<Prediction>> pending) {
         List<Prediction> predictions = new ArrayList<>(pending.size());
         try {
             for (CompletableFuture<Prediction> p : pending) {

@@ -117,10 +117,10 @@ final class JobFollower {
         }
         else if (ENDINGS.contains(event)) {
             ending = event;
-            bar.show(event.equals("succeeded") ? 1 : fraction, count, event);
+            bar.show(event.equals("succeeded") ? 1 : fraction, count, Output.safe(event));
         }
         else {
-            bar.show(fraction, count, event);
+            bar.show(fraction, count, Output.safe(event));
         }
     }
 }

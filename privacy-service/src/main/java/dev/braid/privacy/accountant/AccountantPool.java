@@ -112,8 +112,9 @@ class AccountantPool implements DisposableBean {
         }
     }
 
+    /** Stops the threads; a computation still waiting to start is cancelled, so its caller is not left waiting. */
     @Override
     public void destroy() {
-        executor.shutdownNow();
+        executor.shutdownNow().forEach(waiting -> ((Future<?>) waiting).cancel(false));
     }
 }

@@ -36,19 +36,22 @@ public final class Work {
         return new Work(limit);
     }
 
-    /**
-     * No limit: for work whose size the code fixes, not the caller (the ledger composes at most two
-     * mechanisms of a job at the default orders).
-     */
+    /** No limit: for tests and measurements, never for what a caller asks. */
     public static Work unbounded() {
         return new Work(Long.MAX_VALUE);
     }
 
-    /** Counts {@code n} more terms; throws {@link Exhausted} once the total passes the limit. */
+    /**
+     * Counts {@code n} more terms; throws {@link Exhausted} once the total passes the limit, and
+     * stops a computation whose thread was interrupted (its caller gave up waiting for it).
+     */
     void charge(long n) {
         terms += n;
         if (terms > limit) {
             throw new Exhausted(limit);
+        }
+        if (Thread.interrupted()) {
+            throw new java.util.concurrent.CancellationException("the accountant's computation was abandoned");
         }
     }
 

@@ -35,7 +35,7 @@ class BudgetController implements BudgetLedgerApi {
 
     private static BudgetEntry entry(LedgerEntry e) {
         return new BudgetEntry(e.jobId(), e.state() == LedgerEntry.State.COMMITTED ? e.epsilonSpent() : e.epsilonPlanned(),
-                e.state().name(), e.updatedAt());
+                e.state().name(), e.updatedAt(), e.state() == LedgerEntry.State.COMMITTED ? e.spentSteps() : e.plannedSteps());
     }
 
     @Schema(name = "PrivacyBudget")

@@ -11,13 +11,17 @@ import dev.braid.common.internalapi.BudgetLedgerApi.OpenReservation;
 import dev.braid.common.internalapi.BudgetLedgerApi.Reservation;
 import dev.braid.common.problem.ApiException;
 import dev.braid.common.security.CallerContext;
+import dev.braid.privacy.PrivacyProperties;
 import dev.braid.privacy.accountant.RdpAccountant;
+import dev.braid.privacy.accountant.Work;
 
 /**
  * A dataset's privacy budget and its ledger. Every change takes the budget row's lock first, so
  * reservations on one dataset are serialised across all instances sharing the database, and the
  * check "does the composition of everything held plus this job fit?" can never be raced past.
- * Spending is composed in RDP space: the curves of the entries are summed and converted once.
+ * Spending is composed in RDP space: the curves of the entries are summed and converted once. A
+ * job's curve is summed under the accountant's work limit ({@code braid.privacy.accountant.max-work}):
+ * its q and σ are the caller's, and the series near q = 0.5 with a very large σ run long.
  */
 @Service
 public class BudgetLedger {
@@ -25,9 +29,11 @@ public class BudgetLedger {
     private static final List<Double> ORDERS = RdpAccountant.DEFAULT_ORDERS;
 
     private final LedgerRepository repository;
+    private final long maxWork;
 
-    BudgetLedger(LedgerRepository repository) {
+    BudgetLedger(LedgerRepository repository, PrivacyProperties properties) {
         this.repository = repository;
+        this.maxWork = properties.accountant().maxWork();
     }
 
     /** The ledger as reported: budget, spending composed in RDP space and summed plainly, and every entry. */
@@ -71,7 +77,7 @@ public class BudgetLedger {
             }
             return new Reservation(jobId, e.epsilonPlanned(), budget.epsilonBudget() - epsilon(held, budget));
         }
-        double[] curve = composable(RdpAccountant.rdp(mechanisms(q, sigma, steps, selectionSigma), ORDERS), jobId);
+        double[] curve = composable(rdp(mechanisms(q, sigma, steps, selectionSigma)), jobId);
         double planned = epsilon(curve, budget);
         double[] withJob = add(held, curve);
         double after = epsilon(withJob, budget);
@@ -110,8 +116,8 @@ public class BudgetLedger {
         if (selectionRun && entry.selectionNoiseMultiplier() == null) {
             throw ApiException.unprocessable("selection-not-reserved", "Job " + jobId + " reserved no selection mechanism");
         }
-        double[] curve = composable(RdpAccountant.rdp(mechanisms(entry.sampleRate(), entry.noiseMultiplier(), stepsRun,
-                selectionRun ? entry.selectionNoiseMultiplier() : null), ORDERS), jobId);
+        double[] curve = composable(rdp(mechanisms(entry.sampleRate(), entry.noiseMultiplier(), stepsRun,
+                selectionRun ? entry.selectionNoiseMultiplier() : null)), jobId);
         repository.commit(datasetId, jobId, stepsRun, selectionRun, epsilon(curve, budget), curve);
         return entry(datasetId, jobId);
     }
@@ -156,6 +162,18 @@ public class BudgetLedger {
                 budget.epsilonBudget() - held, entries);
     }
 
+    /** A job's RDP curve, under the accountant's work limit: 422 past it, nothing reserved or charged. */
+    private double[] rdp(List<RdpAccountant.Mechanism> mechanisms) {
+        try {
+            return RdpAccountant.rdp(mechanisms, ORDERS, Work.upTo(maxWork));
+        }
+        catch (Work.Exhausted ex) {
+            throw ApiException.unprocessable("too-much-work", "The accountant would sum more than " + ex.limit()
+                    + " series terms for this job's sampling rate and noise multiplier (the series converge slowest near q = 0.5 "
+                    + "with a very large σ); nothing was reserved or charged");
+        }
+    }
+
     private static List<RdpAccountant.Mechanism> mechanisms(double q, double sigma, long steps, Double selectionSigma) {
         List<RdpAccountant.Mechanism> mechanisms = new java.util.ArrayList<>();
         if (steps > 0) {
@@ -178,7 +196,7 @@ public class BudgetLedger {
     }
 
     /** The summed curve of everything that holds budget: committed spending and open reservations. */
-    private static double[] held(List<LedgerEntry> entries) {
+    private double[] held(List<LedgerEntry> entries) {
         double[] total = new double[ORDERS.size()];
         for (LedgerEntry e : entries) {
             if (e.holdsBudget()) {
@@ -206,14 +224,14 @@ public class BudgetLedger {
      * stands: it is computed again from the entry's own parameters, and an order that still gives no
      * valid value counts as +∞, which can only narrow what fits.
      */
-    private static double[] curveOf(LedgerEntry e) {
+    private double[] curveOf(LedgerEntry e) {
         if (RdpAccountant.isComposable(e.rdp()) && e.rdp().length == ORDERS.size()) {
             return e.rdp();
         }
         boolean committed = e.state() == LedgerEntry.State.COMMITTED;
-        double[] curve = RdpAccountant.rdp(mechanisms(e.sampleRate(), e.noiseMultiplier(),
+        double[] curve = rdp(mechanisms(e.sampleRate(), e.noiseMultiplier(),
                 committed ? e.spentSteps() : e.plannedSteps(),
-                committed && !Boolean.TRUE.equals(e.selectionRun()) ? null : e.selectionNoiseMultiplier()), ORDERS);
+                committed && !Boolean.TRUE.equals(e.selectionRun()) ? null : e.selectionNoiseMultiplier()));
         for (int i = 0; i < curve.length; i++) {
             if (!(curve[i] >= 0)) {
                 curve[i] = Double.POSITIVE_INFINITY;

@@ -28,7 +28,8 @@ import static org.assertj.core.data.Percentage.withPercentage;
 
 /** The ledger on a real PostgreSQL, with two privacy-service instances sharing it. */
 @ExtendWith(EmbeddedPostgresExtension.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = ServiceTestClient.SECRET_PROPERTY)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {ServiceTestClient.SECRET_PROPERTY, "braid.privacy.accountant.max-work=100000"})
 class BudgetLedgerTests {
 
     private static final double DELTA = 1e-5;
@@ -131,6 +132,18 @@ class BudgetLedgerTests {
         assertThat(composed).as("RDP composition is tighter than adding ε").isLessThan(summed);
         assertThat(report.path("epsilonReserved").asDouble()).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(report.path("entries").findValuesAsString("state")).containsExactly("COMMITTED", "COMMITTED");
+    }
+
+    @Test
+    void shouldRefuseAJobWhoseCurveWouldSumMoreTermsThanTheAccountantAllows() {
+        // q at 0.5 and a very large σ: the fractional orders' series run long (about 190,000 terms; the limit here 100,000)
+        ServiceTestClient client = new ServiceTestClient(port);
+        UUID dataset = budget(client, "acme", 50.0);
+        ServiceTestClient.Response refused = client.postJson("/internal/budgets/" + dataset + "/reservations", "acme",
+                Map.of("jobId", UUID.randomUUID(), "sampleRate", 0.5, "noiseMultiplier", 1e4, "steps", 10));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.json().path("type").stringValue()).endsWith("/too-much-work");
+        assertThat(client.get("/api/v1/privacy/budgets/" + dataset, "acme").json().path("entries")).as("nothing reserved").isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import dev.braid.common.report.BudgetEntry;
 import dev.braid.common.report.PrivacyReport;
 import dev.braid.model.TrainingResult;
 import dev.braid.training.remote.PrivacyClient;
@@ -74,10 +75,11 @@ class PrivacySettlement {
     private PrivacyReport commit(TrainingJob job, long steps, boolean released, String alphaMethod, String textStart,
             TrainingResult.PrivacySpent spent) {
         JobPrivacy p = job.privacy();
-        double epsilon = privacy.commit(job.datasetId(), job.id(), steps, released);
-        // δ is the budget's, fixed when it was opened; the job took it down at submit
-        return new PrivacyReport(epsilon, p.delta(), "COMMITTED", p.plannedEpsilon(), p.sampleRate(),
-                p.noiseMultiplier(), p.targetEpsilon(), p.maxGradNorm(), steps, alphaMethod,
+        BudgetEntry charged = privacy.commit(job.datasetId(), job.id(), steps, released);
+        // δ is the budget's, fixed when it was opened; the job took it down at submit. The steps are the ledger's: a
+        // settlement repeated after its answer was lost may count fewer than were charged
+        return new PrivacyReport(charged.epsilon(), p.delta(), "COMMITTED", p.plannedEpsilon(), p.sampleRate(),
+                p.noiseMultiplier(), p.targetEpsilon(), p.maxGradNorm(), charged.steps() != null ? charged.steps() : steps, alphaMethod,
                 spent == null ? null : spent.selectionNoiseMultiplier(), textStart,
                 "RDP of the Poisson-subsampled Gaussian, composed over the job's mechanisms, at the budget's δ",
                 spent == null ? null : spent.metricsNoiseMultiplier());

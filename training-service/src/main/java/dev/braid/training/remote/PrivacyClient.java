@@ -15,6 +15,7 @@ import dev.braid.common.internalapi.DataKeysApi;
 import dev.braid.common.problem.ApiException;
 import dev.braid.common.problem.ServiceUnavailable;
 import dev.braid.common.problem.TooManyRequests;
+import dev.braid.common.report.BudgetEntry;
 
 /** The privacy service: a dataset's budget ledger, the accountant and, through {@link #keys()}, its data key. Called as the job's tenant. */
 @Component
@@ -51,13 +52,21 @@ public class PrivacyClient {
             catch (HttpClientErrorException.NotFound ex) {
                 throw noBudget(datasetId);
             }
+            catch (HttpClientErrorException.UnprocessableContent ex) {
+                // the ledger can give these mechanisms no finite curve, or not within the accountant's work limit
+                throw ApiException.unprocessable("privacy-plan-refused", detailOf(ex,
+                        "The privacy ledger cannot account for the job's sampling rate and noise multiplier"));
+            }
         });
         return reserved.epsilon();
     }
 
-    /** Charges the steps the job ran (and the selection, if it ran) and returns the ε charged; idempotent. */
-    public double commit(UUID datasetId, UUID jobId, long steps, boolean selectionRun) {
-        return call(() -> ledger.commit(datasetId, jobId, new BudgetLedgerApi.Settlement(steps, selectionRun))).epsilon();
+    /**
+     * Charges the steps the job ran (and its releases after training, if they ran) and returns the ledger's entry:
+     * the ε and steps charged, which for a settlement repeated with fewer steps are those of the first; idempotent.
+     */
+    public BudgetEntry commit(UUID datasetId, UUID jobId, long steps, boolean selectionRun) {
+        return call(() -> ledger.commit(datasetId, jobId, new BudgetLedgerApi.Settlement(steps, selectionRun)));
     }
 
     /** Frees a reservation of a job that never ran a step. */
