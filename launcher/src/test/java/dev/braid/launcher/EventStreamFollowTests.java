@@ -41,7 +41,6 @@ class EventStreamFollowTests extends PlatformTest {
         List<Event> seen = new ArrayList<>();
         int streams = 0;
         int renewals = 0;
-        int heartbeats = 0;
         Http.Response token = token(jobId);
         String url = token.json().path("url").stringValue();
         java.time.Instant firstExpiry = java.time.Instant.parse(token.json().path("expiresAt").stringValue());
@@ -62,12 +61,11 @@ class EventStreamFollowTests extends PlatformTest {
             }
             assertThat(stream.getResponseCode()).isEqualTo(200);
             streams++;
-            heartbeats += read(stream, seen);
+            read(stream, seen);
         }
 
         assertThat(streams).as("the follow outlived a stream").isGreaterThanOrEqualTo(2);
         assertThat(renewals).as("and its first token").isGreaterThanOrEqualTo(1);
-        assertThat(heartbeats).as("quiet stretches carried comments").isPositive();
         List<Event> all = new ArrayList<>();
         read(get("/api/v1/training-jobs/" + jobId + "/events", acmeKey), all);
         assertThat(seen).as("every event once, in order, across every reconnect").isEqualTo(all);
