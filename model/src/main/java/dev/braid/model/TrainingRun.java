@@ -230,7 +230,7 @@ final class TrainingRun {
                 boolean imageFinite = Double.isFinite(imageSquares);
                 boolean finite = updates.examplesFinite() && textFinite && imageFinite;
                 boolean plausible = plausible(textSquares, largestText) && plausible(imageSquares, largestImage);
-                float[] computed = finite && (verify || !plausible) ? flat(updates) : null;
+                float[] computed = finite && (verify || !plausible) ? flat(updates.text(), updates.image()) : null;
                 boolean confirmed = computed != null && java.util.Arrays.equals(computed, previous);
                 if (attempt == ATTEMPTS || finite && (confirmed || plausible && !verify)) {
                     apply(updates, textFinite, imageFinite, t);
@@ -266,11 +266,11 @@ final class TrainingRun {
         return largest == 0 || squares <= OUTLIER * OUTLIER * largest;
     }
 
-    /** Both branches' updates as one flat array, to compare two computations of a step bit for bit. */
-    private static float[] flat(Updates updates) {
+    /** The arrays of these lists (a null list: none) as one flat array, to compare two computations bit for bit. */
+    static float[] flat(NDList... branches) {
         List<float[]> parts = new ArrayList<>();
         int size = 0;
-        for (NDList branch : java.util.Arrays.asList(updates.text(), updates.image())) {
+        for (NDList branch : branches) {
             if (branch != null) {
                 for (NDArray a : branch) {
                     float[] values = a.toFloatArray();

@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -133,29 +131,12 @@ class StepRetryTests {
                         break;
                     }
                     trace.losses().add(run.step(batch));
-                    trace.text().add(flat(state.textParams));
-                    trace.image().add(flat(state.imageParams));
+                    trace.text().add(TrainingRun.flat(state.textParams));
+                    trace.image().add(TrainingRun.flat(state.imageParams));
                 }
             }
         }
         return trace;
-    }
-
-    private static float[] flat(NDList params) {
-        List<float[]> parts = new ArrayList<>();
-        int size = 0;
-        for (NDArray p : params) {
-            float[] values = p.toFloatArray();
-            parts.add(values);
-            size += values.length;
-        }
-        float[] all = new float[size];
-        int at = 0;
-        for (float[] part : parts) {
-            System.arraycopy(part, 0, all, at, part.length);
-            at += part.length;
-        }
-        return all;
     }
 
     private static boolean allFinite(float[] values) {

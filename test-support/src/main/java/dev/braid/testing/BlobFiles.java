@@ -4,17 +4,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.braid.common.blob.WalkBesideWriters;
+
 /**
- * The files of a file-system blob store under a prefix, listed while its writers may still be at work: a file or
- * directory gone between being listed and being looked at (a temporary file renamed, a prefix deleted) is simply not
- * there. What a test asserts on the list is its own business; the listing never fails for a race.
+ * The files of a file-system blob store under a prefix, listed while its writers may still be at work
+ * ({@link WalkBesideWriters}, as the store deletes a prefix): what a test asserts on the list is its own business; the
+ * listing never fails for a race.
  */
 public final class BlobFiles {
 
@@ -25,27 +25,11 @@ public final class BlobFiles {
     public static List<String> under(Path root, Path prefix) {
         List<String> found = new ArrayList<>();
         try {
-            Files.walkFileTree(prefix, new SimpleFileVisitor<>() {
+            Files.walkFileTree(prefix, new WalkBesideWriters() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
                     if (attributes.isRegularFile()) {
                         found.add(root.relativize(file).toString());
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException ex) throws IOException {
-                    if (ex instanceof NoSuchFileException) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw ex;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException ex) throws IOException {
-                    if (ex != null && !(ex instanceof NoSuchFileException)) {
-                        throw ex;
                     }
                     return FileVisitResult.CONTINUE;
                 }

@@ -10,7 +10,6 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -130,7 +129,7 @@ public final class FileSystemBlobStore implements BlobStore {
         if (!Files.exists(target)) {
             return false;
         }
-        Files.walkFileTree(target, new SimpleFileVisitor<>() {
+        Files.walkFileTree(target, new WalkBesideWriters() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 Files.deleteIfExists(file);
@@ -138,25 +137,13 @@ public final class FileSystemBlobStore implements BlobStore {
             }
 
             @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                if (exc instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw exc;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null && !(exc instanceof NoSuchFileException)) {
-                    throw exc;
-                }
+            protected void leave(Path directory) throws IOException {
                 try {
-                    Files.deleteIfExists(dir);
+                    Files.deleteIfExists(directory);
                 }
                 catch (DirectoryNotEmptyException written) {
                     // a writer put something here after the listing: it stays until the prefix is deleted again
                 }
-                return FileVisitResult.CONTINUE;
             }
         });
         return true;

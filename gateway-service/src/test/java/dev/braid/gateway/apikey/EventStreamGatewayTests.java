@@ -4,20 +4,16 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.braid.gateway.GatewayTestHome;
 import dev.braid.testing.EmbeddedPostgresExtension;
 import dev.braid.testing.ServiceTestClient;
+import dev.braid.testing.StubHttpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,7 +47,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EventStreamGatewayTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    static final Training training = new Training();
+    static final StubHttpServer training = StubHttpServer.start()
+            .on("/actuator/health", exchange -> StubHttpServer.respond(exchange, 200, "application/json", "{\"status\":\"UP\"}"))
+            .on("/api/v1/training-jobs/", EventStreamGatewayTests::stream);
 
     @LocalServerPort
     int port;
@@ -69,7 +68,7 @@ class EventStreamGatewayTests {
 
     @AfterAll
     static void stop() {
-        training.server.stop(0);
+        training.close();
     }
 
     @Test
@@ -214,73 +213,43 @@ class EventStreamGatewayTests {
      * comment every 200 ms for N ms, then a succeeded event, and ends the stream; {@code quiet-N} the same without
      * the heartbeats; {@code late-N} answers only after N ms.
      */
-    static final class Training {
-
-        final HttpServer server;
-
-        Training() {
-            try {
-                server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            }
-            catch (IOException ex) {
-                throw new UncheckedIOException(ex);
-            }
-            server.setExecutor(Executors.newCachedThreadPool());
-            server.createContext("/actuator/health", exchange -> respond(exchange, "{\"status\":\"UP\"}"));
-            server.createContext("/api/v1/training-jobs/", Training::stream);
-            server.start();
+    private static void stream(HttpExchange exchange) throws IOException {
+        String behaviour = exchange.getRequestHeaders().getFirst("X-Stand-In");
+        boolean quiet = !behaviour.startsWith("talk-");
+        long millis = Long.parseLong(behaviour.substring(behaviour.indexOf('-') + 1));
+        if (behaviour.startsWith("late-")) {
+            sleep(millis);
+            millis = 0;
         }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort();
-        }
-
-        private static void stream(HttpExchange exchange) throws IOException {
-            String behaviour = exchange.getRequestHeaders().getFirst("X-Stand-In");
-            boolean quiet = !behaviour.startsWith("talk-");
-            long millis = Long.parseLong(behaviour.substring(behaviour.indexOf('-') + 1));
-            if (behaviour.startsWith("late-")) {
-                sleep(millis);
-                millis = 0;
-            }
-            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-            exchange.sendResponseHeaders(200, 0);
-            try (OutputStream out = exchange.getResponseBody()) {
-                write(out, "id:1\nevent:started\ndata:{}\n\n");
-                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-                while (System.nanoTime() < end) {
-                    sleep(200);
-                    if (!quiet) {
-                        write(out, ":heartbeat\n\n");
-                    }
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            write(out, "id:1\nevent:started\ndata:{}\n\n");
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (System.nanoTime() < end) {
+                sleep(200);
+                if (!quiet) {
+                    write(out, ":heartbeat\n\n");
                 }
-                write(out, "id:2\nevent:succeeded\ndata:{}\n\n");
             }
-            catch (IOException gone) {
-                // the gateway closed the stream: what the test wanted
-            }
+            write(out, "id:2\nevent:succeeded\ndata:{}\n\n");
         }
+        catch (IOException gone) {
+            // the gateway closed the stream: what the test wanted
+        }
+    }
 
-        private static void sleep(long millis) {
-            try {
-                Thread.sleep(millis);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
         }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
-        private static void write(OutputStream out, String text) throws IOException {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        }
-
-        private static void respond(HttpExchange exchange, String body) throws IOException {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
+    private static void write(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 }

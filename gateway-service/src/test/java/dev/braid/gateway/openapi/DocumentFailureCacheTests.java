@@ -1,16 +1,11 @@
 package dev.braid.gateway.openapi;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,6 +17,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.braid.gateway.GatewayTestHome;
 import dev.braid.testing.EmbeddedPostgresExtension;
 import dev.braid.testing.ServiceTestClient;
+import dev.braid.testing.StubHttpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,14 +32,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DocumentFailureCacheTests {
 
     static final AtomicInteger asked = new AtomicInteger();
-    static final HttpServer down = down();
+    /** Every service, down: its document answers 503. */
+    static final StubHttpServer down = StubHttpServer.start()
+            .on("/v3/api-docs", exchange -> {
+                asked.incrementAndGet();
+                StubHttpServer.respond(exchange, 503, "application/json", "{}");
+            })
+            .on("/", exchange -> StubHttpServer.respond(exchange, 503, "application/json", "{}"));
 
     @LocalServerPort
     int port;
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        String url = "http://127.0.0.1:" + down.getAddress().getPort();
+        String url = down.url();
         for (String service : new String[] {"dataset", "training", "inference", "privacy"}) {
             registry.add("braid.gateway.services." + service, () -> url);
         }
@@ -52,7 +54,7 @@ class DocumentFailureCacheTests {
 
     @AfterAll
     static void stop() {
-        down.stop(0);
+        down.close();
     }
 
     @Test
@@ -65,31 +67,5 @@ class DocumentFailureCacheTests {
             assertThat(response.headers().firstValue("Retry-After")).isPresent();
         }
         assertThat(asked.get()).as("one round of fetches for twenty requests (four services, one stand-in)").isBetween(1, 4);
-    }
-
-    /** Every service, down: its document answers 503. */
-    private static HttpServer down() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/v3/api-docs", exchange -> {
-                asked.incrementAndGet();
-                reply(exchange, 503);
-            });
-            server.createContext("/", exchange -> reply(exchange, 503));
-            server.start();
-            return server;
-        }
-        catch (IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
-        }
-    }
-
-    private static void reply(com.sun.net.httpserver.HttpExchange exchange, int status) throws IOException {
-        exchange.getRequestBody().readAllBytes();
-        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
     }
 }

@@ -1,15 +1,11 @@
 package dev.braid.training.job;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.braid.testing.EmbeddedPostgresExtension;
 import dev.braid.testing.ServiceTestClient;
+import dev.braid.testing.StubHttpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,7 +35,7 @@ class LedgerReconcilerTests {
     /** The jobs whose commit the ledger refuses (409), as one whose entry is final for other figures. */
     static final Set<String> refused = ConcurrentHashMap.newKeySet();
     static final Set<String> committed = ConcurrentHashMap.newKeySet();
-    static final HttpServer ledger = ledger();
+    static final StubHttpServer ledger = StubHttpServer.start().on("/internal/", LedgerReconcilerTests::answer);
 
     @Autowired
     JobRepository jobs;
@@ -54,12 +51,12 @@ class LedgerReconcilerTests {
 
     @DynamicPropertySource
     static void privacyService(DynamicPropertyRegistry registry) {
-        registry.add("braid.training.services.privacy", () -> "http://127.0.0.1:" + ledger.getAddress().getPort());
+        registry.add("braid.training.services.privacy", ledger::url);
     }
 
     @AfterAll
     static void stop() {
-        ledger.stop(0);
+        ledger.close();
     }
 
     @BeforeEach
@@ -95,20 +92,11 @@ class LedgerReconcilerTests {
         return id;
     }
 
-    private static HttpServer ledger() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/internal/", LedgerReconcilerTests::answer);
-            server.start();
-            return server;
-        }
-        catch (IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
-        }
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        StubHttpServer.respond(exchange, status, status >= 400 ? "application/problem+json" : "application/json", body);
     }
 
     private static void answer(HttpExchange exchange) throws IOException {
-        exchange.getRequestBody().readAllBytes();
         String[] parts = exchange.getRequestURI().getPath().split("/");
         if (exchange.getRequestURI().getPath().startsWith("/internal/reservations/open")) {
             respond(exchange, 200, "[]");
@@ -125,15 +113,6 @@ class LedgerReconcilerTests {
         }
         else {
             respond(exchange, 404, "{}");
-        }
-    }
-
-    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", status >= 400 ? "application/problem+json" : "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
         }
     }
 }

@@ -1,8 +1,5 @@
 package dev.braid.training.job;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,6 +27,7 @@ import dev.braid.model.TrainingResult;
 import dev.braid.testing.EmbeddedPostgresExtension;
 import dev.braid.testing.FakePrivacyService;
 import dev.braid.testing.ServiceTestClient;
+import dev.braid.testing.StubHttpServer;
 import dev.braid.training.remote.DatasetDeleted;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,7 +46,8 @@ class PublishModelTests {
     static Path blobs;
 
     /** The inference service after the dataset's deletion: every registration is 410. */
-    static final HttpServer inference = goneRegistry();
+    static final StubHttpServer inference = StubHttpServer.start().on("/", exchange -> StubHttpServer.respond(exchange, 410,
+            "application/problem+json", "{\"type\":\"https://braid.dev/problems/dataset-deleted\",\"status\":410}"));
 
     @Autowired
     PublishModel publish;
@@ -61,12 +59,12 @@ class PublishModelTests {
     static void services(DynamicPropertyRegistry registry) {
         registry.add("braid.platform.blob-root", blobs::toString);
         registry.add("braid.training.services.privacy", () -> FakePrivacyService.shared().url());
-        registry.add("braid.training.services.inference", () -> "http://127.0.0.1:" + inference.getAddress().getPort());
+        registry.add("braid.training.services.inference", inference::url);
     }
 
     @AfterAll
     static void stop() {
-        inference.stop(0);
+        inference.close();
     }
 
     @Test
@@ -86,26 +84,6 @@ class PublishModelTests {
         assertThat(store.exists(ModelArtifacts.key("acme", model))).as("the artifact is gone with its dataset").isFalse();
         try (var files = Files.walk(blobs)) {
             assertThat(files.filter(Files::isRegularFile).toList()).isEmpty();
-        }
-    }
-
-    private static HttpServer goneRegistry() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/", exchange -> {
-                exchange.getRequestBody().readAllBytes();
-                byte[] body = "{\"type\":\"https://braid.dev/problems/dataset-deleted\",\"status\":410}".getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
-                exchange.sendResponseHeaders(410, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            });
-            server.start();
-            return server;
-        }
-        catch (IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
         }
     }
 }
