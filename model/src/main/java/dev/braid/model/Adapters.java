@@ -83,7 +83,7 @@ final class Adapters {
         // not broadcast views: with both factors broadcast (stride 0 on the batch axis), PyTorch
         // 2.7.1's CPU backward of the two batched products now and then returned garbage for the
         // adapters' gradients, finite or NaN (the same fine-tuning step computed 1,800 times: 4
-        // times wrong, up to 10³⁶ off; with copies, 6,000 times alike: docs/results.md, "Reproducibility")
+        // times wrong, up to 10³⁶ off; with copies, once NaN in 30,000: docs/results.md, "Reproducibility")
         if (!perExample) {
             long batch = x.getShape().get(0);
             down = down.expandDims(0).repeat(0, batch);
