@@ -3,6 +3,7 @@ package dev.braid.launcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -16,7 +17,6 @@ import org.springframework.web.client.HttpClientErrorException;
 
 import dev.braid.client.model.ApiKey;
 import dev.braid.client.model.BatchPredictionRequest;
-import dev.braid.client.model.BatchPredictionResponse;
 import dev.braid.client.model.BranchMetrics;
 import dev.braid.client.model.ClassMetrics;
 import dev.braid.client.model.ConfusionCell;
@@ -47,6 +47,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrainedModelTests extends PlatformTest {
+
+    private static final int PROBES = 100;
+
     static String datasetId;
     static String modelId;
     static String jobId;
@@ -65,9 +68,9 @@ class TrainedModelTests extends PlatformTest {
         assertThat(acme.datasets().getDataset(created.getId()).getSplits()).containsOnlyKeys("train", "validation", "test");
 
         // given settings are kept, and early stopping still ends a job that stops improving (epochs is a ceiling);
-        // the defaults are for real data sets: on these 240 records they fuse to about 0.96, too little for the probe
-        // below, and the fine-tuned encoder got the probe wrong in 1 of 5 clean-clone runs (the splits follow the
-        // records' random ids), so this job keeps the encoder frozen; the kill test below runs the fine-tuning default
+        // the defaults are for real data sets: on these 240 records the fine-tuned encoder got a single probe wrong in 1
+        // of 5 clean-clone runs (the splits follow the records' random ids), so this job keeps the encoder frozen; the
+        // kill test below runs the fine-tuning default
         TrainingJob submitted = acme.jobs().submitTrainingJob(new SubmitTrainingJobRequest().datasetId(created.getId()).epochs(12)
                 .batchSize(16).learningRate(0.01).seed(7L).fineTuneText(false).balanceClasses(true));
         assertThat(submitted.getFineTuneText()).as("refused, and answered back as refused").isFalse();
@@ -121,10 +124,42 @@ class TrainedModelTests extends PlatformTest {
         assertThat(acme.models().deployModel(job.getModelId()).getDeployed()).isTrue();
         assertThat(acme.models().listModels(created.getId(), 0, 50).getItems()).extracting(Model::getId).containsExactly(job.getModelId());
 
-        SyntheticData.Sample probe = SyntheticData.sample(2, new Random(123)); // red-beta
+        // one probe is a test that flakes: the splits follow the records' random ids, so the model differs from run to run,
+        // and so does how well its mixture of two branches, each sure of only half the label, fuses (measured on these 100
+        // probes: 78, 97 and 99 right in three runs, with every word and colour right). The served model is judged on 100
+        // fresh probes against what one modality alone can reach, half of them
+        Random random = new Random(123);
+        List<SyntheticData.Sample> probes = new ArrayList<>();
+        List<PredictionInput> fusedInputs = new ArrayList<>();
+        List<PredictionInput> textInputs = new ArrayList<>();
+        List<PredictionInput> imageInputs = new ArrayList<>();
+        for (int i = 0; i < PROBES; i++) {
+            SyntheticData.Sample p = SyntheticData.sample(i % LABELS.size(), random);
+            probes.add(p);
+            fusedInputs.add(new PredictionInput().text(p.text()).imageBase64(png(p.image())));
+            textInputs.add(new PredictionInput().text(p.text()));
+            imageInputs.add(new PredictionInput().imageBase64(png(p.image())));
+        }
+        List<Prediction> fusedAnswers = acme.predictions().predictBatch(new BatchPredictionRequest().datasetId(created.getId())
+                .inputs(fusedInputs)).getResults();
+        List<Prediction> textAnswers = acme.predictions().predictBatch(new BatchPredictionRequest().modelId(job.getModelId())
+                .inputs(textInputs)).getResults();
+        List<Prediction> imageAnswers = acme.predictions().predictBatch(new BatchPredictionRequest().modelId(job.getModelId())
+                .inputs(imageInputs)).getResults();
+        assertThat(fusedAnswers).hasSize(PROBES);
+        assertThat(countRight(probes, fusedAnswers, label -> label))
+                .as("fused: both halves of each label, where one modality alone gets 50 of 100").isGreaterThanOrEqualTo(60);
+        assertThat(countRight(probes, textAnswers, label -> label.substring(label.indexOf('-'))))
+                .as("the text alone: alpha or beta").isGreaterThanOrEqualTo(90);
+        assertThat(countRight(probes, imageAnswers, label -> label.substring(0, label.indexOf('-'))))
+                .as("the image alone: red or blue").isGreaterThanOrEqualTo(90);
+
+        SyntheticData.Sample probe = probes.get(2); // red-beta
         Prediction both = acme.predictions().predict(new PredictionRequest().datasetId(created.getId()).text(probe.text())
                 .imageBase64(png(probe.image())));
-        assertThat(both.getLabel()).isEqualTo("red-beta");
+        // alone or in a batch, the same answer (to float rounding: the batch pads texts to its longest)
+        assertSameAnswer(both, fusedAnswers.get(2));
+        assertThat(both.getLabel()).isIn(LABELS);
         assertThat(both.getModelId()).isEqualTo(job.getModelId());
         assertThat(both.getModalities().getText()).isNotNull();
         assertThat(both.getModalities().getImage()).isNotNull();
@@ -132,18 +167,13 @@ class TrainedModelTests extends PlatformTest {
 
         Prediction textOnly = acme.predictions().predict(new PredictionRequest().modelId(job.getModelId()).text(probe.text()));
         assertThat(textOnly.getModalities().getImage()).isNull();
-        assertThat(textOnly.getLabel()).isIn("red-beta", "blue-beta");
+        assertSameAnswer(textOnly, textAnswers.get(2));
 
         Prediction imageOnly = acme.predictions().predict(new PredictionRequest().datasetId(created.getId())
                 .imageBase64(png(probe.image())));
         assertThat(imageOnly.getModalities().getText()).isNull();
-        assertThat(imageOnly.getLabel()).as("the image alone tells red").isIn("red-alpha", "red-beta");
         assertThat(imageOnly.getProbabilities()).isEqualTo(imageOnly.getModalities().getImage().getProbabilities());
-
-        BatchPredictionResponse batch = acme.predictions().predictBatch(new BatchPredictionRequest().modelId(job.getModelId())
-                .inputs(List.of(new PredictionInput().text(probe.text()), new PredictionInput().imageBase64(png(probe.image())))));
-        assertThat(batch.getResults()).hasSize(2);
-        assertThat(batch.getResults().get(0).getProbabilities()).isEqualTo(textOnly.getProbabilities());
+        assertSameAnswer(imageOnly, imageAnswers.get(2));
 
         // errors reach the generated client as the problem the document promises
         assertThatThrownBy(() -> acme.predictions().predict(new PredictionRequest().modelId(job.getModelId())))
@@ -245,4 +275,26 @@ class TrainedModelTests extends PlatformTest {
         Path artifacts = platform.home().resolve("blobs/models/acme/" + modelId);
         assertThat(Files.exists(artifacts) && artifacts.toFile().list().length > 0).as("the model's artifact is deleted").isFalse();
     }
+
+    /** How many answers name the part of their probe's label that {@code part} keeps. */
+    private static long countRight(List<SyntheticData.Sample> probes, List<Prediction> answers,
+            java.util.function.UnaryOperator<String> part) {
+        assertThat(answers).hasSameSizeAs(probes);
+        long right = 0;
+        for (int i = 0; i < probes.size(); i++) {
+            if (part.apply(answers.get(i).getLabel()).equals(part.apply(probes.get(i).labelName()))) {
+                right++;
+            }
+        }
+        return right;
+    }
+
+
+    private static void assertSameAnswer(Prediction alone, Prediction inBatch) {
+        assertThat(alone.getLabel()).isEqualTo(inBatch.getLabel());
+        assertThat(alone.getProbabilities()).containsOnlyKeys(inBatch.getProbabilities().keySet());
+        alone.getProbabilities().forEach((label, p) -> assertThat(p).as(label).isCloseTo(inBatch.getProbabilities().get(label),
+                org.assertj.core.data.Offset.offset(1e-5)));
+    }
+
 }
